@@ -1,0 +1,25 @@
+import type { Migration, MigrationProvider } from 'kysely/migration'
+import * as m0001 from './0001-postgis.ts'
+import * as m0002 from './0002-admin-and-police.ts'
+import * as m0003 from './0003-grids.ts'
+import * as m0004 from './0004-patrol.ts'
+import * as m0005 from './0005-rivers.ts'
+import * as m0006 from './0006-safety.ts'
+import * as m0007 from './0007-volunteers.ts'
+import * as m0008 from './0008-users-and-audit.ts'
+
+/** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
+export const migrations: Record<string, Migration> = {
+  '0001-postgis': m0001,
+  '0002-admin-and-police': m0002,
+  '0003-grids': m0003,
+  '0004-patrol': m0004,
+  '0005-rivers': m0005,
+  '0006-safety': m0006,
+  '0007-volunteers': m0007,
+  '0008-users-and-audit': m0008,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}
