@@ -1,0 +1,87 @@
+import { sql, type Kysely } from 'kysely'
+
+export const STORY_COMMUNITY = {
+  volunteerOrgs: 78,
+  watchTeam: { name: '心愿邻里守望队', members: 168 },
+  volunteers: 3068,
+  pointActivities: 23,
+  redeemers: 346,
+} as const
+
+const EXTRA_ORGS: Array<[string, string]> = [
+  ['蓝天救援队辽源分队', 'rescue'], ['辽源市应急救援志愿队', 'rescue'], ['东辽河护河志愿队', 'patrol'], ['渭津河护河志愿队', 'patrol'],
+  ['寿山河护河志愿队', 'patrol'], ['市区交通劝导队', 'traffic'], ['东丰县交通劝导队', 'traffic'], ['东辽县交通劝导队', 'traffic'],
+  ['龙山区人民调解志愿队', 'mediation'], ['西安区人民调解志愿队', 'mediation'], ['东丰县人民调解志愿队', 'mediation'], ['东辽县人民调解志愿队', 'mediation'],
+  ['法律服务志愿队', 'mediation'], ['快递小哥平安志愿队', 'patrol'], ['物业保安联防队', 'patrol'], ['出租车司机平安志愿队', 'patrol'],
+  ['退役军人志愿服务队', 'patrol'], ['"五防"宣传志愿队', 'propaganda'], ['社区警校宣讲团', 'propaganda'], ['反诈宣传志愿队', 'propaganda'],
+  ['校园安全志愿队', 'traffic'], ['巾帼平安志愿队', 'patrol'], ['银发平安志愿队', 'patrol'], ['青年志愿者平安分队', 'patrol'],
+  ['网格员志愿服务队', 'patrol'], ['楼长联防队', 'neighbourhood_watch'], ['商户联防队', 'neighbourhood_watch'], ['九小场所自治队', 'propaganda'], ['防汛应急志愿队', 'rescue'],
+]
+const OCCUPATIONS = ['社区干部', '村干部', '物业保安', '快递小哥', '楼长', '居民', '民兵', '退休职工', '教师', '个体商户', '出租车司机', '网格员']
+
+/** Volunteer organisations and volunteers, the 23 points activities and the 平安超市 redemptions. */
+export async function seedCommunity(trx: Kysely<any>, anchor: string): Promise<void> {
+  await sql`
+    INSERT INTO volunteer_orgs (name, kind, unit_id, founded_on)
+    SELECT ${STORY_COMMUNITY.watchTeam.name}, 'neighbourhood_watch', p.id,
+           make_date(extract(year FROM ${anchor}::timestamptz)::int - 1, 5, 8)
+    FROM police_units p WHERE p.name LIKE '%仙城分局'`.execute(trx)
+  await sql`
+    INSERT INTO volunteer_orgs (name, kind, unit_id, founded_on)
+    SELECT regexp_replace(replace(t.name, '辽源高新技术产业开发区特殊街道', '高新区'), '(街道|满族朝鲜族乡|镇|乡)$', '') || '平安志愿队',
+           'patrol', tu.station_id, (${anchor}::timestamptz - make_interval(days => 200 + pg_temp.rndint('of:' || t.code, 900)))::date
+    FROM admin_areas t JOIN town_unit tu ON tu.town = t.code WHERE t.level = 'town' ORDER BY t.code`.execute(trx)
+  await sql`
+    INSERT INTO volunteer_orgs (name, kind, unit_id, founded_on)
+    SELECT o.name, o.kind, (SELECT id FROM police_units WHERE kind = 'bureau'), (${anchor}::timestamptz - make_interval(days => 100 + pg_temp.rndint('of:' || o.name, 1500)))::date
+    FROM jsonb_to_recordset(${JSON.stringify(EXTRA_ORGS.slice(0, STORY_COMMUNITY.volunteerOrgs - 49).map(([name, kind]) => ({ name, kind })))}::jsonb) AS o(name text, kind text)
+    ORDER BY o.name`.execute(trx)
+
+  // 168 in the watch team, the rest spread over the other organisations by a seeded weight.
+  await sql`
+    CREATE TEMP TABLE org_size ON COMMIT DROP AS
+    WITH w AS (SELECT id, name, 0.3 + pg_temp.rnd('osz:' || name) AS w FROM volunteer_orgs WHERE name <> ${STORY_COMMUNITY.watchTeam.name})
+    SELECT id, floor(w / sum(w) OVER () * ${STORY_COMMUNITY.volunteers - STORY_COMMUNITY.watchTeam.members})::int AS n FROM w
+    UNION ALL SELECT id, ${STORY_COMMUNITY.watchTeam.members} FROM volunteer_orgs WHERE name = ${STORY_COMMUNITY.watchTeam.name}`.execute(trx)
+  await sql`
+    UPDATE org_size SET n = n + (${STORY_COMMUNITY.volunteers} - (SELECT sum(n) FROM org_size))
+    WHERE id = (SELECT min(id) FROM volunteer_orgs WHERE name <> ${STORY_COMMUNITY.watchTeam.name})`.execute(trx)
+  await sql`
+    INSERT INTO volunteers (org_id, name, occupation, phone, points, joined_on)
+    SELECT o.id, pg_temp.person_name('vol:' || o.id || ':' || k), (${OCCUPATIONS}::text[])[1 + pg_temp.rndint('occ:' || o.id || ':' || k, ${OCCUPATIONS.length})],
+           pg_temp.phone('vol:' || o.id || ':' || k), 0, greatest(org.founded_on, (${anchor}::timestamptz - make_interval(days => pg_temp.rndint('vj:' || o.id || ':' || k, 700)))::date)
+    FROM org_size o JOIN volunteer_orgs org ON org.id = o.id, generate_series(1, o.n) k
+    ORDER BY o.id, k`.execute(trx)
+
+  await sql`
+    INSERT INTO volunteer_activities (org_id, title, kind, held_at, points, geom)
+    SELECT org.id, a.title, a.kind, ${anchor}::timestamptz - make_interval(days => 10 + i * 14), 5 + 5 * pg_temp.rndint('ap:' || i, 4),
+           ST_PointOnSurface((SELECT geom FROM admin_areas WHERE level = 'town' ORDER BY pg_temp.rnd('aloc:' || i || ':' || code) LIMIT 1))
+    FROM generate_series(1, ${STORY_COMMUNITY.pointActivities}) i
+    CROSS JOIN LATERAL (SELECT (ARRAY['夜间治安巡逻', '"五防"进社区宣传', '矛盾纠纷排查走访', '九小场所隐患排查', '校园周边交通劝导', '汛期河道巡查'])[1 + (i % 6)] AS title,
+                               (ARRAY['patrol', 'publicity', 'mediation', 'hazard_check', 'traffic', 'flood'])[1 + (i % 6)] AS kind) a
+    CROSS JOIN LATERAL (SELECT id FROM volunteer_orgs ORDER BY pg_temp.rnd('aorg:' || i || ':' || id) LIMIT 1) org
+    ORDER BY i`.execute(trx)
+  // Active volunteers join more often: p = 0.03 + 0.35·u² per activity.
+  await sql`
+    INSERT INTO activity_participants (activity_id, volunteer_id, points)
+    SELECT a.id, v.id, a.points
+    FROM volunteer_activities a CROSS JOIN volunteers v
+    WHERE pg_temp.rnd('part:' || a.id || ':' || v.id) < 0.03 + 0.35 * pow(pg_temp.rnd('act:' || v.id), 2)
+    ORDER BY a.id, v.id`.execute(trx)
+  await sql`
+    UPDATE volunteers v SET points = e.earned FROM (SELECT volunteer_id, sum(points)::int AS earned FROM activity_participants GROUP BY volunteer_id) e
+    WHERE v.id = e.volunteer_id`.execute(trx)
+  // 346 volunteers redeemed one item they could afford in the 平安超市.
+  await sql`
+    INSERT INTO redemptions (volunteer_id, item, points, redeemed_at)
+    SELECT v.id, item.name, item.cost, ${anchor}::timestamptz - make_interval(days => pg_temp.rndint('rd:' || v.id, 60))
+    FROM (SELECT id, points, row_number() OVER (ORDER BY pg_temp.rnd('redeem:' || id)) AS r FROM volunteers WHERE points >= 30) v
+    CROSS JOIN LATERAL (SELECT name, cost FROM (VALUES ('洗衣液', 20), ('食用油', 30), ('大米5kg', 30), ('毛巾', 10), ('保温杯', 25)) AS i(name, cost)
+                        ORDER BY pg_temp.rnd('item:' || v.id || ':' || name) LIMIT 1) item
+    WHERE v.r <= ${STORY_COMMUNITY.redeemers}
+    ORDER BY v.id`.execute(trx)
+  await sql`
+    UPDATE volunteers v SET points = v.points - r.spent FROM (SELECT volunteer_id, sum(points)::int AS spent FROM redemptions GROUP BY volunteer_id) r
+    WHERE v.id = r.volunteer_id`.execute(trx)
+}

@@ -1,0 +1,68 @@
+import { sql, type Kysely } from 'kysely'
+
+/**
+ * Deterministic "random" numbers for the seed, computed in SQL from a key (a hash of it, salted with the seed) rather than from a sequence: `pg_temp.rnd('hazard:17')` is the same on every run with the same seed, whatever
+ * order the planner visits rows in (random() with setseed would depend on the plan).
+ */
+export async function installSeedRandom(trx: Kysely<any>, seed: number): Promise<void> {
+  await sql`SELECT set_config('pingan.seed', ${String(seed)}, true)`.execute(trx)
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION pg_temp.rnd(k text) RETURNS double precision LANGUAGE sql STABLE AS
+       $$ SELECT (hashtextextended(k, current_setting('pingan.seed')::bigint) & 281474976710655) / 281474976710656.0 $$`,
+    )
+    .execute(trx)
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION pg_temp.rndint(k text, n integer) RETURNS integer LANGUAGE sql STABLE AS
+       $$ SELECT least(n - 1, floor(pg_temp.rnd(k) * n)::integer) $$`,
+    )
+    .execute(trx)
+  // Standard normal deviate by Box–Muller from two keyed uniforms.
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION pg_temp.rnorm(k text) RETURNS double precision LANGUAGE sql STABLE AS
+       $$ SELECT sqrt(-2 * ln(greatest(pg_temp.rnd(k || ':a'), 1e-12))) * cos(2 * pi() * pg_temp.rnd(k || ':b')) $$`,
+    )
+    .execute(trx)
+  // A positive integer seed for ST_GeneratePoints.
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION pg_temp.pseed(k text) RETURNS integer LANGUAGE sql STABLE AS
+       $$ SELECT 1 + pg_temp.rndint(k, 2000000000) $$`,
+    )
+    .execute(trx)
+  const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段'
+  const given = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯鹏飞建国志刚海波春雷晓东立新丹辉亮成林文博宁红梅淑兰凤兰秀珍树森福德永胜'
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION pg_temp.person_name(k text) RETURNS text LANGUAGE sql STABLE AS
+       $$ SELECT substr('${surnames}', 1 + pg_temp.rndint(k || ':s', ${surnames.length}), 1)
+              || substr('${given}', 1 + pg_temp.rndint(k || ':g1', ${given.length}), 1)
+              || CASE WHEN pg_temp.rnd(k || ':len') < 0.7 THEN substr('${given}', 1 + pg_temp.rndint(k || ':g2', ${given.length}), 1) ELSE '' END $$`,
+    )
+    .execute(trx)
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION pg_temp.phone(k text) RETURNS text LANGUAGE sql STABLE AS
+       $$ SELECT '13' || lpad((pg_temp.rndint(k || ':p', 1000000000))::text, 9, '0') $$`,
+    )
+    .execute(trx)
+}
+
+/** Splits `total` over weighted items so the parts add up exactly (largest remainder). */
+export function allocate<T>(items: readonly T[], weight: (item: T) => number, total: number): number[] {
+  const weights = items.map((item) => Math.max(0, weight(item)))
+  const sum = weights.reduce((a, b) => a + b, 0)
+  if (sum === 0 || items.length === 0) return items.map(() => 0)
+  const exact = weights.map((w) => (w / sum) * total)
+  const counts = exact.map(Math.floor)
+  let left = total - counts.reduce((a, b) => a + b, 0)
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1])
+  for (const [, i] of order) {
+    if (left <= 0) break
+    counts[i] = (counts[i] ?? 0) + 1
+    left--
+  }
+  return counts
+}
