@@ -1,0 +1,38 @@
+import { z } from 'zod'
+
+const portSchema = z.coerce.number().int().min(1).max(65535)
+
+export const configSchema = z.object({
+  PORT: portSchema.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_SEED: z.enum(['on', 'off']).default('on'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+})
+
+export type Config = z.infer<typeof configSchema>
+
+/** Reads and validates the environment; throws one readable message naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(configSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  )
+  const parsed = configSchema.safeParse(picked)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issue.path.join('.')
+      return `  ${key}=${JSON.stringify(picked[key] ?? null)}: ${issue.message}`
+    })
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  return parsed.data
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}

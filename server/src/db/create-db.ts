@@ -1,0 +1,138 @@
+import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Driver } from 'kysely'
+import type { Database } from './types.ts'
+
+export type Backend = 'pglite' | 'postgres'
+
+export interface DbHandle {
+  db: Kysely<Database>
+  backend: Backend
+  /** Closes the pool or the PGlite instance (flushing its data folder). */
+  close(): Promise<void>
+  /** Subscribes to a NOTIFY channel; returns the unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+}
+
+export interface DbOptions {
+  /** postgres:// URL; when absent the embedded PGlite is used. */
+  databaseUrl?: string
+  /** PGlite data folder; `memory://` for a throw-away instance. */
+  dataDir?: string
+  poolSize?: number
+}
+
+/** The one place that knows which database is behind Kysely. */
+export async function createDb(options: DbOptions): Promise<DbHandle> {
+  return options.databaseUrl ? createPostgres(options.databaseUrl, options.poolSize ?? 10) : createPglite(options.dataDir ?? 'memory://')
+}
+
+async function createPostgres(url: string, max: number): Promise<DbHandle> {
+  const pg = await import('pg')
+  const pool = new pg.default.Pool({ connectionString: url, max })
+  // A broken idle client must not crash the process; the next query reports the outage.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    backend: 'postgres',
+    close: () => db.destroy(),
+    async listen(channel, onPayload) {
+      const client = await pool.connect()
+      const handler = (msg: { channel: string; payload?: string }) => {
+        if (msg.channel === channel) onPayload(msg.payload ?? '')
+      }
+      client.on('notification', handler)
+      await client.query(`LISTEN ${quoteIdent(channel)}`)
+      return async () => {
+        client.off('notification', handler)
+        try {
+          await client.query(`UNLISTEN ${quoteIdent(channel)}`)
+        } finally {
+          client.release()
+        }
+      }
+    },
+  }
+}
+
+async function createPglite(dataDir: string): Promise<DbHandle> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { postgis } = await import('@electric-sql/pglite-postgis')
+  const pglite = await PGlite.create({ dataDir, extensions: { postgis } })
+  const dialect = new PGliteDialect({ pglite })
+  const db = new Kysely<Database>({ dialect: new SerialDialect(dialect) })
+  return {
+    db,
+    backend: 'pglite',
+    close: () => db.destroy(),
+    async listen(channel, onPayload) {
+      return pglite.listen(channel, onPayload)
+    },
+  }
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad channel name ${name}`)
+  return name
+}
+
+/**
+ * PGlite is one connection. Kysely's PGlite driver runs any query issued while a transaction is
+ * open *inside* that transaction, so concurrent requests would leak into each other's
+ * transactions. This wrapper hands the connection to one holder at a time (acquire → release),
+ * which is what a pool of size one does on PostgreSQL.
+ */
+class SerialDialect extends PGliteDialect {
+  readonly #inner: PGliteDialect
+  constructor(inner: PGliteDialect) {
+    super({ pglite: () => Promise.reject(new Error('unused')) })
+    this.#inner = inner
+  }
+  override createDriver(): Driver {
+    return new SerialDriver(this.#inner.createDriver())
+  }
+}
+
+class SerialDriver implements Driver {
+  #tail: Promise<void> = Promise.resolve()
+  #release: (() => void) | undefined
+  constructor(private readonly inner: Driver) {}
+  init() {
+    return this.inner.init()
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.#tail
+    let release!: () => void
+    this.#tail = new Promise<void>((resolve) => (release = resolve))
+    await previous
+    this.#release = release
+    return this.inner.acquireConnection()
+  }
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.inner.releaseConnection(connection)
+    const release = this.#release
+    this.#release = undefined
+    release?.()
+  }
+  beginTransaction(...args: Parameters<Driver['beginTransaction']>) {
+    return this.inner.beginTransaction(...args)
+  }
+  commitTransaction(connection: DatabaseConnection) {
+    return this.inner.commitTransaction(connection)
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.inner.rollbackTransaction(connection)
+  }
+  savepoint(...args: Parameters<NonNullable<Driver['savepoint']>>) {
+    return this.inner.savepoint!(...args)
+  }
+  rollbackToSavepoint(...args: Parameters<NonNullable<Driver['rollbackToSavepoint']>>) {
+    return this.inner.rollbackToSavepoint!(...args)
+  }
+  releaseSavepoint(...args: Parameters<NonNullable<Driver['releaseSavepoint']>>) {
+    return this.inner.releaseSavepoint!(...args)
+  }
+  async destroy() {
+    await this.#tail
+    return this.inner.destroy()
+  }
+}

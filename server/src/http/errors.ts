@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express'
+import type { Logger } from '../logger.ts'
+import { errorMessage } from '../logger.ts'
+
+/** An error with the HTTP status and machine code the client sees: {"error":{"code","message"}}. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+  }
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'not_found', `no such endpoint: ${req.method} ${req.path}`))
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof ApiError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })
+      return
+    }
+    // body-parser errors carry a status and a type
+    const status = typeof err?.status === 'number' ? err.status : 500
+    if (err?.type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'payload_too_large', message: `request body exceeds ${err.limit} bytes` } })
+      return
+    }
+    if (err?.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'malformed_json', message: 'request body is not valid JSON' } })
+      return
+    }
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ error: { code: 'bad_request', message: String(err?.message ?? 'bad request') } })
+      return
+    }
+    logger.error({ method: req.method, path: req.path }, `request failed: ${errorMessage(err)}`)
+    res.status(500).json({ error: { code: 'internal', message: 'internal error; see the server log' } })
+  }
+}
+
+/** Wraps an async handler so a rejection reaches the error middleware. */
+export function handle(fn: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler {
+  return (req, res, next) => {
+    fn(req, res, next).catch(next)
+  }
+}

@@ -1,0 +1,57 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { createLogger, errorMessage } from './logger.ts'
+import { openDatabase } from './startup.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(2)
+    }
+    throw err
+  }
+  const logger = createLogger(config.LOG_LEVEL)
+  const database = await openDatabase(config, logger)
+  const app = createApp({ database, logger, clientDir: path.join(root, 'dist') })
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info(`Ping'an Grid listening on http://localhost:${config.PORT} (${database.backend})`)
+  })
+  server.on('error', (err) => {
+    logger.fatal(`cannot listen on ${config.HOST}:${config.PORT}: ${errorMessage(err)}`)
+    void database.close().finally(() => process.exit(1))
+  })
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    server.close()
+    server.closeAllConnections()
+    database
+      .close()
+      .then(() => {
+        logger.info('database closed')
+        process.exit(0)
+      })
+      .catch((err) => {
+        logger.error(`closing the database failed: ${errorMessage(err)}`)
+        process.exit(1)
+      })
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((err) => {
+  console.error(`Ping'an Grid failed to start: ${errorMessage(err)}`)
+  process.exit(1)
+})

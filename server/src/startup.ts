@@ -1,0 +1,28 @@
+import { sql } from 'kysely'
+import { DEMO_SEED, seedDemo } from '../../data/seed/seed-demo.ts'
+import type { Config } from './config.ts'
+import { createDb, type DbHandle } from './db/create-db.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { errorMessage, type Logger } from './logger.ts'
+
+/** Opens the configured database, brings the schema up to date and loads the demo city on first start. */
+export async function openDatabase(config: Config, logger: Logger): Promise<DbHandle> {
+  const t0 = performance.now()
+  const database = await createDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR })
+  try {
+    const { applied } = await migrateToLatest(database.db)
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied')
+    if (config.DEMO_SEED === 'on') {
+      const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM admin_areas`.execute(database.db)
+      if ((r.rows[0]?.n ?? 0) === 0) {
+        logger.info('empty database: loading the Liaoyuan demo city')
+        await seedDemo(database.db, { seed: DEMO_SEED, anchor: new Date().toISOString(), onStep: (step, ms) => logger.info({ step, ms: Math.round(ms) }, 'seed step') })
+      }
+    }
+  } catch (err) {
+    await database.close().catch(() => undefined)
+    throw new Error(`database start-up failed (${database.backend}): ${errorMessage(err)}`)
+  }
+  logger.info({ backend: database.backend, ms: Math.round(performance.now() - t0) }, 'database ready')
+  return database
+}
