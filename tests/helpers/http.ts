@@ -1,0 +1,20 @@
+import type { Express } from 'express'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+
+export interface TestServer {
+  url: string
+  close(): Promise<void>
+}
+
+/** Listens on an ephemeral loopback port; requests then go through real HTTP. */
+export async function listen(app: Express): Promise<TestServer> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}

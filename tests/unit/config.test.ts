@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../server/src/config.ts'
+
+describe('loadConfig', () => {
+  it('gives the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: '.data', DEMO_SEED: 'on', LOG_LEVEL: 'info' })
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined()
+  })
+
+  it('reads valid values', () => {
+    expect(loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/tmp/x' })).toMatchObject({
+      PORT: 8080,
+      DATABASE_URL: 'postgres://u@h:5432/d',
+      DATA_DIR: '/tmp/x',
+    })
+  })
+
+  it('names every bad variable in one message', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' })
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError)
+      const message = (err as Error).message
+      expect(message).toMatch(/PORT="eighty"/)
+      expect(message).toMatch(/DATABASE_URL="mysql:\/\/x"/)
+      expect(message).toMatch(/LOG_LEVEL="loud"/)
+    }
+  })
+
+  it('rejects out-of-range ports', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(ConfigError)
+    expect(() => loadConfig({ PORT: '0' })).toThrow(ConfigError)
+  })
+})
