@@ -36,3 +36,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
+
+/** For entry points: a bad configuration prints its message and exits with code 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(2)
+    }
+    throw err
+  }
+}

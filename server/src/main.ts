@@ -1,23 +1,14 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApp } from './app.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { createLogger, errorMessage } from './logger.ts'
 import { openDatabase } from './startup.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 async function main(): Promise<void> {
-  let config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message)
-      process.exit(2)
-    }
-    throw err
-  }
+  const config = loadConfigOrExit()
   const logger = createLogger(config.LOG_LEVEL)
   const database = await openDatabase(config, logger)
   const app = createApp({ database, logger, clientDir: path.join(root, 'dist') })

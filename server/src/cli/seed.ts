@@ -1,5 +1,5 @@
 import { DEMO_SEED, SeedRefusedError, seedDemo } from '../../../data/seed/seed-demo.ts'
-import { loadConfig } from '../config.ts'
+import { loadConfigOrExit } from '../config.ts'
 import { createDb } from '../db/create-db.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { errorMessage } from '../logger.ts'
@@ -16,7 +16,7 @@ if (!Number.isInteger(seed) || seed <= 0 || Number.isNaN(Date.parse(anchor))) {
   console.error('usage: npm run db:seed -- [--force] [--seed <positive integer>] [--anchor <ISO date-time>]')
   process.exit(2)
 }
-const config = loadConfig()
+const config = loadConfigOrExit()
 const database = await createDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR })
 try {
   await migrateToLatest(database.db)
