@@ -44,10 +44,18 @@ export function loadLiaoyuan() {
 
 export type Liaoyuan = ReturnType<typeof loadLiaoyuan>
 
-/** A town or village name without its administrative suffix: 寿山镇 → 寿山, 东吉街道 → 东吉. */
+/**
+ * How a town or village name is shortened, as (pattern, replacement) applied in order:
+ * 寿山镇 → 寿山, 东吉街道 → 东吉, 三合满族朝鲜族乡 → 三合, 辽源高新技术产业开发区特殊街道 → 高新区.
+ * Used by `shortName` here and by the seed's SQL function `pg_temp.short_name`.
+ */
+export const SHORT_NAME_RULES: ReadonlyArray<readonly [string, string]> = [
+  ['^辽源高新技术产业开发区特殊街道$', '高新区'],
+  ['满族朝鲜族乡$', ''],
+  ['(街道|镇|乡|社区|村)$', ''],
+]
+
+/** A town or village name without its administrative suffix. */
 export function shortName(name: string): string {
-  return name
-    .replace(/满族朝鲜族乡$/, '')
-    .replace(/(街道|镇|乡|社区|村)$/, '')
-    .replace(/^辽源高新技术产业开发区特殊$/, '高新区')
+  return SHORT_NAME_RULES.reduce((n, [pattern, replacement]) => n.replace(new RegExp(pattern), replacement), name)
 }

@@ -40,13 +40,7 @@ export async function seedAdminAreas(trx: Kysely<any>, src: Liaoyuan): Promise<v
     salt: 'town',
     lloydIterations: 4,
   })
-  const towns = src.divisions.counties.flatMap((c) => c.towns.map((t) => ({ code: t.code, name: t.name, kind: t.type, parent: c.code })))
-  await sql`
-    INSERT INTO admin_areas (code, name, level, kind, parent_code, generated, geom)
-    SELECT t.code, t.name, 'town', t.kind, t.parent, true, r.geom
-    FROM jsonb_to_recordset(${JSON.stringify(towns)}::jsonb) AS t(code text, name text, kind text, parent text)
-    JOIN part_result r ON r.code = t.code
-    ORDER BY t.code`.execute(trx)
+  await insertPartitioned(trx, 'town', src.divisions.counties.flatMap((c) => c.towns.map((t) => ({ code: t.code, name: t.name, kind: t.type, parent: c.code }))))
 
   const villageChildren: PartitionChild[] = []
   const villageCores: Record<string, { fromSeed: string; radiusM: number }> = {}
@@ -62,11 +56,19 @@ export async function seedAdminAreas(trx: Kysely<any>, src: Liaoyuan): Promise<v
     salt: 'village',
     lloydIterations: 3,
   })
-  const villages = src.divisions.counties.flatMap((c) => c.towns.flatMap((t) => t.villages.map((v) => ({ code: v.code, name: v.name, kind: v.type, parent: t.code }))))
+  await insertPartitioned(trx, 'village', src.divisions.counties.flatMap((c) => c.towns.flatMap((t) => t.villages.map((v) => ({ code: v.code, name: v.name, kind: v.type, parent: t.code })))))
+}
+
+/** Inserts areas whose polygons the last `partition` call left in `part_result`. */
+async function insertPartitioned(
+  trx: Kysely<any>,
+  level: 'town' | 'village',
+  areas: Array<{ code: string; name: string; kind: string; parent: string }>,
+): Promise<void> {
   await sql`
     INSERT INTO admin_areas (code, name, level, kind, parent_code, generated, geom)
-    SELECT v.code, v.name, 'village', v.kind, v.parent, true, r.geom
-    FROM jsonb_to_recordset(${JSON.stringify(villages)}::jsonb) AS v(code text, name text, kind text, parent text)
-    JOIN part_result r ON r.code = v.code
-    ORDER BY v.code`.execute(trx)
+    SELECT a.code, a.name, ${level}, a.kind, a.parent, true, r.geom
+    FROM jsonb_to_recordset(${JSON.stringify(areas)}::jsonb) AS a(code text, name text, kind text, parent text)
+    JOIN part_result r ON r.code = a.code
+    ORDER BY a.code`.execute(trx)
 }

@@ -28,13 +28,16 @@ export async function seedCommunity(trx: Kysely<any>, anchor: string): Promise<v
     FROM police_units p WHERE p.name LIKE '%仙城分局'`.execute(trx)
   await sql`
     INSERT INTO volunteer_orgs (name, kind, unit_id, founded_on)
-    SELECT regexp_replace(replace(t.name, '辽源高新技术产业开发区特殊街道', '高新区'), '(街道|满族朝鲜族乡|镇|乡)$', '') || '平安志愿队',
+    SELECT pg_temp.short_name(t.name) || '平安志愿队',
            'patrol', tu.station_id, (${anchor}::timestamptz - make_interval(days => 200 + pg_temp.rndint('of:' || t.code, 900)))::date
     FROM admin_areas t JOIN town_unit tu ON tu.town = t.code WHERE t.level = 'town' ORDER BY t.code`.execute(trx)
+  // The city-wide organisations make up the story's total of 78.
+  const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM volunteer_orgs`.execute(trx)
+  const extras = EXTRA_ORGS.slice(0, STORY_COMMUNITY.volunteerOrgs - (existing.rows[0]?.n ?? 0))
   await sql`
     INSERT INTO volunteer_orgs (name, kind, unit_id, founded_on)
     SELECT o.name, o.kind, (SELECT id FROM police_units WHERE kind = 'bureau'), (${anchor}::timestamptz - make_interval(days => 100 + pg_temp.rndint('of:' || o.name, 1500)))::date
-    FROM jsonb_to_recordset(${JSON.stringify(EXTRA_ORGS.slice(0, STORY_COMMUNITY.volunteerOrgs - 49).map(([name, kind]) => ({ name, kind })))}::jsonb) AS o(name text, kind text)
+    FROM jsonb_to_recordset(${JSON.stringify(extras.map(([name, kind]) => ({ name, kind })))}::jsonb) AS o(name text, kind text)
     ORDER BY o.name`.execute(trx)
 
   // 168 in the watch team, the rest spread over the other organisations by a seeded weight.

@@ -54,8 +54,8 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
   // One patrol zone per town: its largest part, simplified, holes removed.
   await sql`
     INSERT INTO patrol_zones (name, station_id, team, priority, geom)
-    SELECT replace(replace(t.name, '辽源高新技术产业开发区特殊街道', '高新区'), '满族朝鲜族乡', '乡') || '巡区', tu.station_id,
-           regexp_replace(t.name, '(街道|镇|乡)$', '') || '巡逻组',
+    SELECT pg_temp.short_name(t.name) || '巡区', tu.station_id,
+           pg_temp.short_name(t.name) || '巡逻组',
            CASE WHEN t.kind = '街道' THEN 2 ELSE 3 + pg_temp.rndint('prio:' || t.code, 2) END,
            z.geom
     FROM admin_areas t JOIN town_unit tu ON tu.town = t.code,
@@ -135,7 +135,7 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
   await sql`
     INSERT INTO patrol_units (code, callsign, kind, station_id, zone_id)
     SELECT 'EB' || lpad((row_number() OVER (ORDER BY b.town, k))::text, 3, '0'),
-           regexp_replace(t.name, '(街道|镇|乡|满族朝鲜族乡)$', '') || '电巡' || k, 'ebike', tu.station_id,
+           pg_temp.short_name(t.name) || '电巡' || k, 'ebike', tu.station_id,
            (SELECT z.id FROM patrol_zones z WHERE z.station_id = tu.station_id ORDER BY z.geom <-> ST_PointOnSurface(t.geom) LIMIT 1)
     FROM jsonb_to_recordset(${JSON.stringify(bikeRows)}::jsonb) AS b(town text, n int)
     JOIN admin_areas t ON t.code = b.town JOIN town_unit tu ON tu.town = b.town, generate_series(1, b.n) k

@@ -77,7 +77,7 @@ export async function seedSafety(trx: Kysely<any>, anchor: string): Promise<void
   await scatter(trx, 'place')
   await sql`
     INSERT INTO places (name, kind, grid_id, last_inspected_at, last_result, geom)
-    SELECT regexp_replace(v.name, '(社区|村)$', '') || kd.label || (p.k % 97 + 1) || '号', kd.kind, p.grid_id,
+    SELECT pg_temp.short_name(v.name) || kd.label || (p.k % 97 + 1) || '号', kd.kind, p.grid_id,
            ${anchor}::timestamptz - make_interval(secs => pg_temp.rnd('pday:' || p.k) * 180 * 86400),
            CASE WHEN pg_temp.rnd('pres:' || p.k) < 0.82 THEN 'pass' WHEN pg_temp.rnd('pres:' || p.k) < 0.94 THEN 'rectified' ELSE 'fail' END,
            p.geom
@@ -107,13 +107,13 @@ async function seedSchools(trx: Kysely<any>): Promise<void> {
     CROSS JOIN LATERAL (SELECT id, geom FROM grid_cells WHERE name LIKE '工农村%' ORDER BY code LIMIT 1) g`.execute(trx)
   await sql`
     INSERT INTO schools (name, kind, students, dismissal_times, grid_id, geom)
-    SELECT regexp_replace(v.name, '社区$', '') || '小学', 'primary', 300 + pg_temp.rndint('stu:' || v.code, 900), ARRAY['11:30', '16:00'], g.id,
+    SELECT pg_temp.short_name(v.name) || '小学', 'primary', 300 + pg_temp.rndint('stu:' || v.code, 900), ARRAY['11:30', '16:00'], g.id,
            (ST_Dump(ST_GeneratePoints(g.geom, 1, pg_temp.pseed('school:' || v.code)))).geom
     FROM admin_areas v CROSS JOIN LATERAL (SELECT id, geom FROM grid_cells WHERE community_code = v.code ORDER BY code LIMIT 1) g
     WHERE v.level = 'village' AND v.kind = '社区' ORDER BY v.code`.execute(trx)
   await sql`
     INSERT INTO schools (name, kind, students, dismissal_times, grid_id, geom)
-    SELECT regexp_replace(replace(t.name, '辽源高新技术产业开发区特殊街道', '高新区'), '(街道|满族朝鲜族乡|镇|乡)$', '') || CASE WHEN t.kind = '街道' THEN '中学' ELSE '中心学校' END,
+    SELECT pg_temp.short_name(t.name) || CASE WHEN t.kind = '街道' THEN '中学' ELSE '中心学校' END,
            'middle', 400 + pg_temp.rndint('stu:' || t.code, 1200), ARRAY['17:30'], g.id,
            (ST_Dump(ST_GeneratePoints(g.geom, 1, pg_temp.pseed('school:' || t.code)))).geom
     FROM admin_areas t

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { SHORT_NAME_RULES } from './liaoyuan-source.ts'
 
 /**
  * Deterministic "random" numbers for the seed, computed in SQL from a key (a hash of it, salted with the seed) rather than from a sequence: `pg_temp.rnd('hazard:17')` is the same on every run with the same seed, whatever
@@ -41,6 +42,11 @@ export async function installSeedRandom(trx: Kysely<any>, seed: number): Promise
               || substr('${given}', 1 + pg_temp.rndint(k || ':g1', ${given.length}), 1)
               || CASE WHEN pg_temp.rnd(k || ':len') < 0.7 THEN substr('${given}', 1 + pg_temp.rndint(k || ':g2', ${given.length}), 1) ELSE '' END $$`,
     )
+    .execute(trx)
+  // The SQL twin of shortName(), built from the same rules.
+  const shortened = SHORT_NAME_RULES.reduce((expr, [pattern, replacement]) => `regexp_replace(${expr}, '${pattern}', '${replacement}')`, 'name')
+  await sql
+    .raw(`CREATE OR REPLACE FUNCTION pg_temp.short_name(name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT ${shortened} $$`)
     .execute(trx)
   await sql
     .raw(
