@@ -41,7 +41,6 @@ async function resetDatabase(url: string): Promise<void> {
   try {
     await client.query('DROP SCHEMA IF EXISTS public CASCADE')
     await client.query('CREATE SCHEMA public')
-    await client.query('DROP TABLE IF EXISTS kysely_migration, kysely_migration_lock')
   } finally {
     await client.end()
   }

@@ -1,4 +1,4 @@
-import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Driver } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Dialect, type Driver } from 'kysely'
 import type { Database } from './types.ts'
 
 export type Backend = 'pglite' | 'postgres'
@@ -41,11 +41,11 @@ async function createPostgres(url: string, max: number): Promise<DbHandle> {
         if (msg.channel === channel) onPayload(msg.payload ?? '')
       }
       client.on('notification', handler)
-      await client.query(`LISTEN ${quoteIdent(channel)}`)
+      await client.query(`LISTEN ${checkedChannel(channel)}`)
       return async () => {
         client.off('notification', handler)
         try {
-          await client.query(`UNLISTEN ${quoteIdent(channel)}`)
+          await client.query(`UNLISTEN ${checkedChannel(channel)}`)
         } finally {
           client.release()
         }
@@ -58,8 +58,7 @@ async function createPglite(dataDir: string): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
   const pglite = await PGlite.create({ dataDir, extensions: { postgis } })
-  const dialect = new PGliteDialect({ pglite })
-  const db = new Kysely<Database>({ dialect: new SerialDialect(dialect) })
+  const db = new Kysely<Database>({ dialect: serialDialect(new PGliteDialect({ pglite })) })
   return {
     db,
     backend: 'pglite',
@@ -70,7 +69,8 @@ async function createPglite(dataDir: string): Promise<DbHandle> {
   }
 }
 
-function quoteIdent(name: string): string {
+/** LISTEN takes an identifier, not a parameter: only plain lower-case names are allowed. */
+function checkedChannel(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad channel name ${name}`)
   return name
 }
@@ -81,14 +81,12 @@ function quoteIdent(name: string): string {
  * transactions. This wrapper hands the connection to one holder at a time (acquire → release),
  * which is what a pool of size one does on PostgreSQL.
  */
-class SerialDialect extends PGliteDialect {
-  readonly #inner: PGliteDialect
-  constructor(inner: PGliteDialect) {
-    super({ pglite: () => Promise.reject(new Error('unused')) })
-    this.#inner = inner
-  }
-  override createDriver(): Driver {
-    return new SerialDriver(this.#inner.createDriver())
+function serialDialect(inner: Dialect): Dialect {
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createDriver: () => new SerialDriver(inner.createDriver()),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createQueryCompiler: () => inner.createQueryCompiler(),
   }
 }
 

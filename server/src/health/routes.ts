@@ -4,17 +4,17 @@ import type { DbHandle } from '../db/create-db.ts'
 import { handle } from '../http/errors.ts'
 import { errorMessage, type Logger } from '../logger.ts'
 
-export function healthRoutes(handle_: DbHandle, logger: Logger): Router {
+export function healthRoutes(database: DbHandle, logger: Logger): Router {
   const router = Router()
   router.get(
     '/health',
     handle(async (_req, res) => {
       try {
-        const r = await sql<{ v: string }>`SELECT postgis_lib_version() AS v`.execute(handle_.db)
-        res.json({ status: 'ok', database: { backend: handle_.backend, postgis: r.rows[0]?.v ?? 'unknown' } })
+        const r = await sql<{ v: string }>`SELECT postgis_lib_version() AS v`.execute(database.db)
+        res.json({ status: 'ok', database: { backend: database.backend, postgis: r.rows[0]?.v ?? 'unknown' } })
       } catch (err) {
         logger.warn(`health check: database unavailable: ${errorMessage(err)}`)
-        res.status(503).json({ status: 'unavailable', database: { backend: handle_.backend, error: 'database unreachable' } })
+        res.status(503).json({ status: 'unavailable', database: { backend: database.backend, error: 'database unreachable' } })
       }
     }),
   )
