@@ -7,6 +7,8 @@ import * as m0005 from './0005-rivers.ts'
 import * as m0006 from './0006-safety.ts'
 import * as m0007 from './0007-volunteers.ts'
 import * as m0008 from './0008-users-and-audit.ts'
+import * as m0009 from './0009-point-assignment.ts'
+import * as m0010 from './0010-codes-and-seasons.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ export const migrations: Record<string, Migration> = {
   '0006-safety': m0006,
   '0007-volunteers': m0007,
   '0008-users-and-audit': m0008,
+  '0009-point-assignment': m0009,
+  '0010-codes-and-seasons': m0010,
 }
 
 export const migrationProvider: MigrationProvider = {

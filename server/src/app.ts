@@ -2,7 +2,7 @@ import express, { type Express } from 'express'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { DbHandle } from './db/create-db.ts'
-import { featureRoutes } from './features/routes.ts'
+import { featureReadRoutes } from './features/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import type { Logger } from './logger.ts'
@@ -27,7 +27,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb' }: Ap
   const api = express.Router()
   api.use(healthRoutes(database, logger))
   api.use(statsRoutes(database))
-  api.use(featureRoutes(database))
+  api.use(featureReadRoutes(database))
   api.use(notFound)
   app.use('/api', api)
 

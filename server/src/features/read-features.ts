@@ -1,30 +1,96 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { asGeoJson, bboxFilter } from '../sql/geo.ts'
 import type { FeatureQuery } from './query-schema.ts'
 
-/**
- * A FeatureCollection built in SQL, so rows never round-trip through JS objects:
- * `SELECT json_build_object('type','FeatureCollection','features', json_agg(...)) FROM (… LIMIT n)`
- */
-export async function readFeatures(db: Kysely<any>, layer: LayerDef, query: FeatureQuery): Promise<string> {
-  const t = sql.table(layer.table)
-  const col = (name: string) => sql.ref(`t.${name}`)
-  const where = [sql`true`]
+const col = (name: string) => sql.ref(`t.${name}`)
+
+/** The WHERE clause of a feature query (shared by lists, counts, exports and OGC items). */
+export function featureWhere(layer: LayerDef, query: Omit<FeatureQuery, 'limit'>): RawBuilder<boolean> {
+  const where: RawBuilder<unknown>[] = [sql`true`]
   if (query.bbox) where.push(bboxFilter(col('geom'), query.bbox))
+  if (query.datetime && layer.timeColumn) {
+    if (query.datetime.from) where.push(sql`${col(layer.timeColumn)} >= ${query.datetime.from}::timestamptz`)
+    if (query.datetime.to) where.push(sql`${col(layer.timeColumn)} <= ${query.datetime.to}::timestamptz`)
+  }
   if (query.after !== undefined) where.push(sql`${col('id')} > ${query.after}`)
   if (query.q && layer.nameColumn) where.push(sql`${col(layer.nameColumn)} ILIKE ${'%' + query.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`)
   for (const [name, value] of query.equals) where.push(sql`${col(name)}::text = ${value}`)
+  return sql<boolean>`${sql.join(where, sql` AND `)}`
+}
+
+/**
+ * One feature as json, built by the database:
+ * `json_build_object('type','Feature','id',t.id,'geometry',ST_AsGeoJSON(t.geom,7)::json,'properties',json_build_object(...))`
+ */
+export function featureJson(layer: LayerDef): RawBuilder<unknown> {
   const props = sql.join(layer.properties.map((p) => sql`${p.name}::text, ${col(p.name)}`))
-  const r = await sql<{ fc: string }>`
-    SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(f ORDER BY f_id), '[]'::json))::text AS fc
+  return sql`json_build_object('type', 'Feature', 'id', t.id, 'geometry', ${asGeoJson(col('geom'))}, 'properties', json_build_object(${props}))`
+}
+
+function orderBy(query: FeatureQuery): RawBuilder<unknown> {
+  if (!query.sort) return sql`t.id`
+  return sql`${col(query.sort.column)} ${query.sort.descending ? sql`DESC` : sql`ASC`} NULLS LAST, t.id`
+}
+
+export interface FeaturePage {
+  /** JSON text of the features array, in order. */
+  featuresJson: string
+  numberReturned: number
+  /** The last feature's id (keyset paging), or null for an empty page. */
+  lastId: number | null
+  /** Whether rows remain after this page. */
+  more: boolean
+}
+
+/** A page of features; the JSON is assembled in SQL so rows never round-trip through JS objects. */
+export async function readFeaturePage(db: Kysely<any>, layer: LayerDef, query: FeatureQuery): Promise<FeaturePage> {
+  const limit = query.limit
+  const inPage = limit === undefined ? sql`true` : sql`rn <= ${limit}`
+  const sortKey = query.sort ? col(query.sort.column) : sql`NULL::int`
+  const pageOrder = query.sort ? sql`s ${query.sort.descending ? sql`DESC` : sql`ASC`} NULLS LAST, f_id` : sql`f_id`
+  // One row past the page tells whether there is a next page.
+  const r = await sql<{ features: string; n: number; last_id: number | null; more: boolean }>`
+    SELECT coalesce(json_agg(f ORDER BY rn) FILTER (WHERE ${inPage}), '[]'::json)::text AS features,
+           count(*) FILTER (WHERE ${inPage})::int AS n,
+           max(f_id) FILTER (WHERE ${inPage}) AS last_id,
+           ${limit === undefined ? sql`false` : sql`count(*) > ${limit}`} AS more
     FROM (
-      SELECT t.id AS f_id, json_build_object('type', 'Feature', 'id', t.id, 'geometry', ${asGeoJson(col('geom'))},
-             'properties', json_build_object(${props})) AS f
-      FROM ${t} AS t
-      WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY t.id
-      LIMIT ${query.limit}
+      SELECT f_id, f, row_number() OVER (ORDER BY ${pageOrder}) AS rn
+      FROM (
+        SELECT t.id AS f_id, ${sortKey} AS s, ${featureJson(layer)} AS f
+        FROM ${sql.table(layer.table)} AS t
+        WHERE ${featureWhere(layer, query)}
+        ORDER BY ${orderBy(query)}
+        ${limit === undefined ? sql`` : sql`LIMIT ${limit + 1}`}
+        ${query.offset ? sql`OFFSET ${query.offset}` : sql``}
+      ) page
     ) x`.execute(db)
-  return r.rows[0]?.fc ?? '{"type":"FeatureCollection","features":[]}'
+  const row = r.rows[0]
+  return { featuresJson: row?.features ?? '[]', numberReturned: row?.n ?? 0, lastId: row?.last_id ?? null, more: row?.more ?? false }
+}
+
+/** How many features match (OGC numberMatched). */
+export async function countFeatures(db: Kysely<any>, layer: LayerDef, query: Omit<FeatureQuery, 'limit'>): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(layer.table)} AS t WHERE ${featureWhere(layer, query)}`.execute(db)
+  return r.rows[0]?.n ?? 0
+}
+
+/** One feature as GeoJSON text, or null when the id does not exist. */
+export async function readFeature(db: Kysely<any>, layer: LayerDef, id: number): Promise<string | null> {
+  const r = await sql<{ f: string }>`SELECT ${featureJson(layer)}::text AS f FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id}`.execute(db)
+  return r.rows[0]?.f ?? null
+}
+
+/** Rows for CSV export: id, properties, and the geometry as WKT (plus lon/lat for points). */
+export async function readFeatureRows(db: Kysely<any>, layer: LayerDef, query: FeatureQuery): Promise<Array<Record<string, unknown>>> {
+  const props = layer.properties.map((p) => (p.type === 'json' ? sql`${col(p.name)}::text AS ${sql.ref(p.name)}` : sql`${col(p.name)}`))
+  const point = layer.geometry === 'Point' ? sql`, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat` : sql``
+  const r = await sql<Record<string, unknown>>`
+    SELECT t.id, ${sql.join(props)}${point}, ST_AsText(t.geom) AS wkt
+    FROM ${sql.table(layer.table)} AS t WHERE ${featureWhere(layer, query)}
+    ORDER BY ${orderBy(query)}
+    ${query.limit === undefined ? sql`` : sql`LIMIT ${query.limit}`}
+    ${query.offset ? sql`OFFSET ${query.offset}` : sql``}`.execute(db)
+  return r.rows
 }

@@ -1,23 +1,70 @@
-import { Router } from 'express'
-import { findLayer, LAYERS } from '../../../data/catalog/layers.ts'
+import { Router, type Request } from 'express'
+import { sql } from 'kysely'
+import { findLayer, LAYERS, type LayerDef } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { ApiError, handle } from '../http/errors.ts'
-import { parseFeatureQuery } from './query-schema.ts'
-import { readFeatures } from './read-features.ts'
+import { toCsv } from './export.ts'
+import { encodeCursor, parseFeatureQuery } from './query-schema.ts'
+import { readFeature, readFeaturePage, readFeatureRows } from './read-features.ts'
 
-export function featureRoutes({ db }: DbHandle): Router {
+/** The catalogued layer named in the URL; unknown ids are 404 and never reach SQL. */
+export function layerParam(req: Request): LayerDef {
+  const layer = findLayer(String(req.params.layer))
+  if (!layer) throw new ApiError(404, 'unknown_layer', `no layer "${req.params.layer}"`)
+  return layer
+}
+
+/** A positive integer feature id from the URL, else 404. */
+export function idParam(req: Request): number {
+  const id = Number(req.params.id)
+  if (!Number.isSafeInteger(id) || id <= 0 || String(id) !== req.params.id) throw new ApiError(404, 'unknown_feature', `no feature "${req.params.id}"`)
+  return id
+}
+
+export function featureReadRoutes({ db }: DbHandle): Router {
   const router = Router()
-  router.get('/layers', (_req, res) => {
-    res.json({ layers: LAYERS })
-  })
+
+  router.get(
+    '/layers',
+    handle(async (_req, res) => {
+      const stats = await sql<{ id: string; n: number; bbox: [number, number, number, number] | null }>`${sql.join(
+        LAYERS.map(
+          (l) => sql`SELECT ${l.id}::text AS id, count(*)::int AS n,
+            CASE WHEN count(*) > 0 THEN json_build_array(ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))) END AS bbox
+            FROM ${sql.table(l.table)}`,
+        ),
+        sql` UNION ALL `,
+      )}`.execute(db)
+      const byId = new Map(stats.rows.map((r) => [r.id, r]))
+      res.json({ layers: LAYERS.map((l) => ({ ...l, count: byId.get(l.id)?.n ?? 0, extent: byId.get(l.id)?.bbox ?? null })) })
+    }),
+  )
+
   router.get(
     '/layers/:layer/features',
     handle(async (req, res) => {
-      const layer = findLayer(String(req.params.layer))
-      if (!layer) throw new ApiError(404, 'unknown_layer', `no layer "${req.params.layer}"`)
+      const layer = layerParam(req)
       const query = parseFeatureQuery(layer, req.query as Record<string, unknown>)
-      const body = await readFeatures(db, layer, query)
-      res.type('application/geo+json').send(body)
+      if (query.format === 'csv') {
+        res.type('text/csv; charset=utf-8').attachment(`${layer.id}.csv`).send(toCsv(layer, await readFeatureRows(db, layer, query)))
+        return
+      }
+      const page = await readFeaturePage(db, layer, query)
+      const next = !page.more ? null : query.sort ? encodeCursor({ o: (query.offset ?? 0) + page.numberReturned }) : encodeCursor({ id: page.lastId! })
+      if (query.format === 'geojson') res.attachment(`${layer.id}.geojson`)
+      res
+        .type('application/geo+json')
+        .send(`{"type":"FeatureCollection","numberReturned":${page.numberReturned},"next":${JSON.stringify(next)},"features":${page.featuresJson}}`)
+    }),
+  )
+
+  router.get(
+    '/layers/:layer/features/:id',
+    handle(async (req, res) => {
+      const layer = layerParam(req)
+      const feature = await readFeature(db, layer, idParam(req))
+      if (!feature) throw new ApiError(404, 'unknown_feature', `layer ${layer.id} has no feature ${req.params.id}`)
+      res.type('application/geo+json').send(feature)
     }),
   )
   return router
