@@ -1,0 +1,34 @@
+import { Router } from 'express'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import { findLayer } from '../../../data/catalog/layers.ts'
+import type { DbHandle } from '../db/create-db.ts'
+import { ApiError, handle } from '../http/errors.ts'
+
+const auditQuery = z
+  .object({
+    layer: z.string().optional(),
+    id: z.string().regex(/^\d+$/, 'id is a feature id').optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict()
+
+/** `GET /api/audit?layer=&id=`: the change history, newest first. */
+export function auditRoutes({ db }: DbHandle): Router {
+  const router = Router()
+  router.get(
+    '/audit',
+    handle(async (req, res) => {
+      const q = auditQuery.safeParse(req.query)
+      if (!q.success) throw new ApiError(400, 'invalid_query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
+      const { layer, id, limit } = q.data
+      if (layer && !findLayer(layer)) throw new ApiError(404, 'unknown_layer', `no layer "${layer}"`)
+      const r = await sql`
+        SELECT id::int AS id, actor, action, layer, feature_id, before, after, reason, at FROM audit_log
+        WHERE ${layer ? sql`layer = ${layer}` : sql`true`} AND ${id ? sql`feature_id = ${id}` : sql`true`}
+        ORDER BY at DESC, id DESC LIMIT ${limit}`.execute(db)
+      res.json({ entries: r.rows })
+    }),
+  )
+  return router
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import type { LayerDef, PropertyDef } from '../../../data/catalog/layers.ts'
+
+function valueSchema(p: PropertyDef): z.ZodType {
+  switch (p.type) {
+    case 'string':
+      return p.values ? z.enum(p.values as [string, ...string[]]) : z.string().max(2000)
+    case 'integer':
+      return z.number().int().min(-2147483648).max(2147483647)
+    case 'number':
+      return z.number().finite()
+    case 'boolean':
+      return z.boolean()
+    case 'datetime':
+      return z.iso.datetime({ offset: true })
+    case 'date':
+      return z.iso.date()
+    case 'json':
+      return z.array(z.unknown()).max(200)
+    default:
+      return p.type satisfies never
+  }
+}
+
+export type WriteMode = 'create' | 'update' | 'import'
+
+/**
+ * The properties a client may write, from the catalog. Unknown names are errors; system-set
+ * names are errors on create/update and ignored on import (exports carry them).
+ */
+export function propertiesSchema(layer: LayerDef, mode: WriteMode) {
+  const writable = layer.properties.filter((p) => !p.readOnly)
+  const shape = Object.fromEntries(
+    writable.map((p) => {
+      const base = valueSchema(p)
+      const schema = p.required && mode !== 'update' ? base : base.nullable().optional()
+      return [p.name, schema]
+    }),
+  )
+  const systemSet = new Set(layer.properties.filter((p) => p.readOnly).map((p) => p.name))
+  return z
+    .record(z.string(), z.unknown())
+    .superRefine((props, ctx) => {
+      for (const key of Object.keys(props)) {
+        if (systemSet.has(key)) {
+          if (mode !== 'import') ctx.addIssue({ code: 'custom', path: [key], message: `${key} is set by the system` })
+        } else if (!(key in shape)) ctx.addIssue({ code: 'custom', path: [key], message: `layer ${layer.id} has no property "${key}"` })
+      }
+    })
+    .transform((props) => Object.fromEntries(Object.entries(props).filter(([k]) => !systemSet.has(k))))
+    .pipe(z.object(shape).strict())
+}

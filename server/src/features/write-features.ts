@@ -1,0 +1,126 @@
+import type { Geometry } from 'geojson'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { LayerDef } from '../../../data/catalog/layers.ts'
+import { ApiError } from '../http/errors.ts'
+import { clientErrorFromDb } from '../http/db-errors.ts'
+import { readFeature } from './read-features.ts'
+
+type Values = Record<string, unknown>
+
+/** A property value as an SQL parameter of its column's type. */
+function param(layer: LayerDef, name: string, value: unknown): RawBuilder<unknown> {
+  const type = layer.properties.find((p) => p.name === name)?.type
+  if (value === null || value === undefined) return sql`NULL`
+  if (type === 'json') return sql`${JSON.stringify(value)}::jsonb`
+  if (type === 'datetime') return sql`${value}::timestamptz`
+  if (type === 'date') return sql`${value}::date`
+  return sql`${value}`
+}
+
+/**
+ * The stored form of an input geometry: SRID 4326, polygon rings counter-clockwise (RFC 7946),
+ * promoted to Multi* for multi layers.
+ * `ST_Multi(ST_ForcePolygonCCW(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)))`
+ */
+export function geometryParam(layer: LayerDef, geometry: Geometry): RawBuilder<unknown> {
+  const g = sql`ST_ForcePolygonCCW(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326))`
+  return layer.geometry.startsWith('Multi') ? sql`ST_Multi(${g})` : g
+}
+
+/** Why each geometry is invalid (null when valid), from ST_IsValidDetail, in input order. */
+export async function geometryProblems(db: Kysely<any>, geometries: Geometry[]): Promise<Array<string | null>> {
+  if (geometries.length === 0) return []
+  const r = await sql<{ ord: number; valid: boolean; reason: string | null; location: string | null }>`
+    SELECT e.ord::int AS ord, (d).valid AS valid, (d).reason AS reason, ST_AsText((d).location) AS location
+    FROM jsonb_array_elements(${JSON.stringify(geometries)}::jsonb) WITH ORDINALITY AS e(value, ord),
+    LATERAL (SELECT ST_IsValidDetail(ST_GeomFromGeoJSON(e.value::text)) AS d) v
+    ORDER BY e.ord`.execute(db)
+  // PGlite can drop rows instead of raising on a GEOS failure: never treat that as "valid".
+  if (r.rows.length !== geometries.length) throw new Error(`geometry check returned ${r.rows.length} rows for ${geometries.length} geometries`)
+  return r.rows.map((row) => (row.valid ? null : `invalid geometry: ${row.reason ?? 'unknown reason'}${row.location ? ` at ${row.location}` : ''}`))
+}
+
+export async function assertValidGeometry(db: Kysely<any>, geometry: Geometry): Promise<void> {
+  const [problem] = await geometryProblems(db, [geometry])
+  if (problem) throw new ApiError(422, 'invalid_geometry', problem)
+}
+
+async function audit(
+  db: Kysely<any>,
+  entry: { actor: string; action: string; layer: string; id: number; before: string | null; after: string | null; reason?: string | null },
+): Promise<void> {
+  await sql`
+    INSERT INTO audit_log (actor, action, layer, feature_id, before, after, reason)
+    VALUES (${entry.actor}, ${entry.action}, ${entry.layer}, ${String(entry.id)}, ${entry.before}::jsonb, ${entry.after}::jsonb, ${entry.reason ?? null})`.execute(db)
+}
+
+/** Inserts one feature and its audit entry (in the caller's transaction); returns the stored feature. */
+export async function insertFeature(
+  trx: Kysely<any>,
+  layer: LayerDef,
+  input: { properties: Values; geometry: Geometry },
+  actor: string,
+  action: 'create' | 'import' = 'create',
+): Promise<{ id: number; feature: string }> {
+  const names = Object.keys(input.properties).filter((k) => input.properties[k] !== undefined)
+  const columns = [...names.map((n) => sql.ref(n)), sql.ref('geom')]
+  const values = [...names.map((n) => param(layer, n, input.properties[n])), geometryParam(layer, input.geometry)]
+  let id: number
+  try {
+    const r = await sql<{ id: number }>`
+      INSERT INTO ${sql.table(layer.table)} (${sql.join(columns)}) VALUES (${sql.join(values)}) RETURNING id`.execute(trx)
+    id = r.rows[0]!.id
+  } catch (err) {
+    throw clientErrorFromDb(err, `cannot create ${layer.id} feature`)
+  }
+  const feature = (await readFeature(trx, layer, id))!
+  await audit(trx, { actor, action, layer: layer.id, id, before: null, after: feature })
+  return { id, feature }
+}
+
+/** Locks the feature and checks the version the edit was made on (404 unknown, 409 stale). */
+async function lockAtVersion(trx: Kysely<any>, layer: LayerDef, id: number, version: number): Promise<string> {
+  const r = await sql<{ version: number }>`SELECT version FROM ${sql.table(layer.table)} WHERE id = ${id} FOR UPDATE`.execute(trx)
+  const current = r.rows[0]?.version
+  if (current === undefined) throw new ApiError(404, 'unknown_feature', `layer ${layer.id} has no feature ${id}`)
+  if (current !== version) {
+    throw new ApiError(409, 'stale_version', `feature ${id} is at version ${current}, the edit was made on version ${version}; reload and retry`, { currentVersion: current })
+  }
+  return (await readFeature(trx, layer, id))!
+}
+
+export async function updateFeature(
+  trx: Kysely<any>,
+  layer: LayerDef,
+  id: number,
+  input: { version: number; properties: Values; geometry?: Geometry; set?: Values },
+  actor: string,
+  action: 'update' | 'transition' = 'update',
+  reason?: string,
+): Promise<string> {
+  const before = await lockAtVersion(trx, layer, id, input.version)
+  const all = { ...input.properties, ...input.set }
+  const sets = Object.keys(all)
+    .filter((k) => all[k] !== undefined)
+    .map((k) => sql`${sql.ref(k)} = ${param(layer, k, all[k])}`)
+  if (input.geometry) sets.push(sql`geom = ${geometryParam(layer, input.geometry)}`)
+  sets.push(sql`version = version + 1`, sql`updated_at = now()`)
+  try {
+    await sql`UPDATE ${sql.table(layer.table)} SET ${sql.join(sets)} WHERE id = ${id}`.execute(trx)
+  } catch (err) {
+    throw clientErrorFromDb(err, `cannot update ${layer.id} feature ${id}`)
+  }
+  const after = (await readFeature(trx, layer, id))!
+  await audit(trx, { actor, action, layer: layer.id, id, before, after, reason: reason ?? null })
+  return after
+}
+
+export async function deleteFeature(trx: Kysely<any>, layer: LayerDef, id: number, version: number, actor: string): Promise<void> {
+  const before = await lockAtVersion(trx, layer, id, version)
+  try {
+    await sql`DELETE FROM ${sql.table(layer.table)} WHERE id = ${id}`.execute(trx)
+  } catch (err) {
+    throw clientErrorFromDb(err, `cannot delete ${layer.id} feature ${id}`)
+  }
+  await audit(trx, { actor, action: 'delete', layer: layer.id, id, before, after: null })
+}

@@ -1,0 +1,55 @@
+import type { Geometry } from 'geojson'
+import { z } from 'zod'
+import type { LayerDef } from '../../../data/catalog/layers.ts'
+import { ApiError } from '../http/errors.ts'
+import { geometrySchema } from './geometry-schema.ts'
+import { propertiesSchema, type WriteMode } from './property-schema.ts'
+
+export function issuesMessage(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ')
+}
+
+/** A GeoJSON Feature to create (or import): geometry of the layer's type, writable properties. */
+export function featureInputSchema(layer: LayerDef, mode: Exclude<WriteMode, 'update'>) {
+  return z
+    .object({
+      type: z.literal('Feature').optional(),
+      id: z.unknown().optional(),
+      geometry: geometrySchema(layer.geometry),
+      properties: propertiesSchema(layer, mode).default({}),
+    })
+    .strict()
+}
+
+/** A PATCH: the version it was made on, and the properties and/or geometry that change. */
+export function featurePatchSchema(layer: LayerDef) {
+  return z
+    .object({
+      version: z.number().int().min(1),
+      properties: propertiesSchema(layer, 'update').optional(),
+      geometry: geometrySchema(layer.geometry).optional(),
+    })
+    .strict()
+    .refine((b) => b.properties !== undefined || b.geometry !== undefined, 'nothing to change: give properties and/or geometry')
+}
+
+export const transitionSchema = z
+  .object({
+    to: z.string().min(1),
+    version: z.number().int().min(1),
+    reason: z.string().trim().min(1, 'say why').max(1000),
+    mediation_room_id: z.number().int().positive().optional(),
+  })
+  .strict()
+
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (body === undefined || body === null || typeof body !== 'object') throw new ApiError(400, 'invalid_body', 'the request body must be a JSON object')
+  const r = schema.safeParse(body)
+  if (!r.success) throw new ApiError(422, 'invalid_feature', issuesMessage(r.error.issues))
+  return r.data
+}
+
+export interface FeatureInput {
+  properties: Record<string, unknown>
+  geometry: Geometry
+}
