@@ -93,7 +93,7 @@ const assigned = [
   sys(p('officer_id', 'integer', '责任民警', 'Responsible officer')),
 ]
 
-export const LAYERS = [
+const LAYER_LIST = [
   {
     id: 'admin-areas', table: 'admin_areas', title: { zh: '行政区划', en: 'Administrative areas' }, group: 'reference', geometry: 'MultiPolygon',
     nameColumn: 'name', minzoom: 0, maxzoom: 16, basemap: true, style: { kind: 'line', color: '#5b6b82', width: 1 },
@@ -203,7 +203,10 @@ export const LAYERS = [
   },
 ] as const satisfies readonly LayerDef[]
 
-export type LayerId = (typeof LAYERS)[number]['id']
+export type LayerId = (typeof LAYER_LIST)[number]['id']
+
+/** Every layer, in catalogue order. */
+export const LAYERS: readonly LayerDef[] = LAYER_LIST
 
 const byId = new Map<string, LayerDef>(LAYERS.map((l) => [l.id, l]))
 

@@ -2,10 +2,15 @@ import express, { type Express } from 'express'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { DbHandle } from './db/create-db.ts'
+import { auditRoutes } from './audit/routes.ts'
+import { importRoutes } from './features/import-routes.ts'
 import { featureReadRoutes } from './features/routes.ts'
+import { transitionRoutes } from './features/transition-routes.ts'
+import { featureWriteRoutes } from './features/write-routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import type { Logger } from './logger.ts'
+import { ogcRoutes } from './ogc/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
 
 export interface AppOptions {
@@ -15,21 +20,31 @@ export interface AppOptions {
   clientDir?: string
   /** Largest accepted JSON body. */
   bodyLimit?: string
+  /** Largest accepted import (GeoJSON or CSV). */
+  importLimit?: string
 }
 
 /** The whole HTTP app, not listening: main.ts listens, tests mount it. */
-export function createApp({ database, logger, clientDir, bodyLimit = '2mb' }: AppOptions): Express {
+export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb' }: AppOptions): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
-  app.use(express.json({ limit: bodyLimit }))
+  const jsonTypes = ['application/json', 'application/geo+json']
+  // Imports may be larger than other bodies; parsed first, the general parser then skips them.
+  app.use('/api/layers/:layer/import', express.json({ limit: importLimit, type: jsonTypes }), express.text({ limit: importLimit, type: ['text/csv', 'text/plain'] }))
+  app.use(express.json({ limit: bodyLimit, type: jsonTypes }))
 
   const api = express.Router()
   api.use(healthRoutes(database, logger))
   api.use(statsRoutes(database))
   api.use(featureReadRoutes(database))
+  api.use(featureWriteRoutes(database))
+  api.use(transitionRoutes(database))
+  api.use(importRoutes(database))
+  api.use(auditRoutes(database))
   api.use(notFound)
   app.use('/api', api)
+  app.use('/ogc', ogcRoutes(database))
 
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }))

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { findLayer } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
+import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 
 const auditQuery = z
@@ -20,7 +21,7 @@ export function auditRoutes({ db }: DbHandle): Router {
     '/audit',
     handle(async (req, res) => {
       const q = auditQuery.safeParse(req.query)
-      if (!q.success) throw new ApiError(400, 'invalid_query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
+      if (!q.success) throw invalidQuery(q.error.issues)
       const { layer, id, limit } = q.data
       if (layer && !findLayer(layer)) throw new ApiError(404, 'unknown_layer', `no layer "${layer}"`)
       const r = await sql`

@@ -4,11 +4,12 @@ import type { GeometryKind } from '../../../data/catalog/layers.ts'
 
 /** [lon, lat] in range; a third (height) value is accepted and dropped. */
 const position = z
-  .array(z.number({ error: 'coordinates must be numbers' }), { error: 'a position is an array of numbers' })
+  .array(z.number({ error: 'coordinates must be finite numbers' }), { error: 'a position is an array of numbers' })
   .min(2, 'a position needs lon and lat')
   .max(3, 'a position has at most lon, lat, height')
   .superRefine((p, ctx) => {
-    const [lon, lat] = p as [number, number]
+    const [lon, lat] = p as unknown as [unknown, unknown]
+    if (typeof lon !== 'number' || typeof lat !== 'number') return
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) ctx.addIssue({ code: 'custom', message: 'coordinates must be finite' })
     else if (lon < -180 || lon > 180 || lat < -90 || lat > 90)
       ctx.addIssue({ code: 'custom', message: `position [${lon}, ${lat}] is outside lon −180…180 / lat −90…90 (lon first, as GeoJSON requires)` })
@@ -20,8 +21,10 @@ const ring = z
   .array(position)
   .min(4, 'a polygon ring needs at least 4 positions')
   .superRefine((r, ctx) => {
-    const first = r[0]!
-    const last = r[r.length - 1]!
+    // Refinements run even when elements failed; only compare two real positions.
+    const first = r[0]
+    const last = r[r.length - 1]
+    if (r.length < 4 || !Array.isArray(first) || !Array.isArray(last)) return
     if (first[0] !== last[0] || first[1] !== last[1]) ctx.addIssue({ code: 'custom', message: 'a polygon ring must be closed (first position = last)' })
   })
 const polygonCoords = z.array(ring).min(1, 'a polygon needs an exterior ring')
@@ -50,7 +53,16 @@ export function acceptedTypes(kind: GeometryKind): GeometryKind[] {
   }
 }
 
-/** Validates the GeoJSON geometry for a layer; returns the error message or the cleaned geometry. */
+/** The GeoJSON geometry shapes a layer accepts (also what the OpenAPI document shows). */
+export function geometryShapeSchema(kind: GeometryKind) {
+  const [first, ...rest] = acceptedTypes(kind).map((t) => schemas[t])
+  return rest.length ? z.union([first!, ...rest]) : first!
+}
+
+/**
+ * Validates the GeoJSON geometry for a layer with messages that name the problem ("must be a
+ * Polygon, given Point") rather than a union's "invalid input"; returns the cleaned geometry.
+ */
 export function geometrySchema(kind: GeometryKind) {
   const accepted = acceptedTypes(kind)
   return z.unknown().transform((value, ctx): Geometry => {

@@ -28,15 +28,27 @@ export type WriteMode = 'create' | 'update' | 'import'
  * The properties a client may write, from the catalog. Unknown names are errors; system-set
  * names are errors on create/update and ignored on import (exports carry them).
  */
-export function propertiesSchema(layer: LayerDef, mode: WriteMode) {
+/** The writable properties as a strict object (also what the OpenAPI document shows). */
+export function propertiesShapeSchema(layer: LayerDef, mode: WriteMode) {
   const writable = layer.properties.filter((p) => !p.readOnly)
-  const shape = Object.fromEntries(
-    writable.map((p) => {
-      const base = valueSchema(p)
-      const schema = p.required && mode !== 'update' ? base : base.nullable().optional()
-      return [p.name, schema]
-    }),
-  )
+  return z
+    .object(
+      Object.fromEntries(
+        writable.map((p) => {
+          const base = valueSchema(p).describe(`${p.label.zh} / ${p.label.en}`)
+          return [p.name, p.required && mode !== 'update' ? base : base.nullable().optional()]
+        }),
+      ),
+    )
+    .strict()
+}
+
+/**
+ * The properties a client may write, from the catalog. Unknown names are errors; system-set
+ * names are errors on create/update and ignored on import (exports carry them).
+ */
+export function propertiesSchema(layer: LayerDef, mode: WriteMode) {
+  const shape = propertiesShapeSchema(layer, mode)
   const systemSet = new Set(layer.properties.filter((p) => p.readOnly).map((p) => p.name))
   return z
     .record(z.string(), z.unknown())
@@ -44,9 +56,9 @@ export function propertiesSchema(layer: LayerDef, mode: WriteMode) {
       for (const key of Object.keys(props)) {
         if (systemSet.has(key)) {
           if (mode !== 'import') ctx.addIssue({ code: 'custom', path: [key], message: `${key} is set by the system` })
-        } else if (!(key in shape)) ctx.addIssue({ code: 'custom', path: [key], message: `layer ${layer.id} has no property "${key}"` })
+        } else if (!(key in shape.shape)) ctx.addIssue({ code: 'custom', path: [key], message: `layer ${layer.id} has no property "${key}"` })
       }
     })
     .transform((props) => Object.fromEntries(Object.entries(props).filter(([k]) => !systemSet.has(k))))
-    .pipe(z.object(shape).strict())
+    .pipe(shape)
 }

@@ -87,22 +87,32 @@ export interface FeatureQuery {
   format?: 'geojson' | 'csv'
 }
 
-function invalid(issues: z.core.$ZodIssue[]): ApiError {
+/** Zod issues as one 400 message. */
+export function invalidQuery(issues: readonly z.core.$ZodIssue[]): ApiError {
   return new ApiError(400, 'invalid_query', issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '))
+}
+
+/**
+ * Every parameter that is not one of `reserved` must name a catalogued property: equality
+ * filters. Anything else is 400 and never reaches SQL.
+ */
+export function equalityFilters(layer: LayerDef, query: Record<string, unknown>, reserved: ReadonlySet<string>): Array<[string, string]> {
+  const equals: Array<[string, string]> = []
+  for (const [key, value] of Object.entries(query)) {
+    if (reserved.has(key)) continue
+    const prop = layer.properties.find((p) => p.name === key)
+    if (!prop) throw new ApiError(400, 'unknown_property', `layer ${layer.id} has no property or parameter "${key}"`)
+    if (typeof value !== 'string') throw new ApiError(400, 'invalid_query', `${key} must be given once`)
+    equals.push([prop.name, value])
+  }
+  return equals
 }
 
 /** Parses a feature-list query; unknown parameters are 400, never passed to SQL. */
 export function parseFeatureQuery(layer: LayerDef, query: Record<string, unknown>, defaultLimit = 1000): FeatureQuery {
   const base = featureQuerySchema.safeParse(query)
-  if (!base.success) throw invalid(base.error.issues)
-  const equals: Array<[string, string]> = []
-  for (const [key, value] of Object.entries(query)) {
-    if (RESERVED.has(key)) continue
-    const prop = layer.properties.find((p) => p.name === key)
-    if (!prop) throw new ApiError(400, 'unknown_property', `layer ${layer.id} has no property "${key}"`)
-    if (typeof value !== 'string') throw new ApiError(400, 'invalid_query', `${key} must be given once`)
-    equals.push([prop.name, value])
-  }
+  if (!base.success) throw invalidQuery(base.error.issues)
+  const equals = equalityFilters(layer, query, RESERVED)
   const { bbox, datetime, limit, cursor, sort, q, format } = base.data
   if (datetime && !layer.timeColumn) throw new ApiError(400, 'invalid_query', `layer ${layer.id} has no time to filter by datetime`)
   let parsedSort: FeatureQuery['sort']

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { findLayer, LAYERS, type LayerDef } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { ApiError, handle } from '../http/errors.ts'
+import { openApiDocument } from '../openapi/document.ts'
 import { toCsv } from './export.ts'
 import { encodeCursor, parseFeatureQuery } from './query-schema.ts'
 import { readFeature, readFeaturePage, readFeatureRows } from './read-features.ts'
@@ -23,6 +24,10 @@ export function idParam(req: Request): number {
 
 export function featureReadRoutes({ db }: DbHandle): Router {
   const router = Router()
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument())
+  })
 
   router.get(
     '/layers',

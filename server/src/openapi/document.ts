@@ -1,0 +1,105 @@
+import { z } from 'zod'
+import { LAYERS, type LayerDef } from '../../../data/catalog/layers.ts'
+import { featureQuerySchema } from '../features/query-schema.ts'
+import { geometryShapeSchema } from '../features/geometry-schema.ts'
+import { propertiesShapeSchema } from '../features/property-schema.ts'
+import { transitionSchema } from '../features/write-schema.ts'
+
+/** JSON Schema (OpenAPI 3.0 dialect) of the input a zod schema accepts. */
+const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+
+const json = (schema: unknown, type = 'application/json') => ({ content: { [type]: { schema } } })
+const ok = (schema: unknown, type?: string) => ({ description: 'OK', ...json(schema, type) })
+const errorRef = { $ref: '#/components/schemas/Error' }
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: 'error', ...json(errorRef) }]))
+const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())
+
+function layerPaths(layer: LayerDef): Record<string, unknown> {
+  const base = `/api/layers/${layer.id}`
+  const name = pascal(layer.id)
+  const feature = { $ref: `#/components/schemas/${name}Feature` }
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }
+  const queryShape = featureQuerySchema.shape
+  const listParams = [
+    ...Object.entries(queryShape).map(([n, s]) => ({ name: n, in: 'query', required: false, schema: schemaOf(s as z.ZodType) })),
+    ...layer.properties.map((p) => ({ name: p.name, in: 'query', required: false, description: `equals (${p.label.en})`, schema: { type: 'string' } })),
+  ]
+  const paths: Record<string, Record<string, unknown>> = {
+    [`${base}/features`]: {
+      get: { summary: `${layer.title.zh} · ${layer.title.en}: list, filter, page, export`, parameters: listParams, responses: { 200: { description: 'FeatureCollection (or CSV with format=csv)', ...json({ type: 'object' }, 'application/geo+json') }, ...errors(400, 404) } },
+    },
+    [`${base}/features/{id}`]: { get: { parameters: [idParam], responses: { 200: ok(feature, 'application/geo+json'), ...errors(404) } } },
+  }
+  if (!layer.editable) return paths
+  paths[`${base}/features`]!.post = {
+    summary: `create a ${layer.title.en} feature`,
+    requestBody: { required: true, ...json({ $ref: `#/components/schemas/${name}Create` }) },
+    responses: { 201: ok(feature, 'application/geo+json'), ...errors(400, 413, 422) },
+  }
+  paths[`${base}/features/{id}`]!.patch = {
+    requestBody: { required: true, ...json({ $ref: `#/components/schemas/${name}Patch` }) },
+    parameters: [idParam],
+    responses: { 200: ok(feature, 'application/geo+json'), ...errors(404, 409, 422) },
+  }
+  paths[`${base}/features/{id}`]!.delete = {
+    parameters: [idParam, { name: 'version', in: 'query', required: true, schema: { type: 'integer', minimum: 1 } }],
+    responses: { 204: { description: 'deleted' }, ...errors(400, 404, 409) },
+  }
+  paths[`${base}/import`] = {
+    post: {
+      summary: 'import GeoJSON or CSV: all rows or none',
+      requestBody: { required: true, content: { 'application/geo+json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } } },
+      responses: { 201: ok({ type: 'object', properties: { imported: { type: 'integer' }, ids: { type: 'array', items: { type: 'integer' } } } }), ...errors(400, 413, 422) },
+    },
+  }
+  if (layer.lifecycle) {
+    paths[`${base}/features/{id}/transitions`] = {
+      get: { parameters: [idParam], responses: { 200: ok({ type: 'object' }), ...errors(404) } },
+      post: { parameters: [idParam], requestBody: { required: true, ...json({ $ref: '#/components/schemas/Transition' }) }, responses: { 200: ok(feature, 'application/geo+json'), ...errors(404, 409, 422) } },
+    }
+  }
+  return paths
+}
+
+function layerSchemas(layer: LayerDef): Record<string, unknown> {
+  const name = pascal(layer.id)
+  const geometry = schemaOf(geometryShapeSchema(layer.geometry))
+  const out: Record<string, unknown> = {
+    [`${name}Feature`]: { type: 'object', properties: { type: { type: 'string', enum: ['Feature'] }, id: { type: 'integer' }, geometry, properties: { type: 'object' } } },
+  }
+  if (layer.editable) {
+    out[`${name}Create`] = { type: 'object', required: ['geometry'], properties: { type: { type: 'string', enum: ['Feature'] }, geometry, properties: schemaOf(propertiesShapeSchema(layer, 'create')) } }
+    out[`${name}Patch`] = { type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 1 }, geometry, properties: schemaOf(propertiesShapeSchema(layer, 'update')) } }
+  }
+  return out
+}
+
+let cached: Record<string, unknown> | undefined
+
+/** The OpenAPI 3.0 document, generated from the catalog and the zod schemas that validate requests. */
+export function openApiDocument(): Record<string, unknown> {
+  cached ??= {
+    openapi: '3.0.3',
+    info: { title: "Ping'an Grid API (平安网格)", version: '0.1.0', description: 'Community policing map and grid management. GeoJSON is RFC 7946 (lon/lat, WGS84).' },
+    paths: {
+      '/api/health': { get: { responses: { 200: ok({ type: 'object' }), 503: ok({ type: 'object' }) } } },
+      '/api/stats': { get: { responses: { 200: ok({ type: 'object' }) } } },
+      '/api/layers': { get: { summary: 'the layer catalog with counts and extents', responses: { 200: ok({ type: 'object' }) } } },
+      '/api/audit': {
+        get: {
+          parameters: ['layer', 'id', 'limit'].map((n) => ({ name: n, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: { 200: ok({ type: 'object' }), ...errors(400, 404) },
+        },
+      },
+      ...Object.assign({}, ...LAYERS.map(layerPaths)),
+    },
+    components: {
+      schemas: {
+        Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } } },
+        Transition: schemaOf(transitionSchema),
+        ...Object.assign({}, ...LAYERS.map(layerSchemas)),
+      },
+    },
+  }
+  return cached
+}

@@ -1,0 +1,42 @@
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HAZARD_CATEGORIES, LAYERS } from '../../data/catalog/layers.ts'
+import { createApp } from '../../server/src/app.ts'
+import { createLogger } from '../../server/src/logger.ts'
+import { apiClient } from '../helpers/api-client.ts'
+import { listen, type TestServer } from '../helpers/http.ts'
+import { getTestDb } from '../helpers/test-db.ts'
+
+describe('GET /api/openapi.json', () => {
+  let server: TestServer
+  let doc: any
+  beforeAll(async () => {
+    server = await listen(createApp({ database: await getTestDb(), logger: createLogger('silent') }))
+    const r = await apiClient(server.url).get('/api/openapi.json')
+    expect(r.status).toBe(200)
+    doc = r.body
+  })
+  afterAll(() => server.close())
+
+  it('is a valid OpenAPI 3 document', async () => {
+    const result = await new Validator().validate(doc)
+    expect(result.errors ?? []).toEqual([])
+    expect(result.valid).toBe(true)
+  })
+
+  it('describes every layer, and writes only for the editable ones', () => {
+    for (const layer of LAYERS) {
+      const list = doc.paths[`/api/layers/${layer.id}/features`]
+      expect(list.get, layer.id).toBeDefined()
+      expect(Boolean(list.post), layer.id).toBe(Boolean(layer.editable))
+    }
+  })
+
+  it('is generated from the validating schemas: the hazard form takes exactly the catalogued categories and no system fields', () => {
+    const create = doc.components.schemas.HazardsCreate.properties.properties
+    expect(create.properties.category.enum).toEqual([...HAZARD_CATEGORIES])
+    expect(create.required).toEqual(['category', 'source'])
+    expect(create.properties.status).toBeUndefined()
+    expect(create.additionalProperties).toBe(false)
+  })
+})
