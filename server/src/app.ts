@@ -29,6 +29,9 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
+  // Hashing every multi-megabyte GeoJSON answer for a weak ETag costs more than it saves;
+  // cacheable resources (tiles) set their own.
+  app.set('etag', false)
   const jsonTypes = ['application/json', 'application/geo+json']
   // Imports may be larger than other bodies; parsed first, the general parser then skips them.
   app.use('/api/layers/:layer/import', express.json({ limit: importLimit, type: jsonTypes }), express.text({ limit: importLimit, type: ['text/csv', 'text/plain'] }))

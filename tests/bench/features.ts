@@ -1,0 +1,58 @@
+import { sql } from 'kysely'
+import { findLayer } from '../../data/catalog/layers.ts'
+import { seedDemo } from '../../data/seed/seed-demo.ts'
+import { createApp } from '../../server/src/app.ts'
+import { createDb } from '../../server/src/db/create-db.ts'
+import { migrateToLatest } from '../../server/src/db/migrate.ts'
+import { createLogger } from '../../server/src/logger.ts'
+import { listen } from '../helpers/http.ts'
+
+/**
+ * `npm run bench` — features: all grid cells as GeoJSON through the HTTP API, as a ratio to the
+ * bare SQL `json_agg(ST_AsGeoJSON …)` for the same rows and properties, both measured in this run (median of
+ * 31 after 5 warm-ups). Goal ≤ 1.3×. Embedded database unless DATABASE_URL is set.
+ */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+async function timeIt(fn: () => Promise<unknown>, runs = 31, warm = 5): Promise<number> {
+  for (let i = 0; i < warm; i++) await fn()
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+const url = process.env.DATABASE_URL
+const database = await createDb(url ? { databaseUrl: url } : { dataDir: 'memory://' })
+await migrateToLatest(database.db)
+const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells`.execute(database.db)
+if ((n.rows[0]?.n ?? 0) === 0) await seedDemo(database.db, { seed: 1, anchor: '2026-11-01T09:00:00+08:00' })
+const cells = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells`.execute(database.db)).rows[0]!.n
+const server = await listen(createApp({ database, logger: createLogger('silent') }))
+const layer = findLayer('grid-cells')!
+// The same rows and the same properties, written out as plain SQL.
+const properties = sql.join(layer.properties.map((p) => sql`${p.name}::text, ${sql.ref(p.name)}`))
+
+let bytes = 0
+const baseline = await timeIt(async () => {
+  const r = await sql<{ fc: string }>`
+    SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object('type', 'Feature', 'id', id,
+      'geometry', ST_AsGeoJSON(geom, 7)::json, 'properties', json_build_object(${properties})) ORDER BY id))::text AS fc
+    FROM grid_cells`.execute(database.db)
+  bytes = Buffer.byteLength(r.rows[0]!.fc)
+})
+let apiBytes = 0
+const api = await timeIt(async () => {
+  const res = await fetch(`${server.url}/api/layers/grid-cells/features?limit=10000`)
+  apiBytes = (await res.arrayBuffer()).byteLength
+})
+const ratio = api / baseline
+console.log(`features (${cells} grid cells, ${database.backend})`)
+console.log(`  bare SQL json_agg   ${baseline.toFixed(1).padStart(8)} ms  (${(bytes / 1e6).toFixed(2)} MB)`)
+console.log(`  GET …/features      ${api.toFixed(1).padStart(8)} ms  (${(apiBytes / 1e6).toFixed(2)} MB)`)
+console.log(`  ratio               ${ratio.toFixed(2).padStart(8)}×   goal ≤ 1.3×: ${ratio <= 1.3 ? 'met' : 'MISSED'}`)
+await server.close()
+await database.close()
