@@ -9,6 +9,7 @@ import * as m0007 from './0007-volunteers.ts'
 import * as m0008 from './0008-users-and-audit.ts'
 import * as m0009 from './0009-point-assignment.ts'
 import * as m0010 from './0010-codes-and-seasons.ts'
+import * as m0011 from './0011-live-events.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0008-users-and-audit': m0008,
   '0009-point-assignment': m0009,
   '0010-codes-and-seasons': m0010,
+  '0011-live-events': m0011,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -21,7 +21,7 @@ export const DEMO_SEED = 20230630
 
 /** Tables the seed fills, children first (the order TRUNCATE and counts use). */
 export const SEEDED_TABLES = [
-  'audit_log', 'redemptions', 'activity_participants', 'volunteer_activities', 'volunteers', 'volunteer_orgs',
+  'live_events', 'audit_log', 'redemptions', 'activity_participants', 'volunteer_activities', 'volunteers', 'volunteer_orgs',
   'incidents', 'guard_posts', 'schools', 'disputes', 'mediation_rooms', 'places', 'hazards',
   'river_patrols', 'rivers', 'unit_current', 'unit_positions', 'patrols', 'patrol_units', 'patrol_routes', 'patrol_zones',
   'household_units', 'grid_cells', 'militia_orgs', 'users', 'officers', 'police_units', 'admin_areas',
@@ -43,6 +43,8 @@ export async function seedDemo(db: Kysely<any>, options: SeedOptions): Promise<v
     // start from the same ids even after an earlier attempt consumed sequence numbers.
     await sql.raw(`TRUNCATE ${SEEDED_TABLES.join(', ')} RESTART IDENTITY CASCADE`).execute(trx)
     await installSeedRandom(trx, options.seed)
+    // Tells the live-event triggers (migration 0011) that this is a load, not news.
+    await sql`SELECT set_config('pingan.seeding', 'on', true)`.execute(trx)
     const steps: Array<[string, () => Promise<void>]> = [
       ['admin areas', () => seedAdminAreas(trx, src)],
       ['police and grids', () => seedPolice(trx, src)],

@@ -11,6 +11,8 @@ import { featureWriteRoutes } from './features/write-routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import type { Logger } from './logger.ts'
+import { LiveHub } from './live/hub.ts'
+import { liveRoutes } from './live/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
 
@@ -23,11 +25,16 @@ export interface AppOptions {
   bodyLimit?: string
   /** Largest accepted import (GeoJSON or CSV). */
   importLimit?: string
+  /** SSE heartbeat interval. */
+  liveHeartbeatMs?: number
 }
 
 /** The whole HTTP app, not listening: main.ts listens, tests mount it. */
-export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb' }: AppOptions): Express {
+export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb', liveHeartbeatMs }: AppOptions): Express {
   const app = express()
+  // One LISTEN per process, started by the first stream client; main.ts stops it on shutdown.
+  const liveHub = new LiveHub(database, logger)
+  app.locals.liveHub = liveHub
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
   // Hashing every multi-megabyte GeoJSON answer for a weak ETag costs more than it saves;
@@ -47,6 +54,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(importRoutes(database))
   api.use(auditRoutes(database))
   api.use(coverageRoutes(database))
+  api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
   api.use(notFound)
   app.use('/api', api)
   app.use('/ogc', ogcRoutes(database))

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApp } from './app.ts'
+import type { LiveHub } from './live/hub.ts'
 import { loadConfigOrExit } from './config.ts'
 import { createLogger, errorMessage } from './logger.ts'
 import { openDatabase } from './startup.ts'
@@ -27,8 +28,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down')
     server.close()
     server.closeAllConnections()
-    database
-      .close()
+    ;(app.locals.liveHub as LiveHub)
+      .stop()
+      .then(() => database.close())
       .then(() => {
         logger.info('database closed')
         process.exit(0)

@@ -1,0 +1,54 @@
+import { Router } from 'express'
+import { z } from 'zod'
+import type { DbHandle } from '../db/create-db.ts'
+import { invalidQuery } from '../features/query-schema.ts'
+import { ApiError, handle } from '../http/errors.ts'
+import type { LiveHub } from './hub.ts'
+import { ingestPositions, validateBatch } from './ingest.ts'
+import { openStream } from './stream.ts'
+import { readTracks } from './tracks.ts'
+import { unitOfRequest } from './unit-token.ts'
+
+const tracksQuery = z
+  .object({
+    units: z.string().regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, 'a comma-separated list of unit codes').transform((s) => s.split(',')),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .refine((q) => Date.parse(q.from) <= Date.parse(q.to), 'from must not be after to')
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 7 * 86400_000, 'a window is at most 7 days')
+
+export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatMs?: number } = {}): Router {
+  const router = Router()
+
+  router.post(
+    '/live/positions',
+    handle(async (req, res) => {
+      const unit = await unitOfRequest(db, req)
+      const { good, rejected } = validateBatch(req.body, unit.code)
+      const result = await ingestPositions(db, unit.id, good)
+      res.status(good.length === 0 ? 422 : 200).json({ unit: unit.code, ...result, rejected })
+    }),
+  )
+
+  router.get(
+    '/live/stream',
+    handle(async (req, res) => {
+      await openStream(db, hub, req, res, options.heartbeatMs ?? 15_000)
+    }),
+  )
+
+  router.get(
+    '/live/tracks',
+    handle(async (req, res) => {
+      const q = tracksQuery.safeParse(req.query)
+      if (!q.success) throw invalidQuery(q.error.issues)
+      const units = await readTracks(db, q.data.units, q.data.from, q.data.to)
+      const missing = q.data.units.filter((c) => !units.some((u) => u.code === c))
+      if (missing.length) throw new ApiError(404, 'unknown_unit', `no unit ${missing.join(', ')}`)
+      res.json({ from: q.data.from, to: q.data.to, units })
+    }),
+  )
+  return router
+}

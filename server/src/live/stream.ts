@@ -1,0 +1,96 @@
+import type { Request, Response } from 'express'
+import { sql, type Kysely } from 'kysely'
+import { z } from 'zod'
+import { bboxSchema, invalidQuery } from '../features/query-schema.ts'
+import type { LiveEvent, LiveHub } from './hub.ts'
+
+const KINDS = ['positions', 'incidents', 'hazards', 'disputes', 'alerts'] as const
+
+const streamQuery = z
+  .object({
+    layers: z
+      .string()
+      .transform((s) => s.split(',').filter(Boolean))
+      .pipe(z.array(z.enum(KINDS)).min(1))
+      .optional(),
+    bbox: bboxSchema.optional(),
+    lastEventId: z.string().regex(/^\d+$/).optional(),
+  })
+  .strict()
+
+type Bbox = readonly [number, number, number, number]
+const inBox = (b: Bbox | undefined, lon: unknown, lat: unknown) =>
+  !b || (typeof lon === 'number' && typeof lat === 'number' && lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3])
+
+/** The event as this client should see it (positions trimmed to its bbox), or null. */
+function filtered(e: LiveEvent, kinds: ReadonlySet<string>, bbox: Bbox | undefined): LiveEvent | null {
+  if (!kinds.has(e.kind)) return null
+  if (e.kind === 'positions' && Array.isArray(e.payload)) {
+    const units = (e.payload as Array<{ lon?: unknown; lat?: unknown }>).filter((p) => inBox(bbox, p.lon, p.lat))
+    return units.length ? { ...e, payload: units } : null
+  }
+  const p = e.payload as { lon?: unknown; lat?: unknown; op?: string }
+  return p.op === 'delete' || inBox(bbox, p.lon, p.lat) ? e : null
+}
+
+/**
+ * `GET /api/live/stream`: Server-Sent Events. A new client first gets a `snapshot` of current
+ * unit positions; a reconnecting one (Last-Event-ID) gets every event it missed, then live ones.
+ * Heartbeat comments keep proxies from closing the connection.
+ */
+export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, res: Response, heartbeatMs: number): Promise<void> {
+  const q = streamQuery.safeParse(req.query)
+  if (!q.success) throw invalidQuery(q.error.issues)
+  const kinds = new Set<string>(q.data.layers ?? KINDS)
+  const bbox = q.data.bbox
+  const resumeFrom = req.get('last-event-id') ?? q.data.lastEventId
+  const resume = resumeFrom && /^\d+$/.test(resumeFrom) ? Number(resumeFrom) : null
+  await hub.start()
+
+  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' })
+  res.write('retry: 2000\n\n')
+  const write = (e: LiveEvent, name: string = e.kind) => res.write(`id: ${e.id}\nevent: ${name}\ndata: ${JSON.stringify({ at: e.at, payload: e.payload })}\n\n`)
+
+  // Subscribe first and hold live events until the replay/snapshot is written: no gap, no repeat.
+  const held: LiveEvent[] = []
+  let ready = false
+  const sub = {
+    cursor: resume ?? hub.lastId,
+    send(e: LiveEvent) {
+      const f = filtered(e, kinds, bbox)
+      if (!f) return
+      if (ready) write(f)
+      else held.push(f)
+    },
+  }
+  const unsubscribe = hub.subscribe(sub)
+  let cursor: number
+  if (resume !== null) {
+    const missed = await sql<{ id: string; kind: LiveEvent['kind']; at: Date; payload: unknown }>`
+      SELECT id::text AS id, kind, at, payload FROM live_events WHERE id > ${resume} ORDER BY id LIMIT 50000`.execute(db)
+    cursor = resume
+    for (const row of missed.rows) {
+      const e: LiveEvent = { id: Number(row.id), kind: row.kind, at: new Date(row.at).toISOString(), payload: row.payload }
+      cursor = e.id
+      const f = filtered(e, kinds, bbox)
+      if (f) write(f)
+    }
+  } else {
+    cursor = sub.cursor
+    const snap = await sql<{ units: unknown }>`
+      SELECT coalesce(jsonb_agg(jsonb_build_object('unit_id', u.id, 'code', u.code, 'callsign', u.callsign, 'kind', u.kind, 'ts', c.ts,
+               'lon', ST_X(c.geom), 'lat', ST_Y(c.geom), 'speed', c.speed, 'heading', c.heading) ORDER BY u.id), '[]'::jsonb) AS units
+      FROM unit_current c JOIN patrol_units u ON u.id = c.unit_id
+      ${bbox ? sql`WHERE c.geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)` : sql``}`.execute(db)
+    write({ id: cursor, kind: 'positions', at: new Date().toISOString(), payload: snap.rows[0]?.units ?? [] }, 'snapshot')
+  }
+  for (const e of held) if (e.id > cursor) write(e)
+  sub.cursor = cursor
+  ready = true
+
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs)
+  req.on('close', () => {
+    clearInterval(heartbeat)
+    unsubscribe()
+  })
+}
