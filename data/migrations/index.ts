@@ -10,6 +10,7 @@ import * as m0008 from './0008-users-and-audit.ts'
 import * as m0009 from './0009-point-assignment.ts'
 import * as m0010 from './0010-codes-and-seasons.ts'
 import * as m0011 from './0011-live-events.ts'
+import * as m0012 from './0012-alerts.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0009-point-assignment': m0009,
   '0010-codes-and-seasons': m0010,
   '0011-live-events': m0011,
+  '0012-alerts': m0012,
 }
 
 export const migrationProvider: MigrationProvider = {

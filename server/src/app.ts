@@ -2,6 +2,7 @@ import express, { type Express } from 'express'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { DbHandle } from './db/create-db.ts'
+import { alertRoutes } from './alerts/routes.ts'
 import { coverageRoutes } from './analysis/coverage-routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { importRoutes } from './features/import-routes.ts'
@@ -55,6 +56,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(auditRoutes(database))
   api.use(coverageRoutes(database))
   api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
+  api.use(alertRoutes(database))
   api.use(notFound)
   app.use('/api', api)
   app.use('/ogc', ogcRoutes(database))

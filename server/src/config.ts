@@ -13,6 +13,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Seconds between alert-rule evaluations; 0 turns the evaluator off. */
+  ALERT_INTERVAL_S: z.coerce.number().int().min(0).max(3600).default(30),
 })
 
 export type Config = z.infer<typeof configSchema>

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { evaluateAlerts } from './alerts/evaluate.ts'
 import { createApp } from './app.ts'
 import type { LiveHub } from './live/hub.ts'
 import { loadConfigOrExit } from './config.ts'
@@ -21,11 +22,20 @@ async function main(): Promise<void> {
     void database.close().finally(() => process.exit(1))
   })
 
+  // Alert rules run on a timer in every process; the unique open-alert index makes them agree.
+  const alertTimer =
+    config.ALERT_INTERVAL_S > 0
+      ? setInterval(() => {
+          evaluateAlerts(database.db).catch((err) => logger.warn(`alert evaluation failed: ${errorMessage(err)}`))
+        }, config.ALERT_INTERVAL_S * 1000)
+      : null
+
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
+    if (alertTimer) clearInterval(alertTimer)
     server.close()
     server.closeAllConnections()
     ;(app.locals.liveHub as LiveHub)

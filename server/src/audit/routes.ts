@@ -6,6 +6,9 @@ import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 
+/** Audited things that are not map layers. */
+const AUDITED_OTHERS = new Set(['alerts', 'alert-rules'])
+
 const auditQuery = z
   .object({
     layer: z.string().optional(),
@@ -23,7 +26,7 @@ export function auditRoutes({ db }: DbHandle): Router {
       const q = auditQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const { layer, id, limit } = q.data
-      if (layer && !findLayer(layer)) throw new ApiError(404, 'unknown_layer', `no layer "${layer}"`)
+      if (layer && !findLayer(layer) && !AUDITED_OTHERS.has(layer)) throw new ApiError(404, 'unknown_layer', `nothing audited as "${layer}"`)
       const r = await sql`
         SELECT id::int AS id, actor, action, layer, feature_id, before, after, reason, at FROM audit_log
         WHERE ${layer ? sql`layer = ${layer}` : sql`true`} AND ${id ? sql`feature_id = ${id}` : sql`true`}

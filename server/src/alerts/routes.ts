@@ -1,0 +1,88 @@
+import { Router } from 'express'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import type { DbHandle } from '../db/create-db.ts'
+import { invalidQuery } from '../features/query-schema.ts'
+import { parseBody } from '../features/write-schema.ts'
+import { actorOf } from '../http/actor.ts'
+import { ApiError, handle } from '../http/errors.ts'
+
+const listQuery = z.object({ state: z.enum(['open', 'cleared', 'all']).default('open'), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict()
+const ackBody = z.object({ note: z.string().max(1000).optional() }).strict()
+const ruleBody = z
+  .object({ version: z.number().int().min(1), enabled: z.boolean().optional(), params: z.record(z.string(), z.union([z.number(), z.array(z.number())])).optional() })
+  .strict()
+
+/** Alerts (list, acknowledge) and the rules planners tune. */
+export function alertRoutes({ db }: DbHandle): Router {
+  const router = Router()
+
+  router.get(
+    '/alerts',
+    handle(async (req, res) => {
+      const q = listQuery.safeParse(req.query)
+      if (!q.success) throw invalidQuery(q.error.issues)
+      const r = await sql`
+        SELECT a.id::int AS id, a.kind, a.subject, a.message, a.opened_at, a.cleared_at, a.acknowledged_by, a.acknowledged_at, a.ack_note,
+               ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat
+        FROM alerts a
+        WHERE ${q.data.state === 'open' ? sql`a.cleared_at IS NULL` : q.data.state === 'cleared' ? sql`a.cleared_at IS NOT NULL` : sql`true`}
+        ORDER BY a.opened_at DESC, a.id DESC LIMIT ${q.data.limit}`.execute(db)
+      res.json({ alerts: r.rows })
+    }),
+  )
+
+  router.post(
+    '/alerts/:id/acknowledge',
+    handle(async (req, res) => {
+      const id = Number(req.params.id)
+      if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, 'unknown_alert', `no alert ${req.params.id}`)
+      const body = parseBody(ackBody, req.body ?? {})
+      const actor = actorOf(req)
+      const alert = await db.transaction().execute(async (trx) => {
+        const before = await sql<Record<string, unknown>>`SELECT to_jsonb(a) - 'geom' AS j, a.acknowledged_at FROM alerts a WHERE id = ${id} FOR UPDATE`.execute(trx)
+        const row = before.rows[0]
+        if (!row) throw new ApiError(404, 'unknown_alert', `no alert ${id}`)
+        if (row.acknowledged_at) throw new ApiError(409, 'already_acknowledged', `alert ${id} was acknowledged already`)
+        const after = await sql<Record<string, unknown>>`
+          UPDATE alerts SET acknowledged_by = ${actor}, acknowledged_at = now(), ack_note = ${body.note ?? null} WHERE id = ${id}
+          RETURNING (to_jsonb(alerts) - 'geom') AS j`.execute(trx)
+        await sql`INSERT INTO audit_log (actor, action, layer, feature_id, before, after, reason)
+          VALUES (${actor}, 'acknowledge', 'alerts', ${String(id)}, ${JSON.stringify(row.j)}::jsonb, ${JSON.stringify(after.rows[0]!.j)}::jsonb, ${body.note ?? null})`.execute(trx)
+        return after.rows[0]!.j
+      })
+      res.json(alert)
+    }),
+  )
+
+  router.get(
+    '/alert-rules',
+    handle(async (_req, res) => {
+      res.json({ rules: (await sql`SELECT * FROM alert_rules ORDER BY id`.execute(db)).rows })
+    }),
+  )
+
+  router.patch(
+    '/alert-rules/:id',
+    handle(async (req, res) => {
+      const id = Number(req.params.id)
+      const body = parseBody(ruleBody, req.body)
+      const ruleId = Number.isSafeInteger(id) ? id : 0
+      const updated = await db.transaction().execute(async (trx) => {
+        const before = await sql<{ j: unknown; version: number }>`SELECT to_jsonb(r) AS j, version FROM alert_rules r WHERE id = ${ruleId} FOR UPDATE`.execute(trx)
+        const row = before.rows[0]
+        if (!row) throw new ApiError(404, 'unknown_rule', `no alert rule ${req.params.id}`)
+        if (row.version !== body.version) throw new ApiError(409, 'stale_version', `the rule is at version ${row.version}; reload and retry`)
+        const r = await sql<{ j: unknown }>`
+          UPDATE alert_rules SET enabled = coalesce(${body.enabled ?? null}, enabled),
+                 params = params || ${JSON.stringify(body.params ?? {})}::jsonb, version = version + 1, updated_at = now()
+          WHERE id = ${ruleId} RETURNING to_jsonb(alert_rules) AS j`.execute(trx)
+        await sql`INSERT INTO audit_log (actor, action, layer, feature_id, before, after)
+          VALUES (${actorOf(req)}, 'update', 'alert-rules', ${String(ruleId)}, ${JSON.stringify(row.j)}::jsonb, ${JSON.stringify(r.rows[0]!.j)}::jsonb)`.execute(trx)
+        return r.rows[0]!.j
+      })
+      res.json(updated)
+    }),
+  )
+  return router
+}
