@@ -148,7 +148,7 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
   await sql`
     INSERT INTO patrol_units (code, callsign, kind, station_id, zone_id)
     SELECT 'JJ' || lpad(k::text, 2, '0'), '交警巡逻' || k || '队', 'traffic', (SELECT id FROM police_units WHERE kind = 'bureau'),
-           (SELECT zone_id FROM patrol_routes WHERE name = '交警巡逻' || k || '队·干线')
+           NULL -- traffic teams patrol trunk roads across zones
     FROM generate_series(1, ${STORY_PATROL.trafficTeams}) k`.execute(trx)
 
   // The last hour of positions (one a minute) along a route of each unit's zone, and the current one.

@@ -4,6 +4,9 @@ import type { Config } from './config.ts'
 import { createDb, type DbHandle } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { errorMessage, type Logger } from './logger.ts'
+import { issueTokens } from './live/unit-token.ts'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 
 /** Opens the configured database, brings the schema up to date and loads the demo city on first start. */
 export async function openDatabase(config: Config, logger: Logger): Promise<DbHandle> {
@@ -17,6 +20,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<DbHa
       if ((r.rows[0]?.n ?? 0) === 0) {
         logger.info('empty database: loading the Liaoyuan demo city')
         await seedDemo(database.db, { seed: DEMO_SEED, anchor: new Date().toISOString(), onStep: (step, ms) => logger.info({ step, ms: Math.round(ms) }, 'seed step') })
+        await writeDemoUnitTokens(database, config.DATA_DIR, logger)
       }
     }
   } catch (err) {
@@ -25,4 +29,17 @@ export async function openDatabase(config: Config, logger: Logger): Promise<DbHa
   }
   logger.info({ backend: database.backend, ms: Math.round(performance.now() - t0) }, 'database ready')
   return database
+}
+
+/**
+ * Demo only: gives every demo unit a device token and writes them to DATA_DIR/unit-tokens.csv
+ * (owner-readable), so `npm run simulate` can drive the live map. Real deployments issue tokens
+ * with `npm run units:tokens` and hand them to the devices.
+ */
+async function writeDemoUnitTokens(database: DbHandle, dataDir: string, logger: Logger): Promise<void> {
+  const issued = await issueTokens(database.db, [])
+  mkdirSync(dataDir, { recursive: true })
+  const file = path.join(dataDir, 'unit-tokens.csv')
+  writeFileSync(file, ['code,token', ...issued.map((t) => `${t.code},${t.token}`)].join('\n') + '\n', { mode: 0o600 })
+  logger.info({ file, units: issued.length }, 'demo unit tokens written (for npm run simulate)')
 }

@@ -1,4 +1,5 @@
 import { Router } from 'express'
+import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
@@ -36,6 +37,16 @@ export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatM
     '/live/stream',
     handle(async (req, res) => {
       await openStream(db, hub, req, res, options.heartbeatMs ?? 15_000)
+    }),
+  )
+
+  router.get(
+    '/live/units',
+    handle(async (_req, res) => {
+      const r = await sql`
+        SELECT u.id, u.code, u.callsign, u.kind, u.station_id, u.zone_id, c.ts, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.speed, c.heading
+        FROM patrol_units u LEFT JOIN unit_current c ON c.unit_id = u.id ORDER BY u.code`.execute(db)
+      res.json({ units: r.rows })
     }),
   )
 
