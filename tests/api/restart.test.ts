@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createScratchDatabase } from '../helpers/test-db.ts'
-import { runServerToExit, startServer } from '../helpers/server-process.ts'
+import { runServerToExit, runTool, startServer } from '../helpers/server-process.ts'
 
 const usePostgres = Boolean(process.env.DATABASE_URL)
 
@@ -21,15 +21,13 @@ describe('the server process', () => {
   })
 
   it('creates, migrates and seeds on first start, shuts down cleanly, and reopens with the same rows', async () => {
-    let env: Record<string, string>
+    const dir = mkdtempSync(path.join(tmpdir(), 'pingan-data-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    let env: Record<string, string> = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' }
     if (usePostgres) {
       const scratch = await createScratchDatabase(`pingan_restart_${process.pid}`)
       cleanups.push(scratch.drop)
-      env = { DATABASE_URL: scratch.url }
-    } else {
-      const dir = mkdtempSync(path.join(tmpdir(), 'pingan-data-'))
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-      env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' }
+      env = { ...env, DATABASE_URL: scratch.url }
     }
     const port = 3900 + (process.pid % 50)
     const first = await startServer(env, port, 180_000)
@@ -38,13 +36,25 @@ describe('the server process', () => {
     const statsBefore = await (await fetch(`${first.url}/api/stats`)).json()
     expect(statsBefore.headlines.stations).toBe(27)
     expect(first.output()).toMatch(/loading the Liaoyuan demo city/)
+
+    // The demo's device tokens drive the simulator through the real ingest API.
+    const tokens = readFileSync(path.join(env.DATA_DIR!, 'unit-tokens.csv'), 'utf8').trim().split('\n')
+    expect(tokens.length - 1).toBe(statsBefore.headlines.patrol_ebikes + 41)
+    const simStart = Date.now()
+    const sim = await runTool('server/src/cli/simulate.ts', ['--url', first.url, '--units', '5', '--duration', '3', '--interval', '1', '--tokens', path.join(env.DATA_DIR!, 'unit-tokens.csv')])
+    expect(sim.code).toBe(0)
+    expect(Number(/(\d+) positions accepted/.exec(sim.output)?.[1])).toBeGreaterThanOrEqual(10)
+    expect(sim.output).toMatch(/ 0 failed/)
+    const moved = (await (await fetch(`${first.url}/api/live/units`)).json()) as { units: Array<{ ts: string }> }
+    expect(moved.units.filter((u) => Date.parse(u.ts) >= simStart)).toHaveLength(5)
+    const statsAfterSim = await (await fetch(`${first.url}/api/stats`)).json()
     expect(await first.stop()).toBe(0)
     expect(first.output()).toMatch(/database closed/)
 
     const second = await startServer(env, port, 60_000)
     expect(second.output()).not.toMatch(/loading the Liaoyuan demo city/)
     const statsAfter = await (await fetch(`${second.url}/api/stats`)).json()
-    expect(statsAfter).toEqual(statsBefore)
+    expect(statsAfter).toEqual(statsAfterSim)
     expect(await second.stop()).toBe(0)
   })
 })

@@ -59,3 +59,14 @@ export function runServerToExit(env: Record<string, string>): Promise<{ code: nu
     child.on('exit', (code) => resolve({ code, output: out }))
   })
 }
+
+/** Runs one of the project's TypeScript tools (e.g. the simulator) to completion. */
+export function runTool(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('exit', (code) => resolve({ code, output: out }))
+  })
+}
