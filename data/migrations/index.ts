@@ -11,6 +11,7 @@ import * as m0009 from './0009-point-assignment.ts'
 import * as m0010 from './0010-codes-and-seasons.ts'
 import * as m0011 from './0011-live-events.ts'
 import * as m0012 from './0012-alerts.ts'
+import * as m0013 from './0013-layer-change-notify.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0010-codes-and-seasons': m0010,
   '0011-live-events': m0011,
   '0012-alerts': m0012,
+  '0013-layer-change-notify': m0013,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -16,6 +16,7 @@ import { LiveHub } from './live/hub.ts'
 import { liveRoutes } from './live/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
+import { tileRoutes } from './tiles/routes.ts'
 
 export interface AppOptions {
   database: DbHandle
@@ -60,6 +61,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(notFound)
   app.use('/api', api)
   app.use('/ogc', ogcRoutes(database))
+  app.use('/tiles', tileRoutes(database))
 
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }))

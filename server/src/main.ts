@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { evaluateAlerts } from './alerts/evaluate.ts'
 import { createApp } from './app.ts'
 import type { LiveHub } from './live/hub.ts'
+import { stopFollowingLayerChanges } from './tiles/layer-changes.ts'
 import { loadConfigOrExit } from './config.ts'
 import { createLogger, errorMessage } from './logger.ts'
 import { openDatabase } from './startup.ts'
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     server.closeAllConnections()
     ;(app.locals.liveHub as LiveHub)
       .stop()
+      .then(() => stopFollowingLayerChanges(database))
       .then(() => database.close())
       .then(() => {
         logger.info('database closed')

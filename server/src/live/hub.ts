@@ -16,8 +16,9 @@ export interface Subscriber {
 }
 
 const CHANNEL = 'pingan_live'
-/** Ids that committed late (a smaller id committing after a larger one) are caught this far back. */
-const LOOKBACK = 500
+const BATCH = 2000
+/** How long an id skipped by a concurrent transaction is waited for. */
+const GAP_WAIT_MS = 10_000
 
 /**
  * One LISTEN per server process; on each NOTIFY it reads the new rows of `live_events` and hands
@@ -27,7 +28,7 @@ const LOOKBACK = 500
 export class LiveHub {
   readonly #subscribers = new Set<Subscriber>()
   #lastId = 0
-  #seen = new Set<number>()
+  readonly #pending = new Map<number, number>()
   #fetching: Promise<void> | null = null
   #again = false
   #unlisten: (() => Promise<void>) | null = null
@@ -84,26 +85,38 @@ export class LiveHub {
   }
 
   async #fetch(): Promise<void> {
-    for (;;) {
-      const r = await sql<{ id: string; kind: LiveEvent['kind']; at: Date; payload: unknown }>`
-        SELECT id::text AS id, kind, at, payload FROM live_events WHERE id > ${Math.max(0, this.#lastId - LOOKBACK)} ORDER BY id LIMIT 2000`.execute(this.database.db)
-      const fresh = r.rows.filter((row) => !this.#seen.has(Number(row.id)))
-      for (const row of fresh) {
-        const event: LiveEvent = { id: Number(row.id), kind: row.kind, at: new Date(row.at).toISOString(), payload: row.payload }
-        this.#remember(event.id)
-        for (const s of this.#subscribers) if (event.id > s.cursor) s.send(event)
+    // Ids a concurrent transaction had taken but not yet committed when a larger id was read:
+    // asked for again on the next polls (a rolled-back id never shows up and expires).
+    const now = Date.now()
+    for (const [id, since] of this.#pending) if (now - since > GAP_WAIT_MS) this.#pending.delete(id)
+    if (this.#pending.size) {
+      const late = await this.#read(sql`id IN (${sql.join([...this.#pending.keys()])})`)
+      for (const e of late) {
+        this.#pending.delete(e.id)
+        this.#deliver(e, true)
       }
-      if (r.rows.length < 2000) return
+    }
+    for (;;) {
+      const rows = await this.#read(sql`id > ${this.#lastId}`)
+      for (const e of rows) {
+        if (e.id - this.#lastId > 1 && e.id - this.#lastId < 1000) {
+          for (let missing = this.#lastId + 1; missing < e.id; missing++) this.#pending.set(missing, now)
+        }
+        this.#lastId = e.id
+        this.#deliver(e)
+      }
+      if (rows.length < BATCH) return
     }
   }
 
-  #remember(id: number): void {
-    this.#seen.add(id)
-    if (id > this.#lastId) this.#lastId = id
-    if (this.#seen.size > LOOKBACK * 4) {
-      for (const old of this.#seen) {
-        if (old < this.#lastId - LOOKBACK) this.#seen.delete(old)
-      }
-    }
+  async #read(where: ReturnType<typeof sql>): Promise<LiveEvent[]> {
+    const r = await sql<{ id: string; kind: LiveEvent['kind']; at: Date; payload: unknown }>`
+      SELECT id::text AS id, kind, at, payload FROM live_events WHERE ${where} ORDER BY id LIMIT ${BATCH}`.execute(this.database.db)
+    return r.rows.map((row) => ({ id: Number(row.id), kind: row.kind, at: new Date(row.at).toISOString(), payload: row.payload }))
+  }
+
+  /** In-order events go to subscribers past whose cursor they are; late ones to everyone. */
+  #deliver(event: LiveEvent, late = false): void {
+    for (const s of this.#subscribers) if (late || event.id > s.cursor) s.send(event)
   }
 }

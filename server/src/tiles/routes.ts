@@ -1,0 +1,78 @@
+import { followLayerChanges } from './layer-changes.ts'
+import { Router, type Request, type Response } from 'express'
+import type { DbHandle } from '../db/create-db.ts'
+import { layerParam } from '../features/routes.ts'
+import { handle } from '../http/errors.ts'
+import { renderTile } from './render-tile.ts'
+import { registerTileCache, TileCache, type TileCacheOptions } from './tile-cache.ts'
+import { parseTileCoord, tilePath } from './tile-coord.ts'
+import { BASEMAP, tilesetOf, type Tileset } from './tile-sources.ts'
+import { tileJson, tilesetBounds } from './tilejson.ts'
+
+export const MVT_TYPE = 'application/vnd.mapbox-vector-tile'
+const CACHE_CONTROL = 'public, max-age=60'
+
+export interface TileRouteOptions {
+  cache?: TileCacheOptions
+}
+
+/** Whether If-None-Match names this entity tag (weak comparison, as for GET). */
+function notModified(req: Request, hash: string): boolean {
+  const header = req.get('if-none-match')
+  if (!header) return false
+  if (header.trim() === '*') return true
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === `"${hash}"`)
+}
+
+/**
+ * Vector tiles and TileJSON for every catalogued layer and the composite basemap, mounted at
+ * `/tiles`:
+ * - `GET /{layer}/{z}/{x}/{y}.mvt`, `GET /basemap/{z}/{x}/{y}.mvt`: MVT 2.1; 204 when empty or
+ *   outside the zoom range; gzip when accepted; ETag and 304; cached in memory
+ * - `GET /{layer}.json`, `GET /basemap.json`: TileJSON 3.0.0
+ */
+export function tileRoutes(database: DbHandle, options: TileRouteOptions = {}): Router {
+  const cache = registerTileCache(new TileCache(options.cache))
+  const router = Router()
+
+  async function sendTile(req: Request, res: Response, tileset: Tileset): Promise<void> {
+    const c = parseTileCoord(req.params)
+    await followLayerChanges(database)
+    res.set('Cache-Control', CACHE_CONTROL).vary('Accept-Encoding')
+    const sources = tileset.sourcesAt(c.z)
+    if (sources.length === 0) {
+      res.status(204).end()
+      return
+    }
+    const key = `${tileset.id}/${tilePath(c)}`
+    const tile = await cache.get(key, tileset.dependsOn, () => renderTile(database, tileset.id, sources, c))
+    if (!tile.bytes || !tile.hash) {
+      res.status(204).end()
+      return
+    }
+    // Weak: the gzip and the identity encodings are the same tile.
+    res.set('ETag', `W/"${tile.hash}"`)
+    if (notModified(req, tile.hash)) {
+      res.status(304).end()
+      return
+    }
+    res.type(MVT_TYPE)
+    if (req.acceptsEncodings('gzip') === 'gzip') {
+      const gzipped = (await cache.gzipped(key, tile))!
+      res.set('Content-Encoding', 'gzip').send(Buffer.from(gzipped.buffer, gzipped.byteOffset, gzipped.byteLength))
+      return
+    }
+    res.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
+  }
+
+  async function sendTileJson(req: Request, res: Response, tileset: Tileset): Promise<void> {
+    const bounds = await tilesetBounds(database.db, tileset)
+    res.set('Cache-Control', CACHE_CONTROL).json(tileJson(tileset, `${req.protocol}://${req.get('host')}`, bounds))
+  }
+
+  router.get('/basemap.json', handle((req, res) => sendTileJson(req, res, BASEMAP)))
+  router.get('/basemap/:z/:x/:y.mvt', handle((req, res) => sendTile(req, res, BASEMAP)))
+  router.get('/:layer.json', handle((req, res) => sendTileJson(req, res, tilesetOf(layerParam(req)))))
+  router.get('/:layer/:z/:x/:y.mvt', handle((req, res) => sendTile(req, res, tilesetOf(layerParam(req)))))
+  return router
+}

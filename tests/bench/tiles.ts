@@ -1,0 +1,151 @@
+import { sql } from 'kysely'
+import { Agent, request } from 'node:http'
+import { findLayer } from '../../data/catalog/layers.ts'
+import { seedDemo } from '../../data/seed/seed-demo.ts'
+import { createApp } from '../../server/src/app.ts'
+import { createDb, type DbHandle } from '../../server/src/db/create-db.ts'
+import { migrateToLatest } from '../../server/src/db/migrate.ts'
+import { createLogger } from '../../server/src/logger.ts'
+import { renderTileInNode } from '../../server/src/tiles/render-tile.ts'
+import { invalidateLayer } from '../../server/src/tiles/tile-cache.ts'
+import type { TileCoord } from '../../server/src/tiles/tile-coord.ts'
+import { mvtLayerQuery, oneRow } from '../../server/src/tiles/tile-sql.ts'
+import { tilesetOf, type TileSource } from '../../server/src/tiles/tile-sources.ts'
+import { listen } from '../helpers/http.ts'
+
+/**
+ * `npx tsx tests/bench/tiles.ts` — tiles: p50/p95 latency of the densest city-centre tiles at z12
+ * and z14 (grid cells, incidents, hazards) through HTTP, uncached (the layer invalidated before
+ * each request) as a ratio to the bare SQL for the same tile in the same run (ST_AsMVT on
+ * PostgreSQL; the row query + Node encoding on PGlite), goal ≤ 1.2×; and cached vs uncached, goal
+ * ≥ 10× faster. Requests ask for gzip, as browsers do, over a kept-alive connection; bare and
+ * uncached are interleaved run by run. Embedded database unless DATABASE_URL is set.
+ */
+const RUNS = 41
+const WARM = 5
+const CENTRE = { lon: 125.14, lat: 42.9 }
+
+interface Stats {
+  p50: number
+  p95: number
+}
+
+function percentiles(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b)
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!
+  return { p50: at(0.5), p95: at(0.95) }
+}
+
+/**
+ * Times several ways of getting the same tile, interleaved run by run so that load from other
+ * processes falls on all of them alike. `before` runs untimed ahead of each call.
+ */
+async function timeInterleaved(cases: Array<{ fn: () => Promise<unknown>; before?: () => void }>): Promise<Stats[]> {
+  const times = cases.map(() => [] as number[])
+  for (let i = 0; i < WARM + RUNS; i++) {
+    for (const [k, { fn, before }] of cases.entries()) {
+      before?.()
+      const t0 = performance.now()
+      await fn()
+      if (i >= WARM) times[k]!.push(performance.now() - t0)
+    }
+  }
+  return times.map(percentiles)
+}
+
+/** GET over a kept-alive connection; resolves with the body length. */
+function httpGet(url: string, agent: Agent, status = 200): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      let n = 0
+      res.on('data', (c: Buffer) => (n += c.length))
+      res.on('end', () => (res.statusCode === status ? resolve(n) : reject(new Error(`${url}: ${res.statusCode}`))))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+function tileAt(lon: number, lat: number, z: number): TileCoord {
+  const n = 2 ** z
+  const rad = (lat * Math.PI) / 180
+  return { z, x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n) }
+}
+
+/** Among the 5×5 tiles around the centre, the one where the layer has the most rows. */
+async function densestTile(database: DbHandle, table: string, z: number): Promise<{ c: TileCoord; rows: number }> {
+  const centre = tileAt(CENTRE.lon, CENTRE.lat, z)
+  let best = { c: centre, rows: -1 }
+  for (let dx = -2; dx <= 2; dx++) {
+    for (let dy = -2; dy <= 2; dy++) {
+      const c = { z, x: centre.x + dx, y: centre.y + dy }
+      const r = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE geom && ST_Transform(ST_TileEnvelope(${c.z}, ${c.x}, ${c.y}), 4326)`.execute(database.db)
+      if (r.rows[0]!.n > best.rows) best = { c, rows: r.rows[0]!.n }
+    }
+  }
+  return best
+}
+
+/** The tile without the API: the statement the server would run (ST_AsMVT), or rows + Node encoding on PGlite. */
+function bareTile(database: DbHandle, layerId: string, sources: TileSource[], c: TileCoord): () => Promise<number> {
+  if (database.backend === 'postgres') {
+    const query = oneRow(sources.map((s) => mvtLayerQuery(s, c)), ['mvt', 'n'])
+    return async () => {
+      const r = await query.execute(database.db)
+      return (r.rows[0]!.l0_mvt as Uint8Array).byteLength
+    }
+  }
+  return async () => (await renderTileInNode(database, layerId, sources, c))?.byteLength ?? 0
+}
+
+const url = process.env.DATABASE_URL
+const database = await createDb(url ? { databaseUrl: url } : { dataDir: 'memory://' })
+await migrateToLatest(database.db)
+const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells`.execute(database.db)
+if ((n.rows[0]?.n ?? 0) === 0) await seedDemo(database.db, { seed: 1, anchor: '2026-11-01T09:00:00+08:00' })
+const server = await listen(createApp({ database, logger: createLogger('silent') }))
+const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+
+const fmt = (s: Stats) => `${s.p50.toFixed(2).padStart(7)} /${s.p95.toFixed(2).padStart(7)}`
+console.log(`tiles (${database.backend}; p50 / p95 ms over ${RUNS} requests after ${WARM} warm-ups; bare SQL = ${database.backend === 'postgres' ? 'ST_AsMVT statement' : 'row query + Node encoding'})`)
+console.log(
+  `${'layer'.padEnd(11)} ${'tile'.padEnd(16)} ${'rows'.padStart(5)} ${'kind'.padStart(8)} ${'KB'.padStart(6)} ${'bare SQL'.padStart(16)} ${'API uncached'.padStart(16)} ${'ratio'.padStart(6)} ${'+ms'.padStart(5)} ${'API cached'.padStart(16)} ${'speed-up'.padStart(9)}`,
+)
+// The cheapest answer of the tile route (204 below the layer's minzoom, no database): the HTTP round trip itself.
+const [floor] = await timeInterleaved([{ fn: () => httpGet(`${server.url}/tiles/hazards/0/0/0.mvt`, agent, 204) }])
+const ratios: number[] = []
+const speedups: number[] = []
+for (const z of [12, 14]) {
+  for (const id of ['grid-cells', 'incidents', 'hazards']) {
+    const layer = findLayer(id)!
+    const tileset = tilesetOf(layer)
+    const { c, rows } = await densestTile(database, layer.table, z)
+    const sources = tileset.sourcesAt(z)
+    const tileUrl = `${server.url}/tiles/${id}/${c.z}/${c.x}/${c.y}.mvt`
+    const get = () => httpGet(tileUrl, agent)
+    const bare = bareTile(database, id, sources, c)
+    const bytes = await bare()
+    const [bareStats, uncached] = await timeInterleaved([{ fn: bare }, { fn: get, before: () => invalidateLayer(id) }])
+    // Renders right after an invalidation are not kept (the writer may not have committed yet).
+    await new Promise((r) => setTimeout(r, 2_100))
+    await get()
+    const [cached] = await timeInterleaved([{ fn: get }])
+    const ratio = uncached!.p50 / bareStats!.p50
+    const speedup = uncached!.p50 / cached!.p50
+    ratios.push(ratio)
+    speedups.push(speedup)
+    console.log(
+      `${id.padEnd(11)} ${`${c.z}/${c.x}/${c.y}`.padEnd(16)} ${String(rows).padStart(5)} ${sources[0]!.kind.padStart(8)} ${(bytes / 1024).toFixed(1).padStart(6)} ${fmt(bareStats!)} ${fmt(uncached!)} ${ratio.toFixed(2).padStart(5)}× ${(uncached!.p50 - bareStats!.p50).toFixed(2).padStart(5)} ${fmt(cached!)} ${speedup.toFixed(1).padStart(8)}×`,
+    )
+  }
+}
+const worstRatio = Math.max(...ratios)
+const worstSpeedup = Math.min(...speedups)
+console.log(`+ms: what the API adds to the bare SQL (p50): the HTTP round trip on loopback (a 204 without the database: ${floor!.p50.toFixed(2)} ms p50), hash, gzip`)
+console.log(`uncached API / bare SQL (p50): worst ${worstRatio.toFixed(2)}×, goal ≤ 1.2×: ${worstRatio <= 1.2 ? 'met' : 'MISSED'}`)
+console.log(`cached vs uncached (p50):      worst ${worstSpeedup.toFixed(1)}× faster, goal ≥ 10×: ${worstSpeedup >= 10 ? 'met' : 'MISSED'}`)
+agent.destroy()
+await server.close()
+await database.close()
