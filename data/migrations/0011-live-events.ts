@@ -15,7 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       at timestamptz NOT NULL DEFAULT now(),
       kind text NOT NULL CHECK (kind IN ('positions', 'incidents', 'hazards', 'disputes', 'alerts')),
       payload jsonb NOT NULL,
-      geom geometry(Geometry, 4326)
+      geom geometry(Point, 4326)
     );
     CREATE INDEX live_events_at_idx ON live_events (at);
     CREATE INDEX live_events_geom_idx ON live_events USING gist (geom);
