@@ -1,33 +1,106 @@
 import './style.css'
-import { api } from './api/client.ts'
+import { api, type ClientConfig } from './api/client.ts'
+import { onLangChange, setLang, t } from './i18n.ts'
+import { DeckLayers } from './layers/deck-layers.ts'
+import { DEFAULT_LAYERS, LayerController } from './layers/layer-controller.ts'
+import { MapAttribution } from './map/attribution.ts'
+import { addOfflineBasemap, addRasterBasemap, rasterDatumMatches, setLabelsVisible, setRasterVisible } from './map/basemap.ts'
+import { addMapControls } from './map/controls.ts'
 import { createMap } from './map/create-map.ts'
-import { addReferenceLayers } from './layers/reference-layers.ts'
+import { parseHash } from './map/hash-state.ts'
+import { serverTiles } from './map/tile-source.ts'
+import { syncUrlState } from './map/url-state.ts'
+import { FeaturePopup } from './views/feature-popup.ts'
 import { renderHeadlines } from './views/headlines.ts'
+import { LayerPanel, type BasemapOption } from './views/layer-panel.ts'
+import { isPhone, setupPanel } from './views/panels.ts'
+import { SearchBox } from './views/search-box.ts'
+import { setupLangToggle, setupStatus, translateStatic } from './views/topbar.ts'
 
-const map = createMap('map')
-// Exposed for the browser tests and for operators poking at the map from the console.
-;(window as unknown as { pinganMap: typeof map }).pinganMap = map
-const status = document.getElementById('db-status')!
+declare global {
+  interface Window {
+    /** The MapLibre map, for the browser tests and for operators at the console. */
+    pinganMap?: maplibregl.Map
+    pinganLayers?: LayerController
+    pinganDeck?: DeckLayers['overlay']
+  }
+}
 
-map.on('load', () => {
-  void addReferenceLayers(map).then(() => {
-    document.body.dataset.mapReady = 'true'
-  })
-})
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
-api
-  .health()
-  .then((h) => {
-    status.textContent = `${h.database.backend === 'pglite' ? '内置数据库' : 'PostgreSQL'} · PostGIS ${h.database.postgis}`
-    status.classList.add('ok')
-  })
-  .catch((err: Error) => {
-    status.textContent = `数据库不可用：${err.message}`
-  })
+const initial = parseHash(window.location.hash)
+if (initial.lang) setLang(initial.lang)
+translateStatic(document)
+setupLangToggle(byId<HTMLButtonElement>('lang-toggle'))
+setupStatus(byId('db-status'), api.health())
 
+const map = createMap('map', initial)
+window.pinganMap = map
+const attribution = new MapAttribution(map)
+addMapControls(map)
+
+setupPanel(byId('headlines'), byId<HTMLButtonElement>('toggle-headlines'), 'headlines.title', true)
+const layerPanel = byId('layer-panel')
+setupPanel(layerPanel, byId<HTMLButtonElement>('toggle-layers'), 'panel.layers', !isPhone())
+
+const headlinesBody = document.createElement('div')
+headlinesBody.className = 'panel-body'
+byId('headlines').append(headlinesBody)
 api
   .stats()
-  .then((s) => renderHeadlines(document.getElementById('headlines')!, s))
-  .catch((err: Error) => {
-    document.getElementById('headlines')!.textContent = `统计加载失败：${err.message}`
+  .then((stats) => {
+    renderHeadlines(headlinesBody, stats)
+    onLangChange(() => renderHeadlines(headlinesBody, stats))
   })
+  .catch((err: Error) => {
+    const say = () => (headlinesBody.textContent = t('headlines.failed', { message: err.message }))
+    say()
+    onLangChange(say)
+  })
+
+const configReady: Promise<ClientConfig | null> = api.config().catch(() => null)
+
+map.on('load', () => {
+  void (async () => {
+    const tiles = serverTiles()
+    const config = await configReady
+    addOfflineBasemap(map, tiles)
+    const basemaps: BasemapOption[] = [
+      { id: 'labels', title: () => t('basemap.labels'), visible: true, setVisible: (v) => setLabelsVisible(map, v) },
+    ]
+    const raster = config?.basemap
+    if (raster) {
+      addRasterBasemap(map, raster)
+      const on = rasterDatumMatches(raster)
+      setRasterVisible(map, on)
+      attribution.setBasemap(on ? raster : null)
+      basemaps.push({
+        id: 'raster',
+        title: () => t('basemap.raster', { name: raster.name }),
+        ...(on ? {} : { note: () => t('basemap.datumWarning', { datum: raster.datum }) }),
+        visible: on,
+        setVisible: (v) => {
+          setRasterVisible(map, v)
+          attribution.setBasemap(v ? raster : null)
+        },
+      })
+    }
+
+    const deck = new DeckLayers(map)
+    const layers = new LayerController({ map, tiles, deck }, initial.layers ?? DEFAULT_LAYERS, initial.measure ?? 'none')
+    window.pinganLayers = layers
+    window.pinganDeck = deck.overlay
+    new LayerPanel(layerPanel, map, layers, basemaps)
+    new SearchBox(byId('search'), map, layers)
+    new FeaturePopup(map, layers, deck)
+    syncUrlState(map, layers)
+
+    await new Promise<void>((resolve) => map.once('idle', () => resolve()))
+    await layers.deckLoaded(map.getZoom())
+    document.body.dataset.mapReady = 'true'
+  })().catch((err: unknown) => {
+    // Shown, not swallowed: the page says the map failed and the console has the cause.
+    byId('db-status').textContent = String(err instanceof Error ? err.message : err)
+    throw err
+  })
+})

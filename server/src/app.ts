@@ -10,7 +10,9 @@ import { featureReadRoutes } from './features/routes.ts'
 import { transitionRoutes } from './features/transition-routes.ts'
 import { featureWriteRoutes } from './features/write-routes.ts'
 import { healthRoutes } from './health/routes.ts'
+import { clientConfigRoutes } from './http/client-config.ts'
 import { errorHandler, notFound } from './http/errors.ts'
+import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import { LiveHub } from './live/hub.ts'
 import { liveRoutes } from './live/routes.ts'
@@ -29,10 +31,12 @@ export interface AppOptions {
   importLimit?: string
   /** SSE heartbeat interval. */
   liveHeartbeatMs?: number
+  /** The installation's basemap setting, for `GET /api/config`. */
+  basemap?: Pick<Config, 'BASEMAP' | 'TIANDITU_KEY' | 'BASEMAP_DATUM'>
 }
 
 /** The whole HTTP app, not listening: main.ts listens, tests mount it. */
-export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb', liveHeartbeatMs }: AppOptions): Express {
+export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb', liveHeartbeatMs, basemap = { BASEMAP: 'none', BASEMAP_DATUM: 'WGS84' } }: AppOptions): Express {
   const app = express()
   // One LISTEN per process, started by the first stream client; main.ts stops it on shutdown.
   const liveHub = new LiveHub(database, logger)
@@ -50,6 +54,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   const api = express.Router()
   api.use(healthRoutes(database, logger))
   api.use(statsRoutes(database))
+  api.use(clientConfigRoutes(basemap))
   api.use(featureReadRoutes(database))
   api.use(featureWriteRoutes(database))
   api.use(transitionRoutes(database))

@@ -13,6 +13,14 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** `none` (offline, default), `tianditu` (needs TIANDITU_KEY) or an XYZ raster URL template. */
+  BASEMAP: z
+    .string()
+    .refine((v) => v === 'none' || v === 'tianditu' || /^https?:\/\/.*\{z\}.*/.test(v), 'none, tianditu, or an http(s) XYZ template with {z}/{x}/{y}')
+    .default('none'),
+  TIANDITU_KEY: z.string().regex(/^[0-9a-f]{32}$/i, 'a 32-character Tianditu key').optional(),
+  /** The datum of an XYZ basemap: WGS84/CGCS2000 line up with the data, GCJ-02 does not. */
+  BASEMAP_DATUM: z.enum(['WGS84', 'CGCS2000', 'GCJ-02']).default('WGS84'),
   /** Seconds between alert-rule evaluations; 0 turns the evaluator off. */
   ALERT_INTERVAL_S: z.coerce.number().int().min(0).max(3600).default(30),
 })
@@ -24,7 +32,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked = Object.fromEntries(
     Object.keys(configSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
   )
-  const parsed = configSchema.safeParse(picked)
+  const parsed = configSchema
+    .refine((c) => c.BASEMAP !== 'tianditu' || c.TIANDITU_KEY, { message: 'BASEMAP=tianditu needs TIANDITU_KEY', path: ['TIANDITU_KEY'] })
+    .safeParse(picked)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = issue.path.join('.')

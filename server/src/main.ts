@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit()
   const logger = createLogger(config.LOG_LEVEL)
   const database = await openDatabase(config, logger)
-  const app = createApp({ database, logger, clientDir: path.join(root, 'dist') })
+  const app = createApp({ database, logger, clientDir: path.join(root, 'dist'), basemap: config })
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info(`Ping'an Grid listening on http://localhost:${config.PORT} (${database.backend})`)
   })

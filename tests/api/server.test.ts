@@ -86,3 +86,18 @@ describe('the HTTP app', () => {
     expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM schools`)).toBeGreaterThan(0)
   })
 })
+
+describe('GET /api/config', () => {
+  it('says there is no raster basemap by default, and describes Tianditu (CGCS2000, _w layers) when set', async () => {
+    const t = await getTestDb()
+    const plain = await listen(createApp({ database: t, logger: createLogger('silent') }))
+    expect(await (await fetch(`${plain.url}/api/config`)).json()).toEqual({ basemap: null })
+    await plain.close()
+    const tdt = await listen(createApp({ database: t, logger: createLogger('silent'), basemap: { BASEMAP: 'tianditu', TIANDITU_KEY: 'k'.repeat(32), BASEMAP_DATUM: 'WGS84' } }))
+    const body = (await (await fetch(`${tdt.url}/api/config`)).json()) as { basemap: { datum: string; tiles: string[]; overlayTiles: string[] } }
+    expect(body.basemap.datum).toBe('CGCS2000')
+    expect(body.basemap.tiles[0]).toMatch(/vec_w\/wmts.*tk=k{32}/)
+    expect(body.basemap.overlayTiles[0]).toMatch(/cva_w/)
+    await tdt.close()
+  })
+})

@@ -33,3 +33,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '0' })).toThrow(ConfigError)
   })
 })
+
+describe('basemap settings', () => {
+  it('accepts none, tianditu with a key, or an XYZ template', () => {
+    expect(loadConfig({}).BASEMAP).toBe('none')
+    expect(loadConfig({ BASEMAP: 'tianditu', TIANDITU_KEY: '0123456789abcdef0123456789abcdef' }).BASEMAP).toBe('tianditu')
+    expect(loadConfig({ BASEMAP: 'https://tiles.example/{z}/{x}/{y}.png', BASEMAP_DATUM: 'GCJ-02' }).BASEMAP_DATUM).toBe('GCJ-02')
+  })
+  it('refuses tianditu without a key and junk templates', () => {
+    expect(() => loadConfig({ BASEMAP: 'tianditu' })).toThrow(/TIANDITU_KEY/)
+    expect(() => loadConfig({ BASEMAP: 'ftp://x' })).toThrow(/BASEMAP/)
+  })
+})

@@ -1,13 +1,37 @@
-import type { FeatureCollection } from 'geojson'
+import type { Feature, FeatureCollection } from 'geojson'
 
 /** The only module that calls fetch. */
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { headers: { accept: 'application/json' } })
+async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } })
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-    throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`)
+    throw new ApiError(res.status, body?.error?.message ?? `${res.status} ${res.statusText}`)
   }
-  return (await res.json()) as T
+  return res
+}
+
+async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  return (await (await request(url, init)).json()) as T
+}
+
+/** The JSON at `url`, or null when the server answers 404 (an endpoint or resource not there). */
+async function getOptionalJson<T>(url: string): Promise<T | null> {
+  try {
+    return await getJson<T>(url)
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null
+    throw err
+  }
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError'
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
 }
 
 export interface Health {
@@ -18,10 +42,43 @@ export interface Stats {
   layers: Record<string, number>
   headlines: Record<string, number>
 }
+export interface FeaturePage extends FeatureCollection {
+  numberReturned: number
+  next: string | null
+}
+
+/** A raster basemap the server is configured with (`GET /api/config`). */
+export interface RasterBasemapConfig {
+  name: string
+  /** XYZ tile URL templates. */
+  tiles: string[]
+  /** Tiles drawn over `tiles`, e.g. Tianditu's `cva_w` annotation layer. */
+  overlayTiles?: string[]
+  tileSize?: number
+  maxzoom?: number
+  /** The datum its coordinates are in: WGS84 and CGCS2000 line up with our data, GCJ-02 does not. */
+  datum: 'WGS84' | 'CGCS2000' | 'GCJ-02' | string
+  attribution?: string
+}
+export interface ClientConfig {
+  basemap?: RasterBasemapConfig | null
+}
+
+const layerUrl = (layer: string) => `/api/layers/${encodeURIComponent(layer)}`
 
 export const api = {
   health: () => getJson<Health>('/api/health'),
   stats: () => getJson<Stats>('/api/stats'),
-  features: (layer: string, params: Record<string, string> = {}) =>
-    getJson<FeatureCollection>(`/api/layers/${encodeURIComponent(layer)}/features?${new URLSearchParams(params)}`),
+  /** Client settings (`GET /api/config`); null if the server does not answer. */
+  config: () => getOptionalJson<ClientConfig>('/api/config'),
+  features: (layer: string, params: Record<string, string> = {}, signal?: AbortSignal) =>
+    getJson<FeaturePage>(`${layerUrl(layer)}/features?${new URLSearchParams(params)}`, signal ? { signal } : {}),
+  feature: (layer: string, id: number | string, signal?: AbortSignal) =>
+    getJson<Feature>(`${layerUrl(layer)}/features/${encodeURIComponent(String(id))}`, signal ? { signal } : {}),
+  /** One vector tile's bytes; null for an empty tile (204). */
+  async tile(url: string, signal?: AbortSignal): Promise<ArrayBuffer | null> {
+    const res = await request(url, { headers: { accept: 'application/vnd.mapbox-vector-tile' }, ...(signal ? { signal } : {}) })
+    if (res.status === 204) return null
+    return res.arrayBuffer()
+  },
 }

@@ -1,20 +1,41 @@
 import maplibregl from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
+import { maplibreLocale } from '../i18n.ts'
+import { CJK_FONT_FAMILY, GLYPHS_URL, registerGlyphProtocol } from './glyph-protocol.ts'
+import { slotMarkers } from './slots.ts'
 
 /** Liaoyuan's extent (WGS84), from the district boundaries. */
 export const CITY_BOUNDS: [number, number, number, number] = [124.83, 42.29, 125.84, 43.24]
+export const BACKGROUND = '#060b16'
 
-/** An offline map: no remote basemap, the city's own reference layers are added on top. */
-export function createMap(container: string): maplibregl.Map {
+export interface InitialView {
+  center?: [number, number]
+  zoom?: number
+}
+
+/**
+ * An offline map: no remote style, sprite or glyphs. Glyphs come from the in-browser glyph
+ * protocol; the basemap and layers are added once the tile source is known.
+ */
+export function createMap(container: string, view: InitialView): maplibregl.Map {
+  registerGlyphProtocol()
+  const camera = view.center && view.zoom !== undefined ? { center: view.center, zoom: view.zoom } : { bounds: CITY_BOUNDS, fitBoundsOptions: { padding: 40 } }
   return new maplibregl.Map({
     container,
     style: {
       version: 8,
+      glyphs: GLYPHS_URL,
       sources: {},
-      layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#0b1324' } }],
+      layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }, ...slotMarkers()],
     },
-    bounds: CITY_BOUNDS,
-    fitBoundsOptions: { padding: 40 },
-    attributionControl: { compact: true, customAttribution: '边界：DataV/高德（GCJ-02→WGS84 转换）；区划：国家统计局 2023' },
+    ...camera,
+    maxBounds: [CITY_BOUNDS[0] - 1.5, CITY_BOUNDS[1] - 1, CITY_BOUNDS[2] + 1.5, CITY_BOUNDS[3] + 1],
+    minZoom: 6,
+    maxZoom: 19,
+    localIdeographFontFamily: CJK_FONT_FAMILY,
+    attributionControl: false,
+    locale: maplibreLocale(),
+    dragRotate: false,
+    pitchWithRotate: false,
   })
 }

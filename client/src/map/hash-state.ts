@@ -1,0 +1,44 @@
+import { isLang, type Lang } from '../i18n.ts'
+import { isMeasure, type Measure } from '../layers/choropleth.ts'
+
+/**
+ * The shareable view in the URL hash:
+ * `#map=<zoom>/<lat>/<lng>&layers=<id>,<id>&lang=zh|en&measure=none|households|population`.
+ * Anything missing or malformed is left out, so the defaults apply.
+ */
+export interface HashState {
+  center?: [number, number]
+  zoom?: number
+  layers?: string[]
+  lang?: Lang
+  measure?: Measure
+}
+
+export function parseHash(hash: string): HashState {
+  const params = new URLSearchParams(hash.replace(/^#/, ''))
+  const state: HashState = {}
+  const m = /^(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(params.get('map') ?? '')
+  if (m) {
+    const [zoom, lat, lng] = [Number(m[1]), Number(m[2]), Number(m[3])]
+    if (zoom >= 0 && zoom <= 24 && Math.abs(lat) <= 85 && Math.abs(lng) <= 180) {
+      state.zoom = zoom
+      state.center = [lng, lat]
+    }
+  }
+  const layers = params.get('layers')
+  if (layers !== null) state.layers = layers.split(',').filter(Boolean)
+  const lang = params.get('lang')
+  if (isLang(lang)) state.lang = lang
+  const measure = params.get('measure')
+  if (isMeasure(measure)) state.measure = measure
+  return state
+}
+
+export function formatHash(state: Required<HashState>): string {
+  const [lng, lat] = state.center
+  // Commas stay readable: URLSearchParams would escape them.
+  return (
+    `#map=${state.zoom.toFixed(2)}/${lat.toFixed(5)}/${lng.toFixed(5)}` +
+    `&layers=${state.layers.map(encodeURIComponent).join(',')}&lang=${state.lang}&measure=${state.measure}`
+  )
+}

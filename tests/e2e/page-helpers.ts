@@ -1,0 +1,123 @@
+import type { Browser, Page } from 'playwright-core'
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+export const WALL = { width: 1920, height: 1080 } as const
+export const PHONE = { width: 390, height: 844 } as const
+
+/** Endpoints the client asks for that the server does not have yet (their 404 is allowed). */
+const PENDING_ENDPOINTS: string[] = []
+
+export interface WatchedPage {
+  page: Page
+  /** Uncaught exceptions and console errors (except the pending endpoints' 404). */
+  errors: string[]
+  /** Requests to anything but the test server, data: and blob: URLs. */
+  external: string[]
+  /** MapLibre warnings about glyphs it had to draw itself (the glyph protocol failed). */
+  glyphWarnings: string[]
+}
+
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  viewport: { width: number; height: number },
+  hash = '',
+  beforeLoad?: (page: Page) => Promise<void>,
+): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport })
+  await beforeLoad?.(page)
+  const watched: WatchedPage = { page, errors: [], external: [], glyphWarnings: [] }
+  page.on('pageerror', (e) => watched.errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    const where = m.location().url ?? ''
+    if (m.type() === 'error' && !PENDING_ENDPOINTS.some((p) => where.startsWith(baseUrl + p))) watched.errors.push(`console: ${m.text()} (${where})`)
+    if (m.type() === 'warning' && /glyph range/i.test(m.text())) watched.glyphWarnings.push(m.text())
+  })
+  page.on('request', (r) => {
+    const url = r.url()
+    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) watched.external.push(url)
+  })
+  await page.goto(`${baseUrl}/${hash}`)
+  await waitForMap(page)
+  return watched
+}
+
+/** The default layers have loaded (the app's flag), then MapLibre has nothing left to draw. */
+export async function waitForMap(page: Page): Promise<void> {
+  await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 })
+  await waitIdle(page)
+}
+
+export async function waitIdle(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = window.pinganMap!
+        map.once('idle', () => resolve())
+        map.triggerRepaint()
+      }),
+  )
+}
+
+/** Whether the deck.gl layer with this id is drawn (its props as deck holds them). */
+export function deckLayerVisible(page: Page, id: string): Promise<boolean | null> {
+  return page.evaluate((layerId) => {
+    const deck = (window.pinganDeck as unknown as { _deck?: { layerManager?: { getLayers(): Array<{ id: string; props: { visible: boolean; data: unknown } }> } } })._deck
+    const layer = deck?.layerManager?.getLayers().find((l) => l.id === layerId)
+    return layer ? layer.props.visible && layer.props.data !== null : null
+  }, id)
+}
+
+/** MapLibre `visibility` of every layer a catalog layer drew. */
+export function maplibreVisibility(page: Page, id: string): Promise<string[]> {
+  return page.evaluate((layerId) => {
+    const map = window.pinganMap!
+    const ids = window.pinganLayers!.get(layerId)?.maplibreLayerIds ?? []
+    return ids.map((l) => String(map.getLayoutProperty(l, 'visibility') ?? 'visible'))
+  }, id)
+}
+
+export interface PixelStats {
+  /** Standard deviation of luminance (0–255). */
+  stdDev: number
+  /** Share of pixels that differ from the map background colour. */
+  nonBackground: number
+  distinctColours: number
+}
+
+/**
+ * Decodes a PNG (a screenshot) with the browser's own decoder and measures how much it varies:
+ * no PNG package needed, and no preserveDrawingBuffer on the map's WebGL canvas.
+ */
+export async function pixelStats(page: Page, png: Buffer, background: [number, number, number]): Promise<PixelStats> {
+  return page.evaluate(
+    async ({ b64, bg }) => {
+      const img = new Image()
+      img.src = `data:image/png;base64,${b64}`
+      await img.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = img.width
+      canvas.height = img.height
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(img, 0, 0)
+      const { data } = ctx.getImageData(0, 0, img.width, img.height)
+      let sum = 0
+      let sumSq = 0
+      let differ = 0
+      const colours = new Set<number>()
+      const n = data.length / 4
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!]
+        const y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        sum += y
+        sumSq += y * y
+        if (Math.abs(r - bg[0]) + Math.abs(g - bg[1]) + Math.abs(b - bg[2]) > 24) differ++
+        colours.add((r >> 3) * 1024 + (g >> 3) * 32 + (b >> 3))
+      }
+      const mean = sum / n
+      return { stdDev: Math.sqrt(Math.max(0, sumSq / n - mean * mean)), nonBackground: differ / n, distinctColours: colours.size }
+    },
+    { b64: png.toString('base64'), bg: background },
+  )
+}
