@@ -2,6 +2,7 @@ import express, { type Express } from 'express'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { DbHandle } from './db/create-db.ts'
+import { hotspotRoutes } from './analysis/hotspot-routes.ts'
 import { alertRoutes } from './alerts/routes.ts'
 import { coverageRoutes } from './analysis/coverage-routes.ts'
 import { auditRoutes } from './audit/routes.ts'
@@ -60,6 +61,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(transitionRoutes(database))
   api.use(importRoutes(database))
   api.use(auditRoutes(database))
+  api.use(hotspotRoutes(database))
   api.use(coverageRoutes(database))
   api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
   api.use(alertRoutes(database))

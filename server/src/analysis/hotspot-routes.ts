@@ -1,0 +1,118 @@
+import { Router } from 'express'
+import { z } from 'zod'
+import type { DbHandle } from '../db/create-db.ts'
+import { invalidQuery } from '../features/query-schema.ts'
+import { ApiError, handle } from '../http/errors.ts'
+import { computeDensity } from './density.ts'
+import { parseAreaBody, parseAreaParam } from './hex-area.ts'
+import { sendFeatureCollection } from './hex-geojson.ts'
+import { booleanParam, instantSchema, metres, parseAnalysisQuery, pointFilterShape } from './hex-filters.ts'
+import { computeHotspots } from './hotspots.ts'
+import { computeSeasonal } from './seasonal.ts'
+
+const DEFAULT_HEX_CELL = 500
+const DEFAULT_DENSITY_CELL = 250
+
+const hotspotShape = {
+  ...pointFilterShape,
+  cell: metres('cell', { max: 50_000 }).optional(),
+  band: metres('band', { max: 100_000, positive: false }).optional(),
+  fdr: booleanParam.optional(),
+}
+const hotspotQuery = z.strictObject(hotspotShape)
+// A drawn area comes in the body; `area=` in the query would be a second, conflicting area.
+const hotspotPostQuery = z.strictObject({ ...hotspotShape, area: z.undefined({ error: 'area comes from the request body in a POST' }).optional() })
+
+const densityQuery = z.strictObject({
+  ...pointFilterShape,
+  cell: metres('cell', { max: 50_000 }).optional(),
+  bandwidth: metres('bandwidth', { max: 100_000 }).optional(),
+})
+
+const integer = (name: string, min: number, max: number) =>
+  z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number).pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+
+/** `grid=1,2,3` (or `|` between ids): at most 2,000 positive ids. */
+const gridList = z.string().transform((s, ctx) => {
+  const parts = s.split(/[,|]/).map((x) => x.trim())
+  if (parts.length > 2000 || parts.some((p) => !/^[1-9][0-9]{0,9}$/.test(p) || Number(p) > 2_147_483_647)) {
+    ctx.addIssue({ code: 'custom', message: 'grid is one or more grid cell ids separated by , or | (at most 2,000)' })
+    return z.NEVER
+  }
+  return [...new Set(parts.map(Number))]
+})
+
+const seasonalQuery = z.strictObject({
+  grid: gridList.optional(),
+  at: instantSchema.optional(),
+  years: integer('years', 1, 20).optional(),
+  min_count: integer('min_count', 1, 10_000).optional(),
+})
+
+/** Hotspots (hexagon bins with Gi*), the kernel density surface and the four-seasons screen. */
+export function hotspotRoutes({ db }: DbHandle): Router {
+  const router = Router()
+
+  router.get(
+    '/analysis/hotspots',
+    handle(async (req, res) => {
+      const { params, filters } = parseAnalysisQuery(hotspotQuery, req.query)
+      sendFeatureCollection(res, await computeHotspots(db, {
+        filters,
+        area: parseAreaParam(params.area),
+        cell: params.cell ?? DEFAULT_HEX_CELL,
+        ...(params.band !== undefined ? { band: params.band } : {}),
+        fdr: params.fdr ?? false,
+      }))
+    }),
+  )
+
+  router.post(
+    '/analysis/hotspots',
+    handle(async (req, res) => {
+      const { params, filters } = parseAnalysisQuery(hotspotPostQuery, req.query)
+      const area = await parseAreaBody(db, req.body)
+      sendFeatureCollection(res, await computeHotspots(db, {
+        filters,
+        area,
+        cell: params.cell ?? DEFAULT_HEX_CELL,
+        ...(params.band !== undefined ? { band: params.band } : {}),
+        fdr: params.fdr ?? false,
+      }))
+    }),
+  )
+
+  router.get(
+    '/analysis/density',
+    handle(async (req, res) => {
+      const { params, filters } = parseAnalysisQuery(densityQuery, req.query)
+      const cell = params.cell ?? DEFAULT_DENSITY_CELL
+      if (params.bandwidth !== undefined && params.bandwidth < cell) {
+        throw new ApiError(400, 'invalid_query', `bandwidth: ${params.bandwidth} m is narrower than the ${cell} m grid; the surface needs a bandwidth of at least one cell`)
+      }
+      sendFeatureCollection(res, await computeDensity(db, {
+        filters,
+        area: parseAreaParam(params.area),
+        cell,
+        ...(params.bandwidth !== undefined ? { bandwidth: params.bandwidth } : {}),
+      }))
+    }),
+  )
+
+  router.get(
+    '/analysis/seasonal',
+    handle(async (req, res) => {
+      const r = seasonalQuery.safeParse(req.query)
+      if (!r.success) throw invalidQuery(r.error.issues)
+      res.json(
+        await computeSeasonal(db, {
+          ...(r.data.grid ? { grids: r.data.grid } : {}),
+          at: r.data.at ?? new Date().toISOString(),
+          years: r.data.years ?? 3,
+          minCount: r.data.min_count ?? 2,
+        }),
+      )
+    }),
+  )
+  return router
+}
