@@ -1,4 +1,7 @@
 import type { Label } from '../../data/catalog/layers.ts'
+import { ANALYSIS_EN, ANALYSIS_ZH } from './analysis/strings.ts'
+import { AUTH_EN, AUTH_ZH } from './auth/strings.ts'
+import { LIVE_EN, LIVE_ZH } from './live/strings.ts'
 
 /** Simplified Chinese first; every UI string exists in both languages (the type checks it). */
 export type Lang = 'zh' | 'en'
@@ -74,6 +77,9 @@ const zh = {
   'attribution.datum': '坐标系：WGS84',
   'attribution.sources': '边界：DataV/高德（GCJ-02→WGS84 转换）；区划：国家统计局 2023',
   'attribution.basemap': '底图：{name}（{datum}）',
+  ...ANALYSIS_ZH,
+  ...LIVE_ZH,
+  ...AUTH_ZH,
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -149,6 +155,9 @@ const en: Record<MessageKey, string> = {
   'attribution.datum': 'Datum: WGS84',
   'attribution.sources': 'Boundaries: DataV/AutoNavi (GCJ-02→WGS84); divisions: National Bureau of Statistics 2023',
   'attribution.basemap': 'Basemap: {name} ({datum})',
+  ...ANALYSIS_EN,
+  ...LIVE_EN,
+  ...AUTH_EN,
 }
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { zh, en }

@@ -7,6 +7,7 @@ import { stopFollowingLayerChanges } from './tiles/layer-changes.ts'
 import { loadConfigOrExit } from './config.ts'
 import { createLogger, errorMessage } from './logger.ts'
 import { openDatabase } from './startup.ts'
+import { tuneKeepAlive } from './http/keep-alive.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info(`Ping'an Grid listening on http://localhost:${config.PORT} (${database.backend})`)
   })
+  tuneKeepAlive(server)
   server.on('error', (err) => {
     logger.fatal(`cannot listen on ${config.HOST}:${config.PORT}: ${errorMessage(err)}`)
     void database.close().finally(() => process.exit(1))

@@ -1,6 +1,7 @@
 import type { Express } from 'express'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
+import { tuneKeepAlive } from '../../server/src/http/keep-alive.ts'
 
 export interface TestServer {
   url: string
@@ -12,9 +13,14 @@ export async function listen(app: Express): Promise<TestServer> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
+  tuneKeepAlive(server)
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
