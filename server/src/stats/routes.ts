@@ -3,6 +3,8 @@ import { sql } from 'kysely'
 import { LAYERS } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { handle } from '../http/errors.ts'
+import { gridCellStatsRoutes } from './grid-cell-stats.ts'
+import { monthlyCountsRoutes } from './monthly-counts.ts'
 
 /** The story's headline figures, each one SQL count. */
 const HEADLINES = {
@@ -33,8 +35,11 @@ const HEADLINES = {
   incidents: sql`SELECT count(*) FROM incidents`,
 } as const
 
-export function statsRoutes({ db }: DbHandle): Router {
+export function statsRoutes(database: DbHandle): Router {
+  const { db } = database
   const router = Router()
+  router.use(gridCellStatsRoutes(database))
+  router.use(monthlyCountsRoutes(database))
   router.get(
     '/stats',
     handle(async (_req, res) => {
