@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { hotspotUnvisited } from './hotspot-unvisited.ts'
 
 /** One condition currently true: which thing, what to say, where. */
 export interface Firing {
@@ -10,7 +11,7 @@ export interface Firing {
 
 export interface RuleRow {
   id: number
-  kind: 'guard_post_unmanned' | 'left_zone' | 'river_overdue'
+  kind: 'guard_post_unmanned' | 'left_zone' | 'river_overdue' | 'hotspot_unvisited'
   params: Record<string, unknown>
 }
 
@@ -78,4 +79,5 @@ export const RULES: Record<RuleRow['kind'], (db: Kysely<any>, rule: RuleRow, at:
   guard_post_unmanned: guardPostUnmanned,
   left_zone: leftZone,
   river_overdue: riverOverdue,
+  hotspot_unvisited: hotspotUnvisited,
 }
