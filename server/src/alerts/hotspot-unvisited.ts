@@ -129,6 +129,8 @@ export async function hotspotUnvisited(db: Kysely<any>, rule: RuleRow, at: strin
       HAVING max(ts) >= win.t0 AND max(ts) - min(ts) >= make_interval(secs => ${p.dwellMin * 60})
     )
     SELECT ${prefix} || c.i || ':' || c.j AS subject,
+           coalesce((SELECT t.name || v.name FROM admin_areas v JOIN admin_areas t ON t.code = v.parent_code
+                     WHERE v.level = 'village' AND ST_Intersects(v.geom, ST_Centroid(c.geom)) LIMIT 1) || ' ', '') ||
            '治安热点（' || c.level || '%）已超过 ' || ${String(Number(p.hours.toFixed(1)))} || ' 小时无人驻巡（停留满 ' || ${String(Number(p.dwellMin.toFixed(1)))} || ' 分钟算一次）' AS message,
            ST_X(ST_Centroid(c.geom)) AS lon, ST_Y(ST_Centroid(c.geom)) AS lat
     FROM cells c
