@@ -12,6 +12,8 @@ import * as m0010 from './0010-codes-and-seasons.ts'
 import * as m0011 from './0011-live-events.ts'
 import * as m0012 from './0012-alerts.ts'
 import * as m0013 from './0013-layer-change-notify.ts'
+import * as m0014 from './0014-hotspot-visit-rule.ts'
+import * as m0015 from './0015-auth.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +30,8 @@ export const migrations: Record<string, Migration> = {
   '0011-live-events': m0011,
   '0012-alerts': m0012,
   '0013-layer-change-notify': m0013,
+  '0014-hotspot-visit-rule': m0014,
+  '0015-auth': m0015,
 }
 
 export const migrationProvider: MigrationProvider = {

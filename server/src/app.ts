@@ -1,4 +1,4 @@
-import express, { type Express } from 'express'
+import express, { type Express, type Router } from 'express'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { DbHandle } from './db/create-db.ts'
@@ -6,12 +6,19 @@ import { hotspotRoutes } from './analysis/hotspot-routes.ts'
 import { alertRoutes } from './alerts/routes.ts'
 import { coverageRoutes } from './analysis/coverage-routes.ts'
 import { auditRoutes } from './audit/routes.ts'
+import { adminRoutes } from './auth/admin-routes.ts'
+import { authenticate, csrfProtection, writeRateLimit } from './auth/middleware.ts'
+import { gate, listRoutes } from './auth/policy.ts'
+import { PrincipalCache } from './auth/principal.ts'
+import { LoginThrottle, WriteLimiter } from './auth/rate-limit.ts'
+import { authRoutes } from './auth/routes.ts'
 import { importRoutes } from './features/import-routes.ts'
 import { featureReadRoutes } from './features/routes.ts'
 import { transitionRoutes } from './features/transition-routes.ts'
 import { featureWriteRoutes } from './features/write-routes.ts'
 import { healthRoutes } from './health/routes.ts'
-import { clientConfigRoutes } from './http/client-config.ts'
+import { basemapOrigins, clientConfigRoutes } from './http/client-config.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
@@ -34,11 +41,32 @@ export interface AppOptions {
   liveHeartbeatMs?: number
   /** The installation's basemap setting, for `GET /api/config`. */
   basemap?: Pick<Config, 'BASEMAP' | 'TIANDITU_KEY' | 'BASEMAP_DATUM'>
+  auth?: Partial<AuthSettings>
 }
 
+export interface AuthSettings {
+  /** Absolute lifetime of a browser session. */
+  sessionHours: number
+  /** Send the session cookie only over HTTPS (production). */
+  secureCookie: boolean
+  /** Writes per account per minute. */
+  writesPerMinute: number
+  /** How long resolved credentials are remembered in this process (0: look up every request). */
+  credentialCacheMs: number
+  /** Failed sign-ins before a 15-minute lockout. */
+  loginMaxFailures: number
+}
+
+const DEFAULT_AUTH: AuthSettings = { sessionHours: 12, secureCookie: false, writesPerMinute: 600, credentialCacheMs: 5000, loginMaxFailures: 5 }
+
 /** The whole HTTP app, not listening: main.ts listens, tests mount it. */
-export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb', liveHeartbeatMs, basemap = { BASEMAP: 'none', BASEMAP_DATUM: 'WGS84' } }: AppOptions): Express {
+export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb', liveHeartbeatMs, basemap = { BASEMAP: 'none', BASEMAP_DATUM: 'WGS84' }, auth = {} }: AppOptions): Express {
   const app = express()
+  const settings = { ...DEFAULT_AUTH, ...auth }
+  const cookie = { secure: settings.secureCookie }
+  const credentials = new PrincipalCache(settings.credentialCacheMs)
+  const throttle = new LoginThrottle(settings.loginMaxFailures)
+  const ipThrottle = new LoginThrottle(settings.loginMaxFailures * 10)
   // One LISTEN per process, started by the first stream client; main.ts stops it on shutdown.
   const liveHub = new LiveHub(database, logger)
   app.locals.liveHub = liveHub
@@ -47,6 +75,13 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   // Hashing every multi-megabyte GeoJSON answer for a weak ETag costs more than it saves;
   // cacheable resources (tiles) set their own.
   app.set('etag', false)
+  app.set('trust proxy', 'loopback')
+  app.use(securityHeaders(basemapOrigins(basemap)))
+  // Who is asking, then whether they may: before any body is read.
+  app.use(authenticate(database.db, credentials, cookie, logger))
+  app.use(gate())
+  app.use(csrfProtection())
+  app.use(writeRateLimit(new WriteLimiter(settings.writesPerMinute)))
   const jsonTypes = ['application/json', 'application/geo+json']
   // Imports may be larger than other bodies; parsed first, the general parser then skips them.
   app.use('/api/layers/:layer/import', express.json({ limit: importLimit, type: jsonTypes }), express.text({ limit: importLimit, type: ['text/csv', 'text/plain'] }))
@@ -54,6 +89,8 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
 
   const api = express.Router()
   api.use(healthRoutes(database, logger))
+  api.use(authRoutes(database.db, logger, { sessionHours: settings.sessionHours, cookie, throttle, ipThrottle, cache: credentials }))
+  api.use(adminRoutes(database.db, credentials))
   api.use(statsRoutes(database))
   api.use(clientConfigRoutes(basemap))
   api.use(featureReadRoutes(database))
@@ -66,9 +103,14 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
   api.use(alertRoutes(database))
   api.use(notFound)
-  app.use('/api', api)
-  app.use('/ogc', ogcRoutes(database))
-  app.use('/tiles', tileRoutes(database))
+  const mounts: Array<[string, Router]> = [
+    ['/api', api],
+    ['/ogc', ogcRoutes(database)],
+    ['/tiles', tileRoutes(database)],
+  ]
+  for (const [prefix, router] of mounts) app.use(prefix, router)
+  // Every route with its full path, for the authorization test (each must have a policy).
+  app.locals.routes = listRoutes(mounts)
 
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }))

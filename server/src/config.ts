@@ -23,6 +23,14 @@ export const configSchema = z.object({
   BASEMAP_DATUM: z.enum(['WGS84', 'CGCS2000', 'GCJ-02']).default('WGS84'),
   /** Seconds between alert-rule evaluations; 0 turns the evaluator off. */
   ALERT_INTERVAL_S: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Absolute lifetime of a sign-in session, in hours. */
+  SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Session cookie only over HTTPS; defaults to on in production. */
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  /** Writes per account per minute before 429. */
+  WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** The first administrator's password on a fresh install (else generated and printed once). */
+  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').max(200).optional(),
 })
 
 export type Config = z.infer<typeof configSchema>

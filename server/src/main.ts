@@ -15,7 +15,17 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit()
   const logger = createLogger(config.LOG_LEVEL)
   const database = await openDatabase(config, logger)
-  const app = createApp({ database, logger, clientDir: path.join(root, 'dist'), basemap: config })
+  const app = createApp({
+    database,
+    logger,
+    clientDir: path.join(root, 'dist'),
+    basemap: config,
+    auth: {
+      sessionHours: config.SESSION_HOURS,
+      secureCookie: config.COOKIE_SECURE ? config.COOKIE_SECURE === 'true' : config.NODE_ENV === 'production',
+      writesPerMinute: config.WRITES_PER_MINUTE,
+    },
+  })
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info(`Ping'an Grid listening on http://localhost:${config.PORT} (${database.backend})`)
   })

@@ -5,6 +5,7 @@ import { createDb, type DbHandle } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { errorMessage, type Logger } from './logger.ts'
 import { issueTokens } from './live/unit-token.ts'
+import { ensureAccounts } from './auth/bootstrap.ts'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
@@ -23,6 +24,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<DbHa
         await writeDemoUnitTokens(database, config.DATA_DIR, logger)
       }
     }
+    await ensureAccounts(database.db, config, logger)
   } catch (err) {
     await database.close().catch(() => undefined)
     throw new Error(`database start-up failed (${database.backend}): ${errorMessage(err)}`)

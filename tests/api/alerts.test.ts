@@ -104,7 +104,7 @@ describe('alert rules', () => {
     const id = list.body.alerts[0].id
     const ack = await api.post(`/api/alerts/${id}/acknowledge`, { note: '已安排民警到岗' })
     expect(ack.status).toBe(200)
-    expect(ack.body).toMatchObject({ acknowledged_by: 'anonymous', ack_note: '已安排民警到岗' })
+    expect(ack.body).toMatchObject({ acknowledged_by: 'test-admin', ack_note: '已安排民警到岗' })
     expect((await api.post(`/api/alerts/${id}/acknowledge`, {})).status).toBe(409)
     expect((await api.post('/api/alerts/99999999/acknowledge', {})).status).toBe(404)
     const audit = await api.get(`/api/audit?layer=alerts&id=${id}`)

@@ -105,7 +105,7 @@ describe('writing features', () => {
     expect(r.body.properties.mediation_room_id).toBe(nearest)
     const history = await api.get(`/api/layers/disputes/features/${created.body.id}/transitions`)
     expect(history.body).toMatchObject({ status: 'mediating', allowed: ['resolved', 'escalated'] })
-    expect(history.body.history).toEqual([expect.objectContaining({ from: 'reported', to: 'mediating', reason: '进入调解', actor: 'anonymous' })])
+    expect(history.body.history).toEqual([expect.objectContaining({ from: 'reported', to: 'mediating', reason: '进入调解', actor: 'test-admin' })])
   })
 
   it('writes the audit log for create, update, transition and delete, with before and after', async () => {

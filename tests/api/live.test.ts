@@ -7,6 +7,7 @@ import { apiClient } from '../helpers/api-client.ts'
 import { listen, type TestServer } from '../helpers/http.ts'
 import { startServer } from '../helpers/server-process.ts'
 import { openSse } from '../helpers/sse.ts'
+import { tokenFor } from '../helpers/accounts.ts'
 import { createScratchDatabase, getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
 
 describe('live: ingest, stream, playback', () => {
@@ -123,8 +124,9 @@ describe('live: ingest, stream, playback', () => {
       const other = await createDb({ databaseUrl: scratch.url })
       const token = (await issueTokens(other.db, ['EB003']))[0]!.token
       await other.close()
-      const sa = await openSse(`${a.url}/api/live/stream?layers=positions`)
-      const sb = await openSse(`${b.url}/api/live/stream?layers=positions`)
+      const bearer = { authorization: `Bearer ${await tokenFor(a.url, 'command', 'pingan-command')}` }
+      const sa = await openSse(`${a.url}/api/live/stream?layers=positions`, bearer, null)
+      const sb = await openSse(`${b.url}/api/live/stream?layers=positions`, bearer, null)
       await Promise.all([sa.next((e) => e.event === 'snapshot'), sb.next((e) => e.event === 'snapshot')])
       const r = await fetch(`${a.url}/api/live/positions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify([{ unit: 'EB003', ts: new Date().toISOString(), lon: 125.13, lat: 42.89 }]) })
       expect(r.status).toBe(200)

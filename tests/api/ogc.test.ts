@@ -8,6 +8,7 @@ import { createApp } from '../../server/src/app.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
 import { listen, type TestServer } from '../helpers/http.ts'
+import { authHeader, TEST_TOKENS } from '../helpers/accounts.ts'
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
 const OGRINFO = '/usr/bin/ogrinfo'
@@ -48,7 +49,7 @@ describe('OGC API – Features at /ogc', () => {
   })
   afterAll(() => server.close())
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(server.url + path, { headers })
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(server.url + path, { headers: { ...authHeader('admin'), ...headers } })
   const json = async <T>(path: string, headers: Record<string, string> = {}): Promise<T> => {
     const res = await get(path, headers)
     expect(res.status, path).toBe(200)
@@ -64,7 +65,7 @@ describe('OGC API – Features at /ogc', () => {
     let pages = 0
     while (url) {
       expect(++pages, 'runaway paging').toBeLessThan(500)
-      const res = await fetch(url)
+      const res = await fetch(url, { headers: authHeader('admin') })
       expect(res.status, url).toBe(200)
       expect(res.headers.get('content-type')).toMatch(/^application\/geo\+json/)
       const page = (await res.json()) as ItemsPage
@@ -238,7 +239,7 @@ describe('OGC API – Features at /ogc', () => {
     if (!haveOgrinfo) throw new Error(`CI is set but ${OGRINFO} is missing: install gdal-bin`)
     const source = `OAPIF:${server.url}/ogc`
     // A proxy in the environment must not intercept requests to our loopback server.
-    const options = { timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' } }
+    const options = { timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', GDAL_HTTP_HEADERS: `Authorization: Bearer ${TEST_TOKENS.admin}` } }
 
     const { stdout: listing } = await run(OGRINFO, ['-ro', '-so', source], options)
     const listed = [...listing.matchAll(/^\d+: (\S+)/gm)].map((m) => m[1])

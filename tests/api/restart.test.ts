@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createScratchDatabase } from '../helpers/test-db.ts'
 import { runServerToExit, runTool, startServer } from '../helpers/server-process.ts'
+import { tokenFor } from '../helpers/accounts.ts'
 
 const usePostgres = Boolean(process.env.DATABASE_URL)
 
@@ -33,7 +34,9 @@ describe('the server process', () => {
     const first = await startServer(env, port, 180_000)
     const health = await (await fetch(`${first.url}/api/health`)).json()
     expect(health.database.backend).toBe(usePostgres ? 'postgres' : 'pglite')
-    const statsBefore = await (await fetch(`${first.url}/api/stats`)).json()
+    // A fresh development install has the demo accounts (README); sign in as one.
+    const auth = { authorization: `Bearer ${await tokenFor(first.url, 'command', 'pingan-command')}` }
+    const statsBefore = await (await fetch(`${first.url}/api/stats`, { headers: auth })).json()
     expect(statsBefore.headlines.stations).toBe(27)
     expect(first.output()).toMatch(/loading the Liaoyuan demo city/)
 
@@ -45,15 +48,16 @@ describe('the server process', () => {
     expect(sim.code).toBe(0)
     expect(Number(/(\d+) positions accepted/.exec(sim.output)?.[1])).toBeGreaterThanOrEqual(10)
     expect(sim.output).toMatch(/ 0 failed/)
-    const moved = (await (await fetch(`${first.url}/api/live/units`)).json()) as { units: Array<{ ts: string }> }
+    const moved = (await (await fetch(`${first.url}/api/live/units`, { headers: auth })).json()) as { units: Array<{ ts: string }> }
     expect(moved.units.filter((u) => Date.parse(u.ts) >= simStart)).toHaveLength(5)
-    const statsAfterSim = await (await fetch(`${first.url}/api/stats`)).json()
+    const statsAfterSim = await (await fetch(`${first.url}/api/stats`, { headers: auth })).json()
     expect(await first.stop()).toBe(0)
     expect(first.output()).toMatch(/database closed/)
 
     const second = await startServer(env, port, 60_000)
     expect(second.output()).not.toMatch(/loading the Liaoyuan demo city/)
-    const statsAfter = await (await fetch(`${second.url}/api/stats`)).json()
+    // The token outlives the restart: it is in the database, not in memory.
+    const statsAfter = await (await fetch(`${second.url}/api/stats`, { headers: auth })).json()
     expect(statsAfter).toEqual(statsAfterSim)
     expect(await second.stop()).toBe(0)
   })

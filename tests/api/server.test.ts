@@ -5,6 +5,7 @@ import { createApp } from '../../server/src/app.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
 import { listen, type TestServer } from '../helpers/http.ts'
+import { authHeader } from '../helpers/accounts.ts'
 
 describe('the HTTP app', () => {
   let t: TestDb
@@ -15,7 +16,7 @@ describe('the HTTP app', () => {
   })
   afterAll(() => server.close())
 
-  const get = (path: string) => fetch(server.url + path)
+  const get = (path: string) => fetch(server.url + path, { headers: authHeader('admin') })
 
   it('reports health with the backend and the PostGIS version the database itself gives', async () => {
     const res = await get('/api/health')

@@ -12,6 +12,7 @@ import { invalidateLayer } from '../../server/src/tiles/tile-cache.ts'
 import { TILE_BUFFER, TILE_EXTENT, type TileCoord } from '../../server/src/tiles/tile-coord.ts'
 import { BASEMAP, CLUSTER_BELOW_ZOOM, tilesetOf, type Tileset } from '../../server/src/tiles/tile-sources.ts'
 import { listen, type TestServer } from '../helpers/http.ts'
+import { authHeader } from '../helpers/accounts.ts'
 import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
 
 /** Liaoyuan city centre. */
@@ -54,9 +55,10 @@ interface RawResponse {
 }
 
 /** A GET with exactly these headers and the bytes as sent (fetch would decompress gzip). */
+/** A GET through node:http (raw bytes and headers), signed in as the test administrator. */
 function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers }, (res) => {
+    const req = httpRequest(url, { headers: { ...authHeader('admin'), ...headers } }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
@@ -311,13 +313,13 @@ describe('vector tiles', () => {
       }
     })
 
-    it('gzips when asked, with an ETag, a 304 on If-None-Match, and public caching', async () => {
+    it('gzips when asked, with an ETag, a 304 on If-None-Match, and private caching for a data layer', async () => {
       const url = server.url + path('grid-cells', centreTile(12))
       const plain = await rawGet(url, { 'accept-encoding': 'identity' })
       expect(plain.status).toBe(200)
       expect(plain.headers['content-type']).toBe('application/vnd.mapbox-vector-tile')
       expect(plain.headers['content-encoding']).toBeUndefined()
-      expect(plain.headers['cache-control']).toBe('public, max-age=60')
+      expect(plain.headers['cache-control']).toBe('private, max-age=60')
       expect(String(plain.headers.vary)).toMatch(/accept-encoding/i)
       const etag = plain.headers.etag as string
       expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{20,}"$/)
@@ -346,9 +348,10 @@ describe('vector tiles', () => {
   describe('TileJSON', () => {
     it('describes every layer: absolute tile URL, fields, zooms and the bounds of its table', async () => {
       for (const layer of LAYERS) {
-        const res = await fetch(`${server.url}/tiles/${layer.id}.json`)
+        const res = await fetch(`${server.url}/tiles/${layer.id}.json`, { headers: authHeader('admin') })
         expect(res.status, layer.id).toBe(200)
-        expect(res.headers.get('cache-control')).toBe('public, max-age=60')
+        // Data layers depend on who asks: private caching only.
+        expect(res.headers.get('cache-control')).toBe('private, max-age=60')
         const tj = (await res.json()) as Record<string, any>
         expect(tj.tilejson).toBe('3.0.0')
         expect(tj.tiles).toEqual([`${server.url}/tiles/${layer.id}/{z}/{x}/{y}.mvt`])
@@ -371,7 +374,7 @@ describe('vector tiles', () => {
         expected.forEach((v, i) => expect(tj.bounds[i], `${layer.id} bounds`).toBeCloseTo(v, 5))
         expect(tj.center).toHaveLength(3)
       }
-      expect(vectorFieldsOf(await (await fetch(`${server.url}/tiles/schools.json`)).json())).toMatchObject({ name: 'String', students: 'Number', dismissal_times: 'String' })
+      expect(vectorFieldsOf(await (await fetch(`${server.url}/tiles/schools.json`, { headers: authHeader('admin') })).json())).toMatchObject({ name: 'String', students: 'Number', dismissal_times: 'String' })
     })
 
     it('describes the basemap with its four layers', async () => {
@@ -435,7 +438,7 @@ describe('vector tiles', () => {
       await getTile('hazards', c)
       const created = await fetch(`${server.url}/api/layers/hazards/features`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authHeader('admin') },
         body: JSON.stringify({ geometry: { type: 'Point', coordinates: [CENTRE.lon + 0.0001, CENTRE.lat + 0.0001] }, properties: { category: 'fire', source: 'offline', description: 'TILE-TEST' } }),
       }).then((r) => r.json() as Promise<{ id: number }>)
       try {

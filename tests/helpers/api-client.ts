@@ -1,17 +1,22 @@
 import { sql } from 'kysely'
 import type { DbHandle } from '../../server/src/db/create-db.ts'
+import { authHeader, type TestAccount } from './accounts.ts'
 
 export interface JsonResponse<T = any> {
   status: number
   body: T
 }
 
-/** Small JSON client for the API tests. */
-export function apiClient(base: string) {
+/**
+ * Small JSON client for the API tests, signed in with a test account's API token (the
+ * administrator unless told otherwise; `null` for anonymous).
+ */
+export function apiClient(base: string, who: TestAccount | null = 'admin') {
+  const auth: Record<string, string> = who ? authHeader(who) : {}
   const call = async <T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<JsonResponse<T>> => {
     const res = await fetch(base + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': contentType },
+      headers: body === undefined ? auth : { ...auth, 'content-type': contentType },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
     const text = await res.text()

@@ -1,3 +1,4 @@
+import { authHeader, type TestAccount } from './accounts.ts'
 export interface SseEvent {
   id: string | undefined
   event: string
@@ -5,9 +6,9 @@ export interface SseEvent {
 }
 
 /** A minimal SSE reader over fetch: collects events; `next(pred)` waits for a matching one. */
-export async function openSse(url: string, headers: Record<string, string> = {}) {
+export async function openSse(url: string, headers: Record<string, string> = {}, who: TestAccount | null = 'admin') {
   const controller = new AbortController()
-  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal })
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...(who ? authHeader(who) : {}), ...headers }, signal: controller.signal })
   if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`)
   const events: SseEvent[] = []
   const waiters: Array<{ pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }> = []

@@ -3,6 +3,7 @@ import pg from 'pg'
 import { seedDemo } from '../../data/seed/seed-demo.ts'
 import { createDb, type DbHandle } from '../../server/src/db/create-db.ts'
 import { migrateToLatest } from '../../server/src/db/migrate.ts'
+import { createTestAccounts } from './accounts.ts'
 
 /** The fixed inputs of the test city: same seed and anchor → the same rows. */
 export const TEST_SEED = 7
@@ -32,6 +33,7 @@ async function build(): Promise<TestDb> {
   const handle = await createDb(url ? { databaseUrl: url, poolSize: 12 } : { dataDir: 'memory://' })
   const { applied } = await migrateToLatest(handle.db)
   await seedDemo(handle.db, { seed: TEST_SEED, anchor: TEST_ANCHOR })
+  await createTestAccounts(handle.db)
   return { ...handle, appliedFromEmpty: applied }
 }
 

@@ -8,6 +8,7 @@ import { datetimeSchema, invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { coverageByCell, type CoverageRow } from './coverage.ts'
 import { responsibleFor } from './responsible.ts'
+import { analysisGrids } from '../auth/request-scope.ts'
 import { workloadByZone } from './workload.ts'
 
 const idList = z
@@ -63,12 +64,14 @@ export function coverageRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const q = coverageQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
-      const params = { buffer: q.data.buffer, kinds: q.data.kinds, grid: q.data.grid, ...(q.data.since ? { since: q.data.since } : {}) }
-      const rows = await coverageByCell(db, params)
+      // An officer covers their own cells (and none when they have none assigned).
+      const grids = analysisGrids(req, q.data.grid)
+      const params = { buffer: q.data.buffer, kinds: q.data.kinds, grid: grids ? [...grids] : [], ...(q.data.since ? { since: q.data.since } : {}) }
+      const rows = grids && grids.length === 0 ? [] : await coverageByCell(db, params)
       const expected = await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells ${params.grid.length ? sql`WHERE id IN (${sql.join(params.grid)})` : sql``}`.execute(db)
       if (params.grid.length && expected.rows[0]!.n !== new Set(params.grid).size) throw new ApiError(404, 'unknown_grid_cell', 'some of the grid ids do not exist')
       // PGlite can drop a row instead of raising when a GEOS overlay fails: never report a partial city.
-      if (rows.length !== expected.rows[0]!.n) throw new Error(`coverage returned ${rows.length} of ${expected.rows[0]!.n} cells`)
+      if (!(grids && grids.length === 0) && rows.length !== expected.rows[0]!.n) throw new Error(`coverage returned ${rows.length} of ${expected.rows[0]!.n} cells`)
       const byStation = new Map<number, CoverageRow[]>()
       for (const r of rows) byStation.set(r.station_id, [...(byStation.get(r.station_id) ?? []), r])
       const totals = { city: totalsOf(rows), stations: [...byStation].map(([station_id, rs]) => ({ station_id, ...totalsOf(rs) })) }

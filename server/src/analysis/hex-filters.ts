@@ -61,6 +61,8 @@ export interface PointFilters {
   from?: string
   to?: string
   season?: Season
+  /** The caller's access scope as a condition on `p` (an officer counts only their cells' points). */
+  scope?: RawBuilder<boolean>
 }
 
 /** Parses a query with `schema` (unknown parameters are 400) and checks the shared filters. */
@@ -100,6 +102,7 @@ export function pointFilterSql(f: PointFilters): RawBuilder<boolean> {
   if (f.from) parts.push(sql<boolean>`${time} >= ${f.from}::timestamptz`)
   if (f.to) parts.push(sql<boolean>`${time} <= ${f.to}::timestamptz`)
   if (f.season) parts.push(sql<boolean>`season_of(${time}) = ${f.season}`)
+  if (f.scope) parts.push(f.scope)
   return sql<boolean>`(${sql.join(parts, sql` AND `)})`
 }
 

@@ -1,4 +1,4 @@
-import { Router } from 'express'
+import { Router, type Request } from 'express'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
@@ -6,7 +6,8 @@ import { ApiError, handle } from '../http/errors.ts'
 import { computeDensity } from './density.ts'
 import { parseAreaBody, parseAreaParam } from './hex-area.ts'
 import { sendFeatureCollection } from './hex-geojson.ts'
-import { booleanParam, instantSchema, metres, parseAnalysisQuery, pointFilterShape } from './hex-filters.ts'
+import { booleanParam, instantSchema, metres, parseAnalysisQuery, pointFilterShape, type PointFilters } from './hex-filters.ts'
+import { analysisGrids, readScopeOf } from '../auth/request-scope.ts'
 import { computeHotspots } from './hotspots.ts'
 import { computeSeasonal } from './seasonal.ts'
 
@@ -50,13 +51,19 @@ const seasonalQuery = z.strictObject({
 })
 
 /** Hotspots (hexagon bins with Gi*), the kernel density surface and the four-seasons screen. */
+/** The points an analysis counts are only those the caller may read (an officer: their own cells). */
+function scoped<T extends { filters: PointFilters }>(req: Request, parsed: T): T {
+  const access = readScopeOf(req, parsed.filters.layer, 'p')
+  return access.scope === 'all' ? parsed : { ...parsed, filters: { ...parsed.filters, scope: access.where } }
+}
+
 export function hotspotRoutes({ db }: DbHandle): Router {
   const router = Router()
 
   router.get(
     '/analysis/hotspots',
     handle(async (req, res) => {
-      const { params, filters } = parseAnalysisQuery(hotspotQuery, req.query)
+      const { params, filters } = scoped(req, parseAnalysisQuery(hotspotQuery, req.query))
       sendFeatureCollection(res, await computeHotspots(db, {
         filters,
         area: parseAreaParam(params.area),
@@ -70,7 +77,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
   router.post(
     '/analysis/hotspots',
     handle(async (req, res) => {
-      const { params, filters } = parseAnalysisQuery(hotspotPostQuery, req.query)
+      const { params, filters } = scoped(req, parseAnalysisQuery(hotspotPostQuery, req.query))
       const area = await parseAreaBody(db, req.body)
       sendFeatureCollection(res, await computeHotspots(db, {
         filters,
@@ -85,7 +92,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
   router.get(
     '/analysis/density',
     handle(async (req, res) => {
-      const { params, filters } = parseAnalysisQuery(densityQuery, req.query)
+      const { params, filters } = scoped(req, parseAnalysisQuery(densityQuery, req.query))
       const cell = params.cell ?? DEFAULT_DENSITY_CELL
       if (params.bandwidth !== undefined && params.bandwidth < cell) {
         throw new ApiError(400, 'invalid_query', `bandwidth: ${params.bandwidth} m is narrower than the ${cell} m grid; the surface needs a bandwidth of at least one cell`)
@@ -104,9 +111,10 @@ export function hotspotRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const r = seasonalQuery.safeParse(req.query)
       if (!r.success) throw invalidQuery(r.error.issues)
+      const grids = analysisGrids(req, r.data.grid)
       res.json(
         await computeSeasonal(db, {
-          ...(r.data.grid ? { grids: r.data.grid } : {}),
+          ...(grids ? { grids: [...grids] } : {}),
           at: r.data.at ?? new Date().toISOString(),
           years: r.data.years ?? 3,
           minCount: r.data.min_count ?? 2,

@@ -4,7 +4,8 @@ import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { rowsFromCsv, rowsFromGeoJson } from './import-parse.ts'
 import { geometryProblems, insertFeature } from './write-features.ts'
-import { editableLayer } from './write-routes.ts'
+import { editableLayer, writeAccess } from './write-routes.ts'
+import { writeScopeOf } from '../auth/request-scope.ts'
 import { featureInputSchema, issuesMessage, type FeatureInput } from './write-schema.ts'
 
 interface Rejected {
@@ -26,6 +27,7 @@ export function importRoutes({ db }: DbHandle): Router {
     '/layers/:layer/import',
     handle(async (req, res) => {
       const layer = editableLayer(req)
+      const access = writeAccess(writeScopeOf(req, layer, 'import'))
       const raw = req.is('text/csv') || req.is('text/plain') ? rowsFromCsv(layer, String(req.body ?? '')) : rowsFromGeoJson(req.body)
       const schema = featureInputSchema(layer, 'import')
       const rejected: Rejected[] = []
@@ -51,7 +53,7 @@ export function importRoutes({ db }: DbHandle): Router {
         for (const { row, input } of accepted) {
           const sp = await trx.savepoint('import_row').execute()
           try {
-            ids.push((await insertFeature(sp, layer, input, actorOf(req), 'import')).id)
+            ids.push((await insertFeature(sp, layer, input, actorOf(req), 'import', access)).id)
             await sp.releaseSavepoint('import_row').execute()
           } catch (err) {
             if (!(err instanceof ApiError)) throw err

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely'
 import { z } from 'zod'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { ApiError } from '../http/errors.ts'
@@ -85,6 +86,8 @@ export interface FeatureQuery {
   /** Equality filters on catalogued properties. */
   equals: Array<[string, string]>
   format?: 'geojson' | 'csv'
+  /** The caller's access scope as a condition on `t` (auth/layer-access.ts); ANDed into the query. */
+  scope?: RawBuilder<boolean>
 }
 
 /** Zod issues as one 400 message. */

@@ -7,7 +7,7 @@ const col = (name: string) => sql.ref(`t.${name}`)
 
 /** The WHERE clause of a feature query (shared by lists, counts, exports and OGC items). */
 export function featureWhere(layer: LayerDef, query: Omit<FeatureQuery, 'limit'>): RawBuilder<boolean> {
-  const where: RawBuilder<unknown>[] = [sql`true`]
+  const where: RawBuilder<unknown>[] = [query.scope ?? sql`true`]
   if (query.bbox) where.push(bboxFilter(col('geom'), query.bbox))
   if (query.datetime && layer.timeColumn) {
     if (query.datetime.from) where.push(sql`${col(layer.timeColumn)} >= ${query.datetime.from}::timestamptz`)
@@ -76,9 +76,9 @@ export async function countFeatures(db: Kysely<any>, layer: LayerDef, query: Omi
   return r.rows[0]?.n ?? 0
 }
 
-/** One feature as GeoJSON text, or null when the id does not exist. */
-export async function readFeature(db: Kysely<any>, layer: LayerDef, id: number): Promise<string | null> {
-  const r = await sql<{ f: string }>`SELECT ${featureJson(layer)}::text AS f FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id}`.execute(db)
+/** One feature as GeoJSON text, or null when the id does not exist (or is outside `scope`). */
+export async function readFeature(db: Kysely<any>, layer: LayerDef, id: number, scope: RawBuilder<boolean> = sql`true`): Promise<string | null> {
+  const r = await sql<{ f: string }>`SELECT ${featureJson(layer)}::text AS f FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id} AND ${scope}`.execute(db)
   return r.rows[0]?.f ?? null
 }
 

@@ -4,6 +4,9 @@ import { findLayer, LAYERS, type LayerDef } from '../../../data/catalog/layers.t
 import type { DbHandle } from '../db/create-db.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { openApiDocument } from '../openapi/document.ts'
+import { readScope, scopeCondition } from '../auth/layer-access.ts'
+import { requirePrincipal } from '../auth/policy.ts'
+import { readScopeOf } from '../auth/request-scope.ts'
 import { toCsv } from './export.ts'
 import { encodeCursor, parseFeatureQuery } from './query-schema.ts'
 import { readFeature, readFeaturePage, readFeatureRows } from './read-features.ts'
@@ -31,17 +34,20 @@ export function featureReadRoutes({ db }: DbHandle): Router {
 
   router.get(
     '/layers',
-    handle(async (_req, res) => {
+    handle(async (req, res) => {
+      // Counts and extents of what this account may see: layers closed to it are left out.
+      const principal = requirePrincipal(req)
+      const visible = LAYERS.filter((l) => readScope(principal, l) !== 'none')
       const stats = await sql<{ id: string; n: number; bbox: [number, number, number, number] | null }>`${sql.join(
-        LAYERS.map(
+        visible.map(
           (l) => sql`SELECT ${l.id}::text AS id, count(*)::int AS n,
             CASE WHEN count(*) > 0 THEN json_build_array(ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))) END AS bbox
-            FROM ${sql.table(l.table)}`,
+            FROM ${sql.table(l.table)} AS t WHERE ${scopeCondition(readScope(principal, l), principal, l)}`,
         ),
         sql` UNION ALL `,
       )}`.execute(db)
       const byId = new Map(stats.rows.map((r) => [r.id, r]))
-      res.json({ layers: LAYERS.map((l) => ({ ...l, count: byId.get(l.id)?.n ?? 0, extent: byId.get(l.id)?.bbox ?? null })) })
+      res.json({ layers: visible.map((l) => ({ ...l, count: byId.get(l.id)?.n ?? 0, extent: byId.get(l.id)?.bbox ?? null })) })
     }),
   )
 
@@ -49,7 +55,7 @@ export function featureReadRoutes({ db }: DbHandle): Router {
     '/layers/:layer/features',
     handle(async (req, res) => {
       const layer = layerParam(req)
-      const query = parseFeatureQuery(layer, req.query as Record<string, unknown>)
+      const query = { ...parseFeatureQuery(layer, req.query as Record<string, unknown>), scope: readScopeOf(req, layer).where }
       if (query.format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment(`${layer.id}.csv`).send(toCsv(layer, await readFeatureRows(db, layer, query)))
         return
@@ -67,7 +73,7 @@ export function featureReadRoutes({ db }: DbHandle): Router {
     '/layers/:layer/features/:id',
     handle(async (req, res) => {
       const layer = layerParam(req)
-      const feature = await readFeature(db, layer, idParam(req))
+      const feature = await readFeature(db, layer, idParam(req), readScopeOf(req, layer).where)
       if (!feature) throw new ApiError(404, 'unknown_feature', `layer ${layer.id} has no feature ${req.params.id}`)
       res.type('application/geo+json').send(feature)
     }),

@@ -6,7 +6,8 @@ import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { idParam } from './routes.ts'
 import { updateFeature } from './write-features.ts'
-import { editableLayer } from './write-routes.ts'
+import { editableLayer, writeAccess } from './write-routes.ts'
+import { readScopeOf, writeScopeOf } from '../auth/request-scope.ts'
 import { parseBody, transitionSchema } from './write-schema.ts'
 
 /** Lifecycle moves (hazards, disputes): explicit transitions with who, when and why. */
@@ -17,9 +18,10 @@ export function transitionRoutes({ db }: DbHandle): Router {
     '/layers/:layer/features/:id/transitions',
     handle(async (req, res) => {
       const layer = editableLayer(req)
+      const { where } = readScopeOf(req, layer)
       if (!layer.lifecycle) throw new ApiError(404, 'no_lifecycle', `layer ${layer.id} has no lifecycle`)
       const id = idParam(req)
-      const r = await sql<{ status: string }>`SELECT status FROM ${sql.table(layer.table)} WHERE id = ${id}`.execute(db)
+      const r = await sql<{ status: string }>`SELECT status FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id} AND ${where}`.execute(db)
       const status = r.rows[0]?.status
       if (status === undefined) throw new ApiError(404, 'unknown_feature', `layer ${layer.id} has no feature ${id}`)
       const history = await sql`
@@ -33,12 +35,13 @@ export function transitionRoutes({ db }: DbHandle): Router {
     '/layers/:layer/features/:id/transitions',
     handle(async (req, res) => {
       const layer = editableLayer(req)
+      const access = writeAccess(writeScopeOf(req, layer, 'transition'))
       const lifecycleId = layer.lifecycle
       if (!lifecycleId) throw new ApiError(404, 'no_lifecycle', `layer ${layer.id} has no lifecycle`)
       const id = idParam(req)
       const body = parseBody(transitionSchema, req.body)
       const feature = await db.transaction().execute(async (trx) => {
-        const r = await sql<{ status: string }>`SELECT status FROM ${sql.table(layer.table)} WHERE id = ${id} FOR UPDATE`.execute(trx)
+        const r = await sql<{ status: string }>`SELECT status FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id} AND ${access.scope ?? sql`true`} FOR UPDATE OF t`.execute(trx)
         const from = r.rows[0]?.status
         if (from === undefined) throw new ApiError(404, 'unknown_feature', `layer ${layer.id} has no feature ${id}`)
         const allowed = allowedTransitions(lifecycleId, from)
@@ -56,7 +59,7 @@ export function transitionRoutes({ db }: DbHandle): Router {
         } else if (body.mediation_room_id !== undefined) {
           throw new ApiError(422, 'invalid_feature', 'mediation_room_id goes with a move to mediating')
         }
-        return updateFeature(trx, layer, id, { version: body.version, properties: {}, set }, actorOf(req), 'transition', body.reason)
+        return updateFeature(trx, layer, id, { version: body.version, properties: {}, set }, actorOf(req), 'transition', body.reason, access)
       })
       res.type('application/geo+json').send(feature)
     }),

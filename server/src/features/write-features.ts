@@ -61,10 +61,15 @@ export async function insertFeature(
   input: { properties: Values; geometry: Geometry },
   actor: string,
   action: 'create' | 'import' = 'create',
+  access: WriteAccess = {},
 ): Promise<{ id: number; feature: string }> {
   const names = Object.keys(input.properties).filter((k) => input.properties[k] !== undefined)
   const columns = [...names.map((n) => sql.ref(n)), sql.ref('geom')]
   const values = [...names.map((n) => param(layer, n, input.properties[n])), geometryParam(layer, input.geometry)]
+  if (access.createdBy !== undefined && CREATED_BY_LAYERS.has(layer.id)) {
+    columns.push(sql.ref('created_by'))
+    values.push(sql`${access.createdBy}`)
+  }
   let id: number
   try {
     const r = await sql<{ id: number }>`
@@ -73,14 +78,39 @@ export async function insertFeature(
   } catch (err) {
     throw clientErrorFromDb(err, `cannot create ${layer.id} feature`)
   }
+  await assertInScope(trx, layer, id, access.scope)
   const feature = (await readFeature(trx, layer, id))!
   await audit(trx, { actor, action, layer: layer.id, id, before: null, after: feature })
   return { id, feature }
 }
 
-/** Locks the feature and checks the version the edit was made on (404 unknown, 409 stale). */
-async function lockAtVersion(trx: Kysely<any>, layer: LayerDef, id: number, version: number): Promise<string> {
-  const r = await sql<{ version: number }>`SELECT version FROM ${sql.table(layer.table)} WHERE id = ${id} FOR UPDATE`.execute(trx)
+/** Who writes and where they may: the account (hazards and disputes record their reporter) and its scope. */
+export interface WriteAccess {
+  createdBy?: number
+  /** A condition on `t` the feature must meet before and after the write (an officer's cells). */
+  scope?: RawBuilder<boolean>
+}
+
+/** Layers that record the reporting account. */
+const CREATED_BY_LAYERS = new Set(['hazards', 'disputes'])
+
+/**
+ * After a write (before commit): the feature must still be inside the writer's scope, so an
+ * officer cannot create or move a point into another officer's grid. 403 rolls it all back.
+ */
+async function assertInScope(trx: Kysely<any>, layer: LayerDef, id: number, scope: RawBuilder<boolean> | undefined): Promise<void> {
+  if (!scope) return
+  const r = await sql<{ ok: boolean }>`SELECT ${scope} AS ok FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id}`.execute(trx)
+  if (r.rows.length !== 1) throw new Error(`scope check of ${layer.id} ${id} returned ${r.rows.length} rows`)
+  if (!r.rows[0]!.ok) throw new ApiError(403, 'out_of_scope', `this ${layer.id} feature would lie outside your grid cells`)
+}
+
+/**
+ * Locks the feature and checks the version the edit was made on (404 unknown or outside the
+ * writer's scope, 409 stale).
+ */
+async function lockAtVersion(trx: Kysely<any>, layer: LayerDef, id: number, version: number, scope: RawBuilder<boolean> = sql`true`): Promise<string> {
+  const r = await sql<{ version: number }>`SELECT version FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id} AND ${scope} FOR UPDATE OF t`.execute(trx)
   const current = r.rows[0]?.version
   if (current === undefined) throw new ApiError(404, 'unknown_feature', `layer ${layer.id} has no feature ${id}`)
   if (current !== version) {
@@ -97,8 +127,9 @@ export async function updateFeature(
   actor: string,
   action: 'update' | 'transition' = 'update',
   reason?: string,
+  access: WriteAccess = {},
 ): Promise<string> {
-  const before = await lockAtVersion(trx, layer, id, input.version)
+  const before = await lockAtVersion(trx, layer, id, input.version, access.scope)
   const all = { ...input.properties, ...input.set }
   const sets = Object.keys(all)
     .filter((k) => all[k] !== undefined)
@@ -110,13 +141,14 @@ export async function updateFeature(
   } catch (err) {
     throw clientErrorFromDb(err, `cannot update ${layer.id} feature ${id}`)
   }
+  await assertInScope(trx, layer, id, access.scope)
   const after = (await readFeature(trx, layer, id))!
   await audit(trx, { actor, action, layer: layer.id, id, before, after, reason: reason ?? null })
   return after
 }
 
-export async function deleteFeature(trx: Kysely<any>, layer: LayerDef, id: number, version: number, actor: string): Promise<void> {
-  const before = await lockAtVersion(trx, layer, id, version)
+export async function deleteFeature(trx: Kysely<any>, layer: LayerDef, id: number, version: number, actor: string, access: WriteAccess = {}): Promise<void> {
+  const before = await lockAtVersion(trx, layer, id, version, access.scope)
   try {
     await sql`DELETE FROM ${sql.table(layer.table)} WHERE id = ${id}`.execute(trx)
   } catch (err) {

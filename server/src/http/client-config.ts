@@ -9,13 +9,26 @@ function tianditu(key: string) {
 }
 
 /** `GET /api/config`: what the client needs to know about this installation (its basemap). */
-export function clientConfigRoutes(config: Pick<Config, 'BASEMAP' | 'TIANDITU_KEY' | 'BASEMAP_DATUM'>): Router {
-  const basemap =
-    config.BASEMAP === 'none'
-      ? null
-      : config.BASEMAP === 'tianditu'
-        ? tianditu(config.TIANDITU_KEY!)
-        : { name: 'XYZ', tiles: [config.BASEMAP], tileSize: 256, maxzoom: 19, datum: config.BASEMAP_DATUM }
+export type BasemapConfig = Pick<Config, 'BASEMAP' | 'TIANDITU_KEY' | 'BASEMAP_DATUM'>
+
+export function basemapOf(config: BasemapConfig) {
+  return config.BASEMAP === 'none'
+    ? null
+    : config.BASEMAP === 'tianditu'
+      ? tianditu(config.TIANDITU_KEY!)
+      : { name: 'XYZ', tiles: [config.BASEMAP], tileSize: 256, maxzoom: 19, datum: config.BASEMAP_DATUM }
+}
+
+/** The origins the basemap's tiles come from (the only ones the page's CSP lets in besides itself). */
+export function basemapOrigins(config: BasemapConfig): string[] {
+  const b = basemapOf(config)
+  if (!b) return []
+  const urls = [...b.tiles, ...('overlayTiles' in b ? b.overlayTiles : [])]
+  return [...new Set(urls.map((u) => new URL(u.replace(/[{}]/g, '')).origin))]
+}
+
+export function clientConfigRoutes(config: BasemapConfig): Router {
+  const basemap = basemapOf(config)
   const router = Router()
   router.get('/config', (_req, res) => {
     res.json({ basemap })

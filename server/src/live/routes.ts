@@ -6,7 +6,8 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import type { LiveHub } from './hub.ts'
 import { ingestPositions, validateBatch } from './ingest.ts'
-import { openStream } from './stream.ts'
+import { openStream, streamAccess } from './stream.ts'
+import { requirePrincipal } from '../auth/policy.ts'
 import { readTracks } from './tracks.ts'
 import { unitOfRequest } from './unit-token.ts'
 
@@ -36,7 +37,7 @@ export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatM
   router.get(
     '/live/stream',
     handle(async (req, res) => {
-      await openStream(db, hub, req, res, options.heartbeatMs ?? 15_000)
+      await openStream(db, hub, req, res, options.heartbeatMs ?? 15_000, streamAccess(requirePrincipal(req)))
     }),
   )
 

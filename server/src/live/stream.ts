@@ -3,6 +3,9 @@ import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import { bboxSchema, invalidQuery } from '../features/query-schema.ts'
 import type { LiveEvent, LiveHub } from './hub.ts'
+import { ApiError } from '../http/errors.ts'
+import { intArray } from '../auth/layer-access.ts'
+import type { Principal } from '../auth/principal.ts'
 
 const KINDS = ['positions', 'incidents', 'hazards', 'disputes', 'alerts'] as const
 
@@ -22,9 +25,26 @@ type Bbox = readonly [number, number, number, number]
 const inBox = (b: Bbox | undefined, lon: unknown, lat: unknown) =>
   !b || (typeof lon === 'number' && typeof lat === 'number' && lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3])
 
+/**
+ * What a stream client may receive: command staff everything; an officer the incidents, hazards
+ * and disputes of their own grid cells (no unit positions, no alerts).
+ */
+export interface StreamAccess {
+  kinds: ReadonlySet<string>
+  /** Only events whose `grid_id` is one of these (undefined: no grid limit). */
+  grids?: ReadonlySet<number>
+}
+
+export function streamAccess(p: Principal): StreamAccess {
+  if (p.role === 'officer') return { kinds: new Set(['incidents', 'hazards', 'disputes']), grids: new Set(p.gridIds) }
+  if (p.role === 'volunteer') return { kinds: new Set() }
+  return { kinds: new Set(KINDS) }
+}
+
 /** The event as this client should see it (positions trimmed to its bbox), or null. */
-function filtered(e: LiveEvent, kinds: ReadonlySet<string>, bbox: Bbox | undefined): LiveEvent | null {
+function filtered(e: LiveEvent, kinds: ReadonlySet<string>, bbox: Bbox | undefined, grids?: ReadonlySet<number>): LiveEvent | null {
   if (!kinds.has(e.kind)) return null
+  if (grids && !grids.has(Number((e.payload as { grid_id?: unknown }).grid_id))) return null
   if (e.kind === 'positions' && Array.isArray(e.payload)) {
     const units = (e.payload as Array<{ lon?: unknown; lat?: unknown }>).filter((p) => inBox(bbox, p.lon, p.lat))
     return units.length ? { ...e, payload: units } : null
@@ -38,10 +58,13 @@ function filtered(e: LiveEvent, kinds: ReadonlySet<string>, bbox: Bbox | undefin
  * unit positions; a reconnecting one (Last-Event-ID) gets every event it missed, then live ones.
  * Heartbeat comments keep proxies from closing the connection.
  */
-export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, res: Response, heartbeatMs: number): Promise<void> {
+export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, res: Response, heartbeatMs: number, access: StreamAccess): Promise<void> {
   const q = streamQuery.safeParse(req.query)
   if (!q.success) throw invalidQuery(q.error.issues)
-  const kinds = new Set<string>(q.data.layers ?? KINDS)
+  const refused = (q.data.layers ?? []).filter((k) => !access.kinds.has(k))
+  if (refused.length) throw new ApiError(403, 'forbidden', `this account may not follow ${refused.join(', ')}`)
+  const kinds = new Set<string>(q.data.layers ?? [...access.kinds])
+  const grids = access.grids
   const bbox = q.data.bbox
   const resumeFrom = req.get('last-event-id') ?? q.data.lastEventId
   const resume = resumeFrom && /^\d+$/.test(resumeFrom) ? Number(resumeFrom) : null
@@ -57,7 +80,7 @@ export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, re
   const sub = {
     cursor: resume ?? hub.lastId,
     send(e: LiveEvent) {
-      const f = filtered(e, kinds, bbox)
+      const f = filtered(e, kinds, bbox, grids)
       if (!f) return
       if (ready) write(f)
       else held.push(f)
@@ -67,14 +90,20 @@ export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, re
   let cursor: number
   if (resume !== null) {
     const missed = await sql<{ id: string; kind: LiveEvent['kind']; at: Date; payload: unknown }>`
-      SELECT id::text AS id, kind, at, payload FROM live_events WHERE id > ${resume} ORDER BY id LIMIT 50000`.execute(db)
+      SELECT id::text AS id, kind, at, payload FROM live_events
+      WHERE id > ${resume} AND kind IN (${sql.join([...kinds])})
+        ${grids ? sql`AND (payload ->> 'grid_id')::int = ANY(${intArray([...grids])})` : sql``}
+      ORDER BY id LIMIT 50000`.execute(db)
     cursor = resume
     for (const row of missed.rows) {
       const e: LiveEvent = { id: Number(row.id), kind: row.kind, at: new Date(row.at).toISOString(), payload: row.payload }
       cursor = e.id
-      const f = filtered(e, kinds, bbox)
+      const f = filtered(e, kinds, bbox, grids)
       if (f) write(f)
     }
+  } else if (!kinds.has('positions')) {
+    cursor = sub.cursor
+    write({ id: cursor, kind: 'positions', at: new Date().toISOString(), payload: [] }, 'snapshot')
   } else {
     cursor = sub.cursor
     const snap = await sql<{ units: unknown }>`

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { errorMessage } from '../logger.ts'
 
@@ -31,14 +31,14 @@ const isoUtc = (x: ReturnType<typeof sql>) => sql`to_char(${x}::timestamptz AT T
  * statement for all of them:
  * `SELECT id, ST_XMin(e)… FROM (SELECT 'schools' AS id, ST_Extent(geom) AS e, … FROM schools) x UNION ALL …`
  */
-export async function readExtents(db: Kysely<any>, layers: readonly LayerDef[]): Promise<Map<string, LayerExtent>> {
+export async function readExtents(db: Kysely<any>, layers: readonly LayerDef[], scopeOf: (l: LayerDef) => RawBuilder<boolean> = () => sql`true`): Promise<Map<string, LayerExtent>> {
   const parts = layers.map((l) => {
     const time = l.timeColumn ? sql.ref(l.timeColumn) : null
     return sql`SELECT id, ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax, t_min, t_max
       FROM (SELECT ${l.id}::text AS id, ST_Extent(geom) AS e,
                    ${time ? isoUtc(sql`min(${time})`) : sql`NULL::text`} AS t_min,
                    ${time ? isoUtc(sql`max(${time})`) : sql`NULL::text`} AS t_max
-            FROM ${sql.table(l.table)}) x`
+            FROM ${sql.table(l.table)} AS t WHERE ${scopeOf(l)}) x`
   })
   let rows: ExtentRow[]
   try {

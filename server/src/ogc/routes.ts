@@ -6,6 +6,9 @@ import { countFeatures, readFeature, readFeaturePage } from '../features/read-fe
 import { ApiError, handle } from '../http/errors.ts'
 import { readExtents, type LayerExtent } from './extent.ts'
 import { checkFormat, parseItemsQuery } from './items-query.ts'
+import { readScopeOf } from '../auth/request-scope.ts'
+import { readScope, scopeCondition } from '../auth/layer-access.ts'
+import { requirePrincipal } from '../auth/policy.ts'
 import { CONFORMANCE, CRS84, GEOJSON_TYPE, JSON_TYPE, OPENAPI_TYPE, ogcRoot, origin, requestUrl, type Link } from './links.ts'
 
 type Lang = 'en' | 'zh'
@@ -64,10 +67,12 @@ export function ogcRoutes({ db }: DbHandle): Router {
     '/collections',
     handle(async (req, res) => {
       checkFormat(req.query)
-      const extents = await readExtents(db, LAYERS)
+      const principal = requirePrincipal(req)
+      const visible = LAYERS.filter((l) => readScope(principal, l) !== 'none')
+      const extents = await readExtents(db, visible, (l) => scopeCondition(readScope(principal, l), principal, l))
       res.vary('Accept-Language').json({
         links: [{ href: `${ogcRoot(req)}/collections`, rel: 'self', type: JSON_TYPE, title: 'the layers' }],
-        collections: LAYERS.map((l) => collectionDoc(req, l, extents.get(l.id))),
+        collections: visible.map((l) => collectionDoc(req, l, extents.get(l.id))),
       })
     }),
   )
@@ -77,7 +82,8 @@ export function ogcRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const layer = layerParam(req)
       checkFormat(req.query)
-      const extents = await readExtents(db, [layer])
+      const { where } = readScopeOf(req, layer)
+      const extents = await readExtents(db, [layer], () => where)
       res.vary('Accept-Language').json(collectionDoc(req, layer, extents.get(layer.id)))
     }),
   )
@@ -86,7 +92,7 @@ export function ogcRoutes({ db }: DbHandle): Router {
     '/collections/:layer/items',
     handle(async (req, res) => {
       const layer = layerParam(req)
-      const query = parseItemsQuery(layer, req.query as Record<string, unknown>)
+      const query = { ...parseItemsQuery(layer, req.query as Record<string, unknown>), scope: readScopeOf(req, layer).where }
       const [page, matched] = await Promise.all([readFeaturePage(db, layer, query), countFeatures(db, layer, query)])
       const links: Link[] = [
         { href: requestUrl(req), rel: 'self', type: GEOJSON_TYPE, title: 'this page' },
@@ -109,7 +115,7 @@ export function ogcRoutes({ db }: DbHandle): Router {
       const layer = layerParam(req)
       checkFormat(req.query)
       const id = idParam(req)
-      const text = await readFeature(db, layer, id)
+      const text = await readFeature(db, layer, id, readScopeOf(req, layer).where)
       if (!text) throw new ApiError(404, 'unknown_feature', `collection ${layer.id} has no feature ${id}`)
       const collection = `${ogcRoot(req)}/collections/${encodeURIComponent(layer.id)}`
       const links: Link[] = [

@@ -3,6 +3,9 @@ import { Router, type Request, type Response } from 'express'
 import type { DbHandle } from '../db/create-db.ts'
 import { layerParam } from '../features/routes.ts'
 import { handle } from '../http/errors.ts'
+import type { LayerDef } from '../../../data/catalog/layers.ts'
+import { scopeKey } from '../auth/layer-access.ts'
+import { readScopeOf } from '../auth/request-scope.ts'
 import { renderTile } from './render-tile.ts'
 import { registerTileCache, TileCache, type TileCacheOptions } from './tile-cache.ts'
 import { parseTileCoord, tilePath } from './tile-coord.ts'
@@ -11,6 +14,8 @@ import { tileJson, tilesetBounds } from './tilejson.ts'
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile'
 const CACHE_CONTROL = 'public, max-age=60'
+/** Tiles of data layers depend on who asks: browsers may keep them, shared caches may not. */
+const PRIVATE_CACHE_CONTROL = 'private, max-age=60'
 
 export interface TileRouteOptions {
   cache?: TileCacheOptions
@@ -35,16 +40,21 @@ export function tileRoutes(database: DbHandle, options: TileRouteOptions = {}): 
   const cache = registerTileCache(new TileCache(options.cache))
   const router = Router()
 
-  async function sendTile(req: Request, res: Response, tileset: Tileset): Promise<void> {
+  /**
+   * One tile of a tileset; for a catalogued layer, only the rows the caller may read (the scope
+   * is in the SQL, and in the cache key: an officer's tiles are cached apart from the city's).
+   */
+  async function sendTile(req: Request, res: Response, tileset: Tileset, layer?: LayerDef): Promise<void> {
     const c = parseTileCoord(req.params)
+    const access = layer ? readScopeOf(req, layer) : null
     await followLayerChanges(database)
-    res.set('Cache-Control', CACHE_CONTROL).vary('Accept-Encoding')
-    const sources = tileset.sourcesAt(c.z)
+    res.set('Cache-Control', access ? PRIVATE_CACHE_CONTROL : CACHE_CONTROL).vary('Accept-Encoding')
+    const sources = tileset.sourcesAt(c.z).map((s) => (access && access.scope !== 'all' ? { ...s, scope: access.where } : s))
     if (sources.length === 0) {
       res.status(204).end()
       return
     }
-    const key = `${tileset.id}/${tilePath(c)}`
+    const key = `${access ? scopeKey(access.scope, access.principal) : 'public'}:${tileset.id}/${tilePath(c)}`
     const tile = await cache.get(key, tileset.dependsOn, () => renderTile(database, tileset.id, sources, c))
     if (!tile.bytes || !tile.hash) {
       res.status(204).end()
@@ -65,14 +75,27 @@ export function tileRoutes(database: DbHandle, options: TileRouteOptions = {}): 
     res.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
   }
 
-  async function sendTileJson(req: Request, res: Response, tileset: Tileset): Promise<void> {
+  async function sendTileJson(req: Request, res: Response, tileset: Tileset, isPublic: boolean): Promise<void> {
     const bounds = await tilesetBounds(database.db, tileset)
-    res.set('Cache-Control', CACHE_CONTROL).json(tileJson(tileset, `${req.protocol}://${req.get('host')}`, bounds))
+    res.set('Cache-Control', isPublic ? CACHE_CONTROL : PRIVATE_CACHE_CONTROL).json(tileJson(tileset, `${req.protocol}://${req.get('host')}`, bounds))
   }
 
-  router.get('/basemap.json', handle((req, res) => sendTileJson(req, res, BASEMAP)))
+  router.get('/basemap.json', handle((req, res) => sendTileJson(req, res, BASEMAP, true)))
   router.get('/basemap/:z/:x/:y.mvt', handle((req, res) => sendTile(req, res, BASEMAP)))
-  router.get('/:layer.json', handle((req, res) => sendTileJson(req, res, tilesetOf(layerParam(req)))))
-  router.get('/:layer/:z/:x/:y.mvt', handle((req, res) => sendTile(req, res, tilesetOf(layerParam(req)))))
+  router.get(
+    '/:layer.json',
+    handle((req, res) => {
+      const layer = layerParam(req)
+      readScopeOf(req, layer)
+      return sendTileJson(req, res, tilesetOf(layer), false)
+    }),
+  )
+  router.get(
+    '/:layer/:z/:x/:y.mvt',
+    handle((req, res) => {
+      const layer = layerParam(req)
+      return sendTile(req, res, tilesetOf(layer), layer)
+    }),
+  )
   return router
 }

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely'
 import { findLayer, LAYERS, type LayerDef, type PropertyType } from '../../../data/catalog/layers.ts'
 
 /** Point layers marked `cluster` are aggregated in tiles below this zoom. */
@@ -23,6 +24,8 @@ export interface TileSource {
   layer: LayerDef
   fields: readonly TileField[]
   levels?: readonly string[]
+  /** The caller's access scope as a condition on `t` (officers see their own cells' rows). */
+  scope?: RawBuilder<boolean>
 }
 
 /** A tile endpoint: one catalogued layer, or the composite basemap. */

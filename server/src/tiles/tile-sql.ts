@@ -70,6 +70,7 @@ export function sourceRows(source: TileSource, c: TileCoord): RawBuilder<unknown
   const table = sql`${sql.table(source.layer.table)} AS t`
   const where = [tileFilter(col('geom'), c)]
   if (source.levels) where.push(sql<boolean>`t.level IN (${sql.join(source.levels.length ? source.levels : [''])})`)
+  if (source.scope) where.push(source.scope)
   const filter = sql.join(where, sql` AND `)
   switch (source.kind) {
     case 'features':

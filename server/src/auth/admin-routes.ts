@@ -1,0 +1,80 @@
+import { Router, type Request } from 'express'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import { ApiError, handle } from '../http/errors.ts'
+import { requirePrincipal } from './policy.ts'
+import { ROLES, type PrincipalCache } from './principal.ts'
+import { createApiToken, createUser, listUsers, readUser, updateUser } from './users.ts'
+
+const role = z.enum(ROLES)
+const gridIds = z.array(z.number().int().positive()).max(500)
+
+const newUserSchema = z
+  .object({ username: z.string(), role, password: z.string().max(500), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional() })
+  .strict()
+const patchSchema = z
+  .object({ role: role.optional(), disabled: z.boolean().optional(), password: z.string().max(500).optional(), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional() })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body)
+  if (!r.success) throw new ApiError(400, 'invalid_body', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
+  return r.data
+}
+
+function userId(req: Request): number {
+  const id = Number(req.params.id)
+  if (!Number.isSafeInteger(id) || id <= 0 || String(id) !== req.params.id) throw new ApiError(404, 'unknown_user', `no user ${req.params.id}`)
+  return id
+}
+
+/** Accounts, for administrators: create, disable, change role or grid cells, reset passwords, issue tokens. Every change audited. */
+export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
+  const router = Router()
+
+  router.get(
+    '/admin/users',
+    handle(async (_req, res) => {
+      res.json({ users: await listUsers(db) })
+    }),
+  )
+
+  router.post(
+    '/admin/users',
+    handle(async (req, res) => {
+      const actor = requirePrincipal(req).username
+      const input = parse(newUserSchema, req.body)
+      const user = await db.transaction().execute((trx) => createUser(trx, input, actor))
+      res.status(201).location(`/api/admin/users/${user.id}`).json(user)
+    }),
+  )
+
+  router.patch(
+    '/admin/users/:id',
+    handle(async (req, res) => {
+      const actor = requirePrincipal(req)
+      const id = userId(req)
+      const patch = parse(patchSchema, req.body)
+      if (id === actor.userId && (patch.disabled || (patch.role && patch.role !== 'admin'))) {
+        throw new ApiError(409, 'self_lockout', 'an administrator cannot disable or demote their own account')
+      }
+      const user = await db.transaction().execute((trx) => updateUser(trx, id, patch, actor.username))
+      cache.clear()
+      res.json(user)
+    }),
+  )
+
+  router.post(
+    '/admin/users/:id/tokens',
+    handle(async (req, res) => {
+      const actor = requirePrincipal(req).username
+      const id = userId(req)
+      const { name } = parse(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
+      if (!(await readUser(db, id))) throw new ApiError(404, 'unknown_user', `no user ${id}`)
+      const created = await db.transaction().execute((trx) => createApiToken(trx, id, name, actor))
+      res.status(201).json({ ...created, name })
+    }),
+  )
+  return router
+}

@@ -1,0 +1,147 @@
+import type { Request, RequestHandler, Router } from 'express'
+import { ApiError } from '../http/errors.ts'
+import { principalOf, type Role } from './principal.ts'
+
+/**
+ * Who may call an endpoint, before any handler runs:
+ * - `public`: anyone (the page, health, login, the offline basemap)
+ * - `signed-in`: any account; the handler then applies the layer's read/write scope
+ * - a list of roles
+ * - `device`: a unit's device token, checked by the ingest handler itself
+ */
+export type Allow = 'public' | 'signed-in' | 'device' | readonly Role[]
+
+export interface RoutePolicy {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+  /** Express path pattern, mount prefix included. */
+  path: string
+  allow: Allow
+}
+
+const ALL: readonly Role[] = ['admin', 'command', 'planner', 'officer', 'volunteer']
+const STAFF: readonly Role[] = ['admin', 'command', 'planner', 'officer']
+const DESK: readonly Role[] = ['admin', 'command', 'planner']
+
+/**
+ * Every endpoint and who may call it. An endpoint missing here answers 404 to everyone (fail
+ * closed), and the authorization test fails for any route of the app that has no entry.
+ */
+export const ROUTE_POLICIES: readonly RoutePolicy[] = [
+  { method: 'GET', path: '/api/health', allow: 'public' },
+  { method: 'GET', path: '/api/config', allow: 'public' },
+  { method: 'GET', path: '/api/openapi.json', allow: 'public' },
+  { method: 'POST', path: '/api/auth/login', allow: 'public' },
+  { method: 'POST', path: '/api/auth/logout', allow: 'public' },
+  { method: 'GET', path: '/api/auth/me', allow: 'signed-in' },
+  { method: 'GET', path: '/api/auth/tokens', allow: 'signed-in' },
+  { method: 'POST', path: '/api/auth/tokens', allow: 'signed-in' },
+  { method: 'DELETE', path: '/api/auth/tokens/:id', allow: 'signed-in' },
+  { method: 'POST', path: '/api/auth/password', allow: 'signed-in' },
+  { method: 'GET', path: '/api/admin/users', allow: ['admin'] },
+  { method: 'POST', path: '/api/admin/users', allow: ['admin'] },
+  { method: 'PATCH', path: '/api/admin/users/:id', allow: ['admin'] },
+  { method: 'POST', path: '/api/admin/users/:id/tokens', allow: ['admin'] },
+  { method: 'GET', path: '/api/stats', allow: 'signed-in' },
+  { method: 'GET', path: '/api/stats/grid-cells', allow: DESK },
+  { method: 'GET', path: '/api/stats/monthly', allow: DESK },
+  { method: 'GET', path: '/api/layers', allow: 'signed-in' },
+  { method: 'GET', path: '/api/layers/:layer/features', allow: 'signed-in' },
+  { method: 'GET', path: '/api/layers/:layer/features/:id', allow: 'signed-in' },
+  { method: 'POST', path: '/api/layers/:layer/features', allow: 'signed-in' },
+  { method: 'PATCH', path: '/api/layers/:layer/features/:id', allow: 'signed-in' },
+  { method: 'DELETE', path: '/api/layers/:layer/features/:id', allow: 'signed-in' },
+  { method: 'GET', path: '/api/layers/:layer/features/:id/transitions', allow: 'signed-in' },
+  { method: 'POST', path: '/api/layers/:layer/features/:id/transitions', allow: 'signed-in' },
+  { method: 'POST', path: '/api/layers/:layer/import', allow: 'signed-in' },
+  { method: 'GET', path: '/api/audit', allow: ['admin', 'command'] },
+  { method: 'GET', path: '/api/analysis/hotspots', allow: STAFF },
+  { method: 'POST', path: '/api/analysis/hotspots', allow: STAFF },
+  { method: 'GET', path: '/api/analysis/density', allow: STAFF },
+  { method: 'GET', path: '/api/analysis/seasonal', allow: STAFF },
+  { method: 'GET', path: '/api/analysis/coverage', allow: STAFF },
+  { method: 'GET', path: '/api/analysis/responsible', allow: STAFF },
+  { method: 'GET', path: '/api/analysis/workload', allow: DESK },
+  { method: 'POST', path: '/api/live/positions', allow: 'device' },
+  { method: 'GET', path: '/api/live/stream', allow: STAFF },
+  { method: 'GET', path: '/api/live/units', allow: DESK },
+  { method: 'GET', path: '/api/live/tracks', allow: DESK },
+  { method: 'GET', path: '/api/alerts', allow: DESK },
+  { method: 'POST', path: '/api/alerts/:id/acknowledge', allow: ['admin', 'command'] },
+  { method: 'GET', path: '/api/alert-rules', allow: DESK },
+  { method: 'PATCH', path: '/api/alert-rules/:id', allow: ['admin', 'planner'] },
+  { method: 'GET', path: '/ogc', allow: 'public' },
+  { method: 'GET', path: '/ogc/conformance', allow: 'public' },
+  { method: 'GET', path: '/ogc/collections', allow: 'signed-in' },
+  { method: 'GET', path: '/ogc/collections/:layer', allow: 'signed-in' },
+  { method: 'GET', path: '/ogc/collections/:layer/items', allow: 'signed-in' },
+  { method: 'GET', path: '/ogc/collections/:layer/items/:id', allow: 'signed-in' },
+  { method: 'GET', path: '/tiles/basemap.json', allow: 'public' },
+  { method: 'GET', path: '/tiles/basemap/:z/:x/:y.mvt', allow: 'public' },
+  { method: 'GET', path: '/tiles/:layer.json', allow: 'signed-in' },
+  { method: 'GET', path: '/tiles/:layer/:z/:x/:y.mvt', allow: 'signed-in' },
+]
+
+export { ALL as ALL_ROLES }
+
+/** An Express path pattern as a regular expression over the whole path (`:name` is one segment). */
+export function patternRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split(/(:[A-Za-z_]\w*)/)
+    .map((part) => (part.startsWith(':') ? '([^/]+?)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${body}/?$`)
+}
+
+const compiled = ROUTE_POLICIES.map((p) => ({ ...p, re: patternRegExp(p.path) }))
+
+/** The policy of a request, or undefined when no endpoint is known for it. */
+export function policyFor(method: string, path: string): RoutePolicy | undefined {
+  const m = method === 'HEAD' ? 'GET' : method
+  // Specific paths are listed before their `:layer` patterns (basemap before :layer).
+  return compiled.find((p) => p.method === m && p.re.test(path))
+}
+
+/** Paths the gate guards; everything else is the client page and its assets. */
+const GUARDED = /^\/(api|ogc|tiles)(\/|$)/
+
+/**
+ * The gate: every request to /api, /ogc and /tiles is checked against ROUTE_POLICIES before it
+ * reaches a handler. 401 without credentials, 403 for a role not listed, 404 for an unknown
+ * endpoint.
+ */
+export function gate(): RequestHandler {
+  return (req, res, next) => {
+    if (!GUARDED.test(req.path)) return next()
+    const policy = policyFor(req.method, req.path)
+    if (!policy) return next(new ApiError(404, 'not_found', `no such endpoint: ${req.method} ${req.path}`))
+    if (policy.allow === 'public' || policy.allow === 'device') return next()
+    const principal = principalOf(res)
+    if (!principal) return next(new ApiError(401, 'unauthenticated', 'sign in first (session cookie or Authorization: Bearer token)'))
+    if (policy.allow !== 'signed-in' && !policy.allow.includes(principal.role)) {
+      return next(new ApiError(403, 'forbidden', `the ${principal.role} role may not ${req.method} ${policy.path}`))
+    }
+    next()
+  }
+}
+
+/** Every route an app's routers define, with its full path (for the authorization test). */
+export function listRoutes(mounts: ReadonlyArray<readonly [string, Router]>): Array<{ method: string; path: string }> {
+  const out: Array<{ method: string; path: string }> = []
+  const walk = (stack: any[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const path = String(layer.route.path)
+        for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push({ method: m.toUpperCase(), path: path === '/' && prefix ? prefix : prefix + path })
+      } else if (Array.isArray(layer.handle?.stack)) walk(layer.handle.stack, prefix)
+    }
+  }
+  for (const [prefix, router] of mounts) walk((router as unknown as { stack: any[] }).stack, prefix)
+  return out
+}
+
+/** For handlers behind a `signed-in` policy: the principal, which the gate guaranteed. */
+export function requirePrincipal(req: Request) {
+  const p = req.res ? principalOf(req.res) : null
+  if (!p) throw new ApiError(401, 'unauthenticated', 'sign in first')
+  return p
+}

@@ -1,0 +1,157 @@
+import { Router, type Request } from 'express'
+import { sql, type Kysely } from 'kysely'
+import { z } from 'zod'
+import { LAYERS } from '../../../data/catalog/layers.ts'
+import { ApiError, handle } from '../http/errors.ts'
+import type { Logger } from '../logger.ts'
+import { readScope, writeScope } from './layer-access.ts'
+import { clearSessionCookie, readCookie, setSessionCookie, type SessionCookieOptions } from './middleware.ts'
+import { dummyHash, verifyPassword } from './passwords.ts'
+import { newSecret, principalFromSession, principalOf, SESSION_COOKIE, sha256, type Principal, type PrincipalCache } from './principal.ts'
+import { requirePrincipal } from './policy.ts'
+import type { LoginThrottle } from './rate-limit.ts'
+import { createApiToken, revokeApiToken, updateUser } from './users.ts'
+
+export interface AuthOptions {
+  sessionHours: number
+  cookie: SessionCookieOptions
+  /** Failed sign-ins per username (existing or not). */
+  throttle: LoginThrottle
+  /** Failed sign-ins per client address: ten times the per-user allowance, so one station behind NAT is not locked out by one user. */
+  ipThrottle: LoginThrottle
+  cache: PrincipalCache
+}
+
+const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(500) }).strict()
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body)
+  if (!r.success) throw new ApiError(400, 'invalid_body', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
+  return r.data
+}
+
+/** What the signed-in account may do, for the client to show only that. */
+export function describePrincipal(p: Principal) {
+  return {
+    user: { id: p.userId, username: p.username, displayName: p.displayName, role: p.role, gridIds: p.gridIds },
+    via: p.via,
+    ...(p.csrfToken ? { csrfToken: p.csrfToken } : {}),
+    layers: Object.fromEntries(
+      LAYERS.map((l) => [l.id, { read: readScope(p, l), create: writeScope(p, l, 'create'), update: writeScope(p, l, 'update'), delete: writeScope(p, l, 'delete') }]),
+    ),
+  }
+}
+
+const clientKey = (req: Request) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`
+
+export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions): Router {
+  const router = Router()
+  const { throttle, ipThrottle, cookie, cache } = options
+
+  router.post(
+    '/auth/login',
+    handle(async (req, res) => {
+      const { username, password } = parse(loginSchema, req.body)
+      const userKey = `user:${username.trim().toLowerCase()}`
+      const ipKey = clientKey(req)
+      const wait = Math.max(throttle.lockedFor(userKey), ipThrottle.lockedFor(ipKey))
+      if (wait > 0) {
+        res.set('Retry-After', String(Math.ceil(wait / 1000)))
+        throw new ApiError(429, 'locked', `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`)
+      }
+      const r = await sql<{ id: number; password_hash: string }>`
+        SELECT id, password_hash FROM users WHERE username = ${username.trim().toLowerCase()} AND NOT disabled`.execute(db)
+      const user = r.rows[0]
+      // The same scrypt work whether or not the account exists.
+      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()))
+      if (!user || !ok) {
+        throttle.fail(userKey)
+        ipThrottle.fail(ipKey)
+        logger.warn({ ip: req.ip }, 'failed sign-in')
+        throw new ApiError(401, 'invalid_credentials', 'wrong username or password')
+      }
+      throttle.succeed(userKey)
+      // Never reuse a session id the browser brought along (session fixation): end it, issue a new one.
+      const old = readCookie(req, SESSION_COOKIE)
+      if (old) await sql`DELETE FROM sessions WHERE token_hash = ${sha256(old)}`.execute(db)
+      const token = newSecret()
+      const csrf = newSecret()
+      const maxAgeMs = options.sessionHours * 3600_000
+      await db.transaction().execute(async (trx) => {
+        await sql`DELETE FROM sessions WHERE expires_at < now()`.execute(trx)
+        await sql`INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at)
+          VALUES (${sha256(token)}, ${user.id}, ${csrf}, now() + ${`${options.sessionHours} hours`}::interval)`.execute(trx)
+        await sql`INSERT INTO audit_log (actor, action, layer, feature_id) VALUES (${username.trim().toLowerCase()}, 'login', 'sessions', ${String(user.id)})`.execute(trx)
+      })
+      cache.clear()
+      setSessionCookie(res, token, maxAgeMs, cookie)
+      const principal = (await principalFromSession(db, token))!
+      res.json({ ...describePrincipal(principal), expiresAt: new Date(Date.now() + maxAgeMs).toISOString() })
+    }),
+  )
+
+  router.post(
+    '/auth/logout',
+    handle(async (req, res) => {
+      const p = principalOf(res)
+      if (p?.sessionHash) {
+        await sql`DELETE FROM sessions WHERE token_hash = ${p.sessionHash}`.execute(db)
+        await sql`INSERT INTO audit_log (actor, action, layer, feature_id) VALUES (${p.username}, 'logout', 'sessions', ${String(p.userId)})`.execute(db)
+        cache.clear()
+      }
+      clearSessionCookie(res, cookie)
+      res.status(204).end()
+    }),
+  )
+
+  router.get('/auth/me', (req, res) => {
+    res.json(describePrincipal(requirePrincipal(req)))
+  })
+
+  router.get(
+    '/auth/tokens',
+    handle(async (req, res) => {
+      const p = requirePrincipal(req)
+      const r = await sql`SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ${p.userId} ORDER BY id`.execute(db)
+      res.json({ tokens: r.rows })
+    }),
+  )
+
+  router.post(
+    '/auth/tokens',
+    handle(async (req, res) => {
+      const p = requirePrincipal(req)
+      const { name } = parse(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
+      const created = await db.transaction().execute((trx) => createApiToken(trx, p.userId, name, p.username))
+      res.status(201).json({ ...created, name, note: 'shown once: keep it; send it as Authorization: Bearer TOKEN' })
+    }),
+  )
+
+  router.delete(
+    '/auth/tokens/:id',
+    handle(async (req, res) => {
+      const p = requirePrincipal(req)
+      const id = Number(req.params.id)
+      if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, 'unknown_token', 'no such token')
+      const done = await db.transaction().execute((trx) => revokeApiToken(trx, p.userId, id, p.username))
+      if (!done) throw new ApiError(404, 'unknown_token', 'no such token')
+      cache.clear()
+      res.status(204).end()
+    }),
+  )
+
+  router.post(
+    '/auth/password',
+    handle(async (req, res) => {
+      const p = requirePrincipal(req)
+      const body = parse(z.object({ current: z.string().min(1).max(500), password: z.string().min(1).max(500) }).strict(), req.body)
+      const r = await sql<{ password_hash: string }>`SELECT password_hash FROM users WHERE id = ${p.userId}`.execute(db)
+      if (!(await verifyPassword(body.current, r.rows[0]!.password_hash))) throw new ApiError(403, 'wrong_password', 'the current password is wrong')
+      await db.transaction().execute((trx) => updateUser(trx, p.userId, { password: body.password }, p.username))
+      cache.clear()
+      clearSessionCookie(res, cookie)
+      res.status(204).end()
+    }),
+  )
+  return router
+}
