@@ -1,5 +1,9 @@
 import './style.css'
 import { api, type ClientConfig } from './api/client.ts'
+import { mountAccountChip } from './auth/account-chip.ts'
+import { loadSession } from './auth/auth-api.ts'
+import { showLogin } from './auth/login-view.ts'
+import { setSession } from './auth/session.ts'
 import { onLangChange, setLang, t } from './i18n.ts'
 import { DeckLayers } from './layers/deck-layers.ts'
 import { DEFAULT_LAYERS, LayerController } from './layers/layer-controller.ts'
@@ -32,6 +36,11 @@ const initial = parseHash(window.location.hash)
 if (initial.lang) setLang(initial.lang)
 translateStatic(document)
 setupLangToggle(byId<HTMLButtonElement>('lang-toggle'))
+
+// Nothing but the sign-in screen until the server knows who this is.
+const signedIn = (await loadSession()) ?? (await showLogin())
+setSession(signedIn)
+mountAccountChip(document.querySelector<HTMLElement>('.actions')!, signedIn)
 setupStatus(byId('db-status'), api.health())
 
 const map = createMap('map', initial)

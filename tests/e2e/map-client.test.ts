@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LAYERS } from '../../data/catalog/layers.ts'
 import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { tokenFor } from '../helpers/accounts.ts'
 import { CHROMIUM_ARGS, deckLayerVisible, maplibreVisibility, openPage, PHONE, pixelStats, waitIdle, WALL } from './page-helpers.ts'
 
 const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
@@ -54,11 +55,13 @@ describe('the map client in Chromium', () => {
   let server: ServerProcess
   let browser: Browser
   let dataDir: string
-  const api = async <T>(p: string): Promise<T> => (await (await fetch(`${server.url}${p}`)).json()) as T
+  let bearer: Record<string, string> = {}
+  const api = async <T>(p: string): Promise<T> => (await (await fetch(`${server.url}${p}`, { headers: bearer })).json()) as T
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-client-'))
     server = await startServer({ DATA_DIR: path.join(dataDir, 'data'), DATABASE_URL: '' }, 3951, 180_000)
+    bearer = { authorization: `Bearer ${await tokenFor(server.url, 'command', 'pingan-command')}` }
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
     mkdirSync(SHOTS, { recursive: true })
   })

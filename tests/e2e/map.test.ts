@@ -1,3 +1,4 @@
+import { COMMAND, OFFICER, signInOnPage, VOLUNTEER } from './page-helpers.ts'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -34,6 +35,7 @@ describe('the map page in Chromium', () => {
         if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url())
       })
       await page.goto(server.url)
+      await signInOnPage(page, COMMAND)
       await page.waitForSelector('body[data-map-ready="true"]', { timeout: 60_000 })
       await page.waitForSelector('.kpi[data-key="stations"]')
       expect(await page.textContent('.kpi[data-key="stations"] .v')).toBe('27')
@@ -51,4 +53,46 @@ describe('the map page in Chromium', () => {
       await page.close()
     })
   }
+
+  it('asks for a password first, says so when it is wrong, and shows each role only its layers', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      // The wrong password's 401 is the answer under test, not a page error.
+      if (m.type() === 'error' && !/401/.test(m.text())) errors.push(m.text())
+    })
+    await page.goto(server.url)
+    await page.waitForSelector('#login-username')
+    // Nothing of the data was asked for before signing in.
+    expect(await page.evaluate(() => document.body.dataset.mapReady)).toBeUndefined()
+    expect(await page.textContent('.login-submit')).toBe('登录')
+    await page.fill('#login-username', 'officer')
+    await page.fill('#login-password', 'not-the-password')
+    await page.click('.login-submit')
+    await page.waitForFunction(() => (document.querySelector('.login-error')?.textContent ?? '') !== '')
+    expect(await page.textContent('.login-error')).toBe('用户名或密码错误')
+    await page.screenshot({ path: path.join(SHOTS, 'login.png') })
+    await page.click('[data-login-lang]')
+    expect(await page.textContent('.login-submit')).toBe('Sign in')
+    await page.click('[data-login-lang]')
+
+    await signInOnPage(page, OFFICER)
+    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 60_000 })
+    expect(await page.getAttribute('body', 'data-role')).toBe('officer')
+    expect(await page.textContent('#account .account-role')).toMatch(/^社区民警 · 责任网格 \d+ 个$/)
+    // An officer is not offered the live unit positions (the server would refuse them).
+    const officerLayers = await page.evaluate(() => window.pinganLayers!.defs.map((d) => d.id))
+    expect(officerLayers).not.toContain('unit-positions')
+    expect(officerLayers).toContain('hazards')
+    await page.click('[data-sign-out]')
+    await page.waitForSelector('#login-username')
+
+    await signInOnPage(page, VOLUNTEER)
+    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 60_000 })
+    const volunteerLayers = await page.evaluate(() => window.pinganLayers!.defs.map((d) => d.id))
+    expect(volunteerLayers.sort()).toEqual(['admin-areas', 'disputes', 'grid-cells', 'hazards', 'mediation-rooms', 'police-units', 'rivers', 'schools'])
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })

@@ -24,6 +24,7 @@ export async function openPage(
   viewport: { width: number; height: number },
   hash = '',
   beforeLoad?: (page: Page) => Promise<void>,
+  account: DemoAccount | null = COMMAND,
 ): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport })
   await beforeLoad?.(page)
@@ -39,8 +40,28 @@ export async function openPage(
     if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) watched.external.push(url)
   })
   await page.goto(`${baseUrl}/${hash}`)
+  if (account) await signInOnPage(page, account)
   await waitForMap(page)
   return watched
+}
+
+export interface DemoAccount {
+  username: string
+  password: string
+}
+/** The demo accounts a fresh development install has (README "Demo accounts"). */
+export const COMMAND: DemoAccount = { username: 'command', password: 'pingan-command' }
+export const OFFICER: DemoAccount = { username: 'officer', password: 'pingan-officer' }
+export const VOLUNTEER: DemoAccount = { username: 'volunteer', password: 'pingan-volunteer' }
+
+/** Signs in through the page's own sign-in screen, as a person would (unless a session cookie already did). */
+export async function signInOnPage(page: Page, account: DemoAccount): Promise<void> {
+  await page.waitForSelector('#login-username, #account', { timeout: 60_000 })
+  if ((await page.$('#login-username')) === null) return
+  await page.fill('#login-username', account.username)
+  await page.fill('#login-password', account.password)
+  await page.click('.login-submit')
+  await page.waitForSelector('#login', { state: 'detached', timeout: 30_000 })
 }
 
 /** The default layers have loaded (the app's flag), then MapLibre has nothing left to draw. */

@@ -1,8 +1,12 @@
 import type { Feature, FeatureCollection } from 'geojson'
+import { sessionEnded } from '../auth/expiry.ts'
+import { csrfHeaders } from '../auth/session.ts'
 
 /** The only module that calls fetch. */
 async function request(url: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } })
+  const unsafe = init.method !== undefined && !['GET', 'HEAD'].includes(init.method.toUpperCase())
+  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(unsafe ? csrfHeaders() : {}), ...init.headers } })
+  if (res.status === 401) sessionEnded()
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
     throw new ApiError(res.status, body?.error?.message ?? `${res.status} ${res.statusText}`)
@@ -10,7 +14,7 @@ async function request(url: string, init: RequestInit = {}): Promise<Response> {
   return res
 }
 
-async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await (await request(url, init)).json()) as T
 }
 

@@ -1,4 +1,5 @@
-import { LAYERS, type LayerDef } from '../../../data/catalog/layers.ts'
+import { LAYERS as CATALOG, type LayerDef } from '../../../data/catalog/layers.ts'
+import { canRead } from '../auth/session.ts'
 import type { CatalogLayer, LayerContext } from './catalog-layer.ts'
 import type { Measure } from './choropleth.ts'
 import type { GridCellsLayer } from './grid-cells-layer.ts'
@@ -6,6 +7,9 @@ import { buildCatalogLayer } from './registry.ts'
 
 /** Shown when nothing else is asked for: the frame of every officer's day. */
 export const DEFAULT_LAYERS = ['admin-areas', 'grid-cells', 'police-units', 'schools', 'hazards'] as const
+
+/** The catalog layers this account may read (the server refuses the others anyway). */
+let LAYERS: readonly LayerDef[] = CATALOG
 
 export interface LayerState {
   visible: boolean
@@ -26,6 +30,7 @@ export class LayerController {
     visible: readonly string[],
     measure: Measure,
   ) {
+    LAYERS = CATALOG.filter((d) => canRead(d.id))
     const on = new Set(visible)
     for (const def of LAYERS) {
       const layer = buildCatalogLayer(def, ctx, (id) => this.deckViewportLoaded(id))

@@ -1,0 +1,36 @@
+import { setSession, type SessionInfo } from './session.ts'
+
+export class SignInError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The current session, or null when signed out (401). */
+export async function loadSession(): Promise<SessionInfo | null> {
+  const res = await fetch('/api/auth/me', { headers: { accept: 'application/json' } })
+  if (res.status === 401) return null
+  if (!res.ok) throw new SignInError(res.status, 'unavailable', `${res.status} ${res.statusText}`)
+  return (await res.json()) as SessionInfo
+}
+
+export async function signIn(username: string, password: string): Promise<SessionInfo> {
+  const res = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  const body = (await res.json().catch(() => null)) as (SessionInfo & { error?: { code: string; message: string } }) | null
+  if (!res.ok || !body || body.error) throw new SignInError(res.status, body?.error?.code ?? 'failed', body?.error?.message ?? res.statusText)
+  setSession(body)
+  return body
+}
+
+export async function signOut(csrf: string | undefined): Promise<void> {
+  await fetch('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) }, body: '{}' })
+  setSession(null)
+}
