@@ -38,6 +38,21 @@ const ACTOR = 'cli'
 
 class UsageError extends Error {}
 
+// Usage mistakes are told before the database is opened.
+const COMMANDS = ['add', 'token', 'passwd', 'disable', 'enable', 'grids', 'list']
+const usageProblem =
+  !command || !COMMANDS.includes(command)
+    ? command ? `unknown command ${command}` : 'give a command'
+    : command !== 'list' && !username
+      ? 'give a USERNAME'
+      : command === 'add' && !isRole(option('--role'))
+        ? 'give --role admin|command|planner|officer|volunteer'
+        : null
+if (usageProblem) {
+  console.error(`${usageProblem}\n${USAGE}`)
+  process.exit(2)
+}
+
 const config = loadConfigOrExit()
 const database = await createDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR })
 const db = database.db
