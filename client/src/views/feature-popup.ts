@@ -54,6 +54,8 @@ export class FeaturePopup {
   private pick(point: maplibregl.Point, lngLat: maplibregl.LngLat): Hit | null {
     const info = this.deck.overlay.pickObject({ x: point.x, y: point.y, radius: 6 })
     const deckDef = info?.layer ? findLayer(info.layer.id) : undefined
+    // The live view's layers open their own unit card.
+    if (info?.layer?.id.startsWith('live-')) return null
     if (info?.object && deckDef) {
       const f = info.object as Feature
       return { def: deckDef, id: f.id, properties: { ...f.properties }, lngLat: info.coordinate ? new maplibregl.LngLat(info.coordinate[0]!, info.coordinate[1]!) : lngLat }

@@ -1,0 +1,309 @@
+import { ScatterplotLayer, type Layer } from 'deck.gl'
+import type maplibregl from 'maplibre-gl'
+import { onLangChange, t } from '../i18n.ts'
+import type { DeckLayers } from '../layers/deck-layers.ts'
+import { formatAge } from './age.ts'
+import { CLUSTER_BELOW_ZOOM, clusterUnits } from './cluster.ts'
+import { LiveFeed } from './feed.ts'
+import { liveApi } from './live-api.ts'
+import { clusterLayers, LIVE_LAYER_IDS, trailLayer, unitLayers } from './live-layers.ts'
+import { liveMode } from './live-mode.ts'
+import { LiveStream, type ConnectionState } from './live-stream.ts'
+import './live.css'
+import { Playback, PLAYBACK_LAYER_IDS } from './playback.ts'
+import { UnitCard, type UnitDirectory } from './unit-card.ts'
+import { UnitStore, type LivePosition } from './unit-store.ts'
+
+/** Least time between two redraws of the units (batched: many reports, one upload). */
+const FLUSH_MS = 250
+/** Connected but silent this long: say the data may be old. */
+const QUIET_MS = 60_000
+
+declare global {
+  interface Window {
+    /** The live view's state, for the browser tests and the bench. */
+    pinganLive?: LiveView
+  }
+}
+
+/**
+ * The live command view: units on the map from the SSE stream (binary deck.gl attributes,
+ * redrawn at most every 250 ms), trails, clusters when zoomed out, the unit card, the event and
+ * alert feed, track playback, and an honest connection line. Off, it closes the stream and
+ * draws nothing.
+ */
+export class LiveView {
+  readonly store = new UnitStore()
+  readonly stream: LiveStream
+  /** Server clock − this clock, from the stream's timestamps. */
+  private skewMs = 0
+  private state: ConnectionState = 'closed'
+  private lastEventMs: number | null = null
+  private dirty = false
+  private flushTimer: ReturnType<typeof setTimeout> | null = null
+  private clock: ReturnType<typeof setInterval> | null = null
+  private readonly layers = new Map<string, Layer | null>()
+  private readonly placeholders = new Map<string, Layer>()
+  private directory: UnitDirectory | null = null
+  private readonly feed: LiveFeed
+  private readonly card: UnitCard
+  readonly playback: Playback
+  private playbackOn = false
+  private started = false
+  /** Redraws of the unit layers so far (for the bench). */
+  flushes = 0
+  /** Unit reports received so far (for the bench). */
+  received = 0
+  private readonly panel: HTMLElement
+  private readonly conn: HTMLElement
+  private readonly counts: HTMLElement
+  private readonly tabs: { feed: HTMLButtonElement; playback: HTMLButtonElement; feedBody: HTMLElement; playbackBody: HTMLElement }
+
+  constructor(
+    private readonly map: maplibregl.Map,
+    private readonly deck: DeckLayers,
+    private readonly button: HTMLButtonElement,
+  ) {
+    this.panel = document.createElement('aside')
+    this.panel.id = 'live-panel'
+    this.panel.className = 'panel panel-live'
+    this.panel.dataset.open = 'false'
+    const header = document.createElement('header')
+    header.className = 'live-head'
+    this.conn = document.createElement('p')
+    this.conn.className = 'live-conn'
+    this.conn.setAttribute('role', 'status')
+    this.counts = document.createElement('p')
+    this.counts.className = 'live-counts'
+    const tabRow = document.createElement('div')
+    tabRow.className = 'segmented live-tabs'
+    tabRow.setAttribute('role', 'tablist')
+    const tab = (name: string) => {
+      const b = document.createElement('button')
+      b.type = 'button'
+      b.setAttribute('role', 'tab')
+      b.dataset.tab = name
+      return b
+    }
+    const feedBody = document.createElement('div')
+    feedBody.className = 'panel-body live-feed-body'
+    const playbackBody = document.createElement('div')
+    playbackBody.className = 'panel-body live-playback-body'
+    playbackBody.hidden = true
+    this.tabs = { feed: tab('feed'), playback: tab('playback'), feedBody, playbackBody }
+    tabRow.append(this.tabs.feed, this.tabs.playback)
+    header.append(this.conn, this.counts, tabRow)
+    this.panel.append(header, feedBody, playbackBody)
+    document.body.append(this.panel)
+    this.tabs.feed.addEventListener('click', () => this.showTab('feed'))
+    this.tabs.playback.addEventListener('click', () => this.showTab('playback'))
+
+    this.feed = new LiveFeed(feedBody, (lon, lat) => this.flyTo(lon, lat))
+    this.card = new UnitCard(document.body, this.store, () => this.directory, () => this.now())
+    this.playback = new Playback(
+      playbackBody,
+      (layers) => this.drawPlayback(layers),
+      (active) => {
+        this.playbackOn = active
+        this.redraw()
+      },
+    )
+    this.stream = new LiveStream({
+      snapshot: (units, at) => this.receive(units, at),
+      positions: (units, at) => this.receive(units, at),
+      event: (e) => {
+        this.seen(e.at)
+        this.feed.add(e)
+      },
+      state: (s) => {
+        this.state = s
+        this.renderStatus()
+      },
+    })
+
+    for (const id of [...Object.values(LIVE_LAYER_IDS), ...Object.values(PLAYBACK_LAYER_IDS)]) {
+      this.layers.set(id, null)
+    }
+    button.addEventListener('click', () => liveMode.set(!liveMode.on))
+    liveMode.onChange((on) => (on ? this.start() : this.stop()))
+    map.on('zoomend', () => this.redraw())
+    onLangChange(() => this.words())
+    this.words()
+    if (liveMode.on) this.start()
+  }
+
+  /** This clock corrected to the server's. */
+  now(): number {
+    return Date.now() + this.skewMs
+  }
+
+  private words(): void {
+    this.button.textContent = t('live.toggle')
+    this.button.setAttribute('aria-label', t('live.toggle.label'))
+    this.panel.setAttribute('aria-label', t('live.feed.title'))
+    this.tabs.feed.textContent = t('live.feed.title')
+    this.tabs.playback.textContent = t('live.playback.title')
+    this.renderStatus()
+  }
+
+  private showTab(name: 'feed' | 'playback'): void {
+    this.tabs.feed.setAttribute('aria-selected', String(name === 'feed'))
+    this.tabs.playback.setAttribute('aria-selected', String(name === 'playback'))
+    this.tabs.feedBody.hidden = name !== 'feed'
+    this.tabs.playbackBody.hidden = name !== 'playback'
+  }
+
+  private start(): void {
+    this.button.classList.add('active')
+    this.button.setAttribute('aria-pressed', 'true')
+    document.body.classList.add('live-on')
+    this.panel.dataset.open = 'true'
+    this.showTab('feed')
+    if (!this.started) {
+      this.started = true
+      void this.feed.loadOpenAlerts()
+      void this.loadDirectory()
+    }
+    this.stream.start()
+    this.clock = setInterval(() => this.tick(), 1000)
+    this.redraw()
+  }
+
+  private stop(): void {
+    this.button.classList.remove('active')
+    this.button.setAttribute('aria-pressed', 'false')
+    document.body.classList.remove('live-on')
+    this.panel.dataset.open = 'false'
+    this.stream.stop()
+    if (this.clock) clearInterval(this.clock)
+    this.clock = null
+    this.card.hide()
+    this.playback.close()
+    for (const id of this.layers.keys()) this.setLayer(id, null)
+    this.deck.update()
+  }
+
+  private async loadDirectory(): Promise<void> {
+    try {
+      const [units, zones, stations] = await Promise.all([liveApi.units(), liveApi.zones(), liveApi.stations()])
+      this.directory = { units: new Map(units.map((u) => [u.code, u])), zones, stations }
+      this.playback.setUnits(units)
+      this.card.render()
+    } catch (err) {
+      // The card says "not recorded" without it; the console says why.
+      console.warn(`live: unit directory not loaded: ${(err as Error).message}`)
+    }
+  }
+
+  private seen(at: string): void {
+    const serverMs = Date.parse(at)
+    if (Number.isFinite(serverMs)) this.skewMs = Math.max(this.skewMs, serverMs - Date.now())
+    this.lastEventMs = this.now()
+  }
+
+  private receive(units: LivePosition[], at: string): void {
+    if (this.lastEventMs === null) this.skewMs = Date.parse(at) - Date.now() || 0
+    this.seen(at)
+    this.received += units.length
+    this.store.apply(units, this.now())
+    this.schedule()
+  }
+
+  /** Many reports, one redraw: at most every FLUSH_MS. */
+  private schedule(): void {
+    this.dirty = true
+    if (this.flushTimer) return
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null
+      if (this.dirty) this.redraw()
+    }, FLUSH_MS)
+  }
+
+  private tick(): void {
+    if (this.store.refreshStale(this.now())) this.dirty = true
+    // Trails fade with the clock even when nothing arrives.
+    this.redraw()
+    this.renderStatus()
+    if (this.card.shown) this.card.render()
+  }
+
+  private setLayer(id: string, layer: Layer | null): void {
+    this.layers.set(id, layer)
+    this.deck.set(id, () => this.layers.get(id) ?? this.hidden(id))
+  }
+
+  /** An empty, invisible stand-in (DeckLayers wants a layer per registered id). */
+  private hidden(id: string): Layer {
+    let layer = this.placeholders.get(id)
+    if (!layer) {
+      // Its own id: deck.gl would hand a same-id layer of another class the old one's state.
+      layer = new ScatterplotLayer({ id: `${id}:off`, data: [], visible: false })
+      this.placeholders.set(id, layer)
+    }
+    return layer
+  }
+
+  private redraw(): void {
+    this.dirty = false
+    if (!liveMode.on) return
+    const showUnits = !this.playbackOn
+    const clustered = this.map.getZoom() < CLUSTER_BELOW_ZOOM
+    if (showUnits && !clustered) {
+      const trails = this.store.trails()
+      const [halo, icons] = unitLayers(this.store.buffers(), this.store.kindVersion, (i) => this.openCard(i))
+      this.layers.set(LIVE_LAYER_IDS.halo, halo!)
+      this.layers.set(LIVE_LAYER_IDS.units, icons!)
+      this.layers.set(LIVE_LAYER_IDS.trails, trailLayer(trails, (this.now() - this.store.epochMs) / 1000))
+      this.layers.set(LIVE_LAYER_IDS.clusters, null)
+      this.layers.set(LIVE_LAYER_IDS.clusterLabels, null)
+    } else {
+      this.layers.set(LIVE_LAYER_IDS.halo, null)
+      this.layers.set(LIVE_LAYER_IDS.units, null)
+      this.layers.set(LIVE_LAYER_IDS.trails, null)
+      if (showUnits) {
+        const [bubbles, labels] = clusterLayers(clusterUnits(this.store, this.map.getZoom()), (c) =>
+          c.count === 1 ? this.openCard(c.first) : this.map.flyTo({ center: [c.lon, c.lat], zoom: Math.min(CLUSTER_BELOW_ZOOM + 0.5, this.map.getZoom() + 2) }),
+        )
+        this.layers.set(LIVE_LAYER_IDS.clusters, bubbles!)
+        this.layers.set(LIVE_LAYER_IDS.clusterLabels, labels!)
+      } else {
+        this.layers.set(LIVE_LAYER_IDS.clusters, null)
+        this.layers.set(LIVE_LAYER_IDS.clusterLabels, null)
+      }
+    }
+    for (const id of Object.values(LIVE_LAYER_IDS)) this.deck.set(id, () => this.layers.get(id) ?? this.hidden(id))
+    this.flushes++
+    const c = this.store.counts()
+    this.counts.textContent = t('live.units.count', c)
+  }
+
+  private drawPlayback(layers: Layer[] | null): void {
+    const ids = Object.values(PLAYBACK_LAYER_IDS)
+    ids.forEach((id, k) => this.layers.set(id, layers?.[k] ?? null))
+    for (const id of ids) this.deck.set(id, () => this.layers.get(id) ?? this.hidden(id))
+  }
+
+  private openCard(index: number): void {
+    const u = this.store.unit(index)
+    if (u) this.card.show(u.code)
+  }
+
+  private flyTo(lon: number, lat: number): void {
+    this.map.flyTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 15), essential: true })
+  }
+
+  private renderStatus(): void {
+    const age = this.lastEventMs === null ? null : this.now() - this.lastEventMs
+    const head = t(`live.conn.${this.state}`)
+    let tail = age === null ? t('live.conn.noEvent') : t('live.conn.lastEvent', { age: formatAge(age) })
+    let level: 'ok' | 'warn' | 'error' = this.state === 'connected' ? 'ok' : this.state === 'closed' ? 'error' : 'warn'
+    if (this.state === 'connected' && age !== null && age > QUIET_MS) {
+      tail = t('live.conn.quiet', { age: formatAge(age) })
+      level = 'warn'
+    }
+    this.conn.textContent = `${head} · ${tail}`
+    this.conn.dataset.state = this.state
+    this.conn.dataset.level = level
+    this.button.dataset.level = liveMode.on ? level : ''
+  }
+}
