@@ -24,6 +24,21 @@ describe('GET /api/openapi.json', () => {
     expect(result.valid).toBe(true)
   })
 
+  it('describes every endpoint of the app, and says which ones need no credentials', () => {
+    const app = createApp({ database: { db: {} as never, backend: 'pglite', close: async () => {}, listen: async () => () => {} } as never, logger: createLogger('silent') })
+    const documented = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)),
+    )
+    const missing = (app.locals.routes as Array<{ method: string; path: string }>)
+      .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]\w*)/g, '{$1}')}`)
+      .filter((r) => !r.startsWith('GET /api/layers/{layer}') && !r.includes('/api/layers/{layer}') && !documented.has(r))
+    expect(missing).toEqual([])
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(doc.paths['/api/auth/login'].post.security).toEqual([])
+    expect(doc.paths['/api/health'].get.security).toEqual([])
+    expect(doc.paths['/api/analysis/coverage'].get.security).toBeUndefined()
+  })
+
   it('describes every layer, and writes only for the editable ones', () => {
     for (const layer of LAYERS) {
       const list = doc.paths[`/api/layers/${layer.id}/features`]

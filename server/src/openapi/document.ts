@@ -4,6 +4,7 @@ import { featureQuerySchema } from '../features/query-schema.ts'
 import { geometryShapeSchema } from '../features/geometry-schema.ts'
 import { propertiesShapeSchema } from '../features/property-schema.ts'
 import { transitionSchema } from '../features/write-schema.ts'
+import { ROUTE_POLICIES, type RoutePolicy } from '../auth/policy.ts'
 
 /** JSON Schema (OpenAPI 3.0 dialect) of the input a zod schema accepts. */
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
@@ -74,15 +75,70 @@ function layerSchemas(layer: LayerDef): Record<string, unknown> {
   return out
 }
 
+/** What the routes without a hand-written entry do, in a line. */
+const SUMMARIES: Record<string, string> = {
+  'POST /api/auth/login': 'sign in with {"username","password"}: sets the session cookie, returns the CSRF token and permissions',
+  'POST /api/auth/logout': 'end this session',
+  'GET /api/auth/me': 'the signed-in account, its role, grid cells and what each layer allows',
+  'GET /api/auth/tokens': 'your API tokens (never the secrets)',
+  'POST /api/auth/tokens': 'a new API token {"name"}, shown once',
+  'DELETE /api/auth/tokens/{id}': 'revoke one of your API tokens',
+  'POST /api/auth/password': 'change your password {"current","password"}',
+  'GET /api/admin/users': 'accounts (administrators)',
+  'POST /api/admin/users': 'create an account {"username","role","password","gridIds"?,"displayName"?}',
+  'PATCH /api/admin/users/{id}': 'change role, grid cells, password, or disable an account',
+  'POST /api/admin/users/{id}/tokens': "issue an API token for an account",
+  'GET /api/analysis/hotspots': 'hexagon bins with Getis-Ord Gi* (every bin, zero counts included)',
+  'POST /api/analysis/hotspots': 'the same over a drawn polygon (GeoJSON body)',
+  'GET /api/analysis/density': 'quartic kernel density surface',
+  'GET /api/analysis/seasonal': 'the four-seasons screen per grid cell',
+  'GET /api/analysis/coverage': 'patrol coverage per grid cell, city and station totals',
+  'GET /api/analysis/responsible': 'whose is this point: cell, officers, nearest mediation room and units',
+  'GET /api/analysis/workload': 'per patrol zone: households, hazards, disputes, schools, area, route length',
+  'POST /api/live/positions': 'unit positions (device unit token as Bearer)',
+  'GET /api/live/stream': 'Server-Sent Events: positions, incidents, hazard/dispute changes, alerts',
+  'GET /api/live/units': 'current position of every unit',
+  'GET /api/live/tracks': 'stored track points of units in a time window',
+  'GET /api/alerts': 'alerts, open first',
+  'POST /api/alerts/{id}/acknowledge': 'acknowledge an alert (audited)',
+  'GET /api/alert-rules': 'alert rules and their settings',
+  'PATCH /api/alert-rules/{id}': 'change an alert rule (audited)',
+}
+
+/** `:param` path segments as OpenAPI `{param}`. */
+const openApiPath = (p: string) => p.replace(/:([A-Za-z_]\w*)/g, '{$1}')
+
+/**
+ * Every endpoint of the route policy table that has no hand-written entry, with its path
+ * parameters and who may call it (public ones need no credentials).
+ */
+function policyPaths(described: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const policy of ROUTE_POLICIES as readonly RoutePolicy[]) {
+    const path = openApiPath(policy.path)
+    const method = policy.method.toLowerCase()
+    if (described[path]?.[method] || path.startsWith('/api/layers/')) continue
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
+    const isPublic = policy.allow === 'public' || policy.allow === 'device'
+    const who = typeof policy.allow === 'string' ? policy.allow : policy.allow.join(', ')
+    out[path] ??= {}
+    out[path]![method] = {
+      summary: SUMMARIES[`${policy.method} ${path}`] ?? `${policy.method} ${path}`,
+      description: `Allowed: ${who}.`,
+      ...(params.length ? { parameters: params } : {}),
+      ...(policy.allow === 'public' ? { security: [] } : policy.allow === 'device' ? { security: [{ bearer: [] }] } : {}),
+      responses: { 200: ok({ type: 'object' }), ...(isPublic && policy.allow === 'public' ? {} : errors(401, 403)) },
+    }
+  }
+  return out
+}
+
 let cached: Record<string, unknown> | undefined
 
 /** The OpenAPI 3.0 document, generated from the catalog and the zod schemas that validate requests. */
 export function openApiDocument(): Record<string, unknown> {
-  cached ??= {
-    openapi: '3.0.3',
-    info: { title: "Ping'an Grid API (平安网格)", version: '0.1.0', description: 'Community policing map and grid management. GeoJSON is RFC 7946 (lon/lat, WGS84).' },
-    paths: {
-      '/api/health': { get: { responses: { 200: ok({ type: 'object' }), 503: ok({ type: 'object' }) } } },
+  const described: Record<string, Record<string, unknown>> = {
+      '/api/health': { get: { security: [], responses: { 200: ok({ type: 'object' }), 503: ok({ type: 'object' }) } } },
       '/api/stats': { get: { responses: { 200: ok({ type: 'object' }) } } },
       '/api/layers': { get: { summary: 'the layer catalog with counts and extents', responses: { 200: ok({ type: 'object' }) } } },
       '/api/audit': {
@@ -92,8 +148,21 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...Object.assign({}, ...LAYERS.map(layerPaths)),
+  }
+  cached ??= {
+    openapi: '3.0.3',
+    info: {
+      title: "Ping'an Grid API (平安网格)",
+      version: '0.1.0',
+      description: 'Community policing map and grid management. GeoJSON is RFC 7946 (lon/lat, WGS84). Sign in (session cookie; writes send X-CSRF-Token) or send an API token as Authorization: Bearer.',
     },
+    security: [{ bearer: [] }, { session: [] }],
+    paths: { ...described, ...policyPaths(described) },
     components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'an API token from POST /api/auth/tokens or npm run user -- token' },
+        session: { type: 'apiKey', in: 'cookie', name: 'pingan_session', description: 'set by POST /api/auth/login' },
+      },
       schemas: {
         Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } } },
         Transition: schemaOf(transitionSchema),
