@@ -1,6 +1,7 @@
 import './style.css'
 import { api, type ClientConfig } from './api/client.ts'
 import { mountAccountChip } from './auth/account-chip.ts'
+import { mountAdminPanel } from './auth/admin-panel.ts'
 import { loadSession } from './auth/auth-api.ts'
 import { showLogin } from './auth/login-view.ts'
 import { setSession } from './auth/session.ts'
@@ -41,6 +42,7 @@ setupLangToggle(byId<HTMLButtonElement>('lang-toggle'))
 const signedIn = (await loadSession()) ?? (await showLogin())
 setSession(signedIn)
 mountAccountChip(document.querySelector<HTMLElement>('.actions')!, signedIn)
+if (signedIn.user.role === 'admin') mountAdminPanel(document.querySelector<HTMLElement>('.actions')!)
 setupStatus(byId('db-status'), api.health())
 
 const map = createMap('map', initial)

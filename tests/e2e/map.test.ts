@@ -95,4 +95,41 @@ describe('the map page in Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('lets an administrator create an account with grid cells, hand over its password once, and disable it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(server.url)
+    await signInOnPage(page, { username: 'admin', password: 'pingan-admin' })
+    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 60_000 })
+    await page.click('#toggle-admin')
+    await page.waitForSelector('tr[data-user="officer"]')
+    await page.fill('.admin-new input[name="username"]', 'e2e-officer')
+    await page.fill('.admin-new input[name="displayName"]', '测试民警')
+    await page.selectOption('.admin-new select[name="role"]', 'officer')
+    await page.fill('.admin-new input[name="grids"]', '1,2')
+    await page.click('.admin-new button[type="submit"]')
+    await page.waitForSelector('tr[data-user="e2e-officer"]')
+    const shown = (await page.textContent('.admin-status'))!
+    const password = /：(\S+)$/.exec(shown)?.[1]
+    expect(password).toMatch(/^[A-Za-z0-9]{14}$/)
+    expect(await page.inputValue('input[data-grids="e2e-officer"]')).toBe('1,2')
+    await page.screenshot({ path: path.join(SHOTS, 'admin-accounts.png') })
+
+    // The new account signs in with the password handed over, scoped to its two cells.
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await other.goto(server.url)
+    await signInOnPage(other, { username: 'e2e-officer', password: password! })
+    await other.waitForSelector('#account')
+    expect(await other.textContent('#account .account-role')).toBe('社区民警 · 责任网格 2 个')
+    await other.close()
+
+    await page.click('button[data-toggle="e2e-officer"]')
+    await page.waitForSelector('tr[data-user="e2e-officer"].disabled')
+    const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'e2e-officer', password }) })
+    expect(res.status).toBe(401)
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })
