@@ -67,7 +67,7 @@ describe('authorization matrix', () => {
       { route: 'GET /api/openapi.json', path: '/api/openapi.json', expect: all(200) },
       { route: 'POST /api/auth/login', path: '/api/auth/login', body: {}, expect: all(400) },
       { route: 'POST /api/auth/logout', path: '/api/auth/logout', body: {}, expect: all(204) },
-      { route: 'GET /api/auth/me', path: '/api/auth/me', expect: signedIn(200) },
+      { route: 'GET /api/auth/me', path: '/api/auth/me', expect: all(200) },
       { route: 'GET /api/auth/tokens', path: '/api/auth/tokens', expect: signedIn(200) },
       { route: 'POST /api/auth/tokens', path: '/api/auth/tokens', body: {}, expect: signedIn(400) },
       { route: 'DELETE /api/auth/tokens/:id', path: '/api/auth/tokens/999999', expect: signedIn(404) },

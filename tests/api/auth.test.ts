@@ -92,7 +92,7 @@ describe('sign-in, sessions and tokens', () => {
 
   it('never adopts a session id the browser brings to sign-in (fixation), and ends the old one', async () => {
     const first = await signIn(server.url, 'test-command', TEST_PASSWORD)
-    expect((await get('/api/auth/me', { cookie: first.cookie })).status).toBe(200)
+    expect((await get('/api/layers', { cookie: first.cookie })).status).toBe(200)
     const res = await fetch(server.url + '/api/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: first.cookie },
@@ -100,13 +100,23 @@ describe('sign-in, sessions and tokens', () => {
     })
     const second = /pingan_session=[^;]+/.exec(res.headers.get('set-cookie')!)![0]
     expect(second).not.toBe(first.cookie)
-    expect((await get('/api/auth/me', { cookie: first.cookie })).status).toBe(401)
-    expect((await get('/api/auth/me', { cookie: second })).status).toBe(200)
+    expect((await get('/api/layers', { cookie: first.cookie })).status).toBe(401)
+    expect((await get('/api/layers', { cookie: second })).status).toBe(200)
     // An attacker-chosen value is never stored as a session.
     const planted = 'pingan_session=' + 'A'.repeat(43)
     const res2 = await fetch(server.url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', cookie: planted }, body: JSON.stringify({ username: 'test-command', password: TEST_PASSWORD }) })
     expect(res2.headers.get('set-cookie')).not.toContain(planted)
-    expect((await get('/api/auth/me', { cookie: planted })).status).toBe(401)
+    expect((await get('/api/layers', { cookie: planted })).status).toBe(401)
+  })
+
+  it('tells a signed-out page who it is (nobody) without an error, and a signed-in one its account', async () => {
+    expect(await (await get('/api/auth/me')).json()).toEqual({ user: null })
+    const s = await signIn(server.url, 'test-officer', TEST_PASSWORD)
+    const me = await (await get('/api/auth/me', { cookie: s.cookie })).json()
+    expect(me.user).toMatchObject({ username: 'test-officer', role: 'officer' })
+    expect(me.csrfToken).toBe(s.csrf)
+    expect(me.layers.hazards).toMatchObject({ read: 'grids', create: 'grids', delete: 'none' })
+    expect(me.layers['unit-positions'].read).toBe('none')
   })
 
   it('refuses an expired session, a tampered cookie and a logged-out session', async () => {
@@ -166,11 +176,11 @@ describe('sign-in, sessions and tokens', () => {
     const patch = (body: unknown) => fetch(`${server.url}/api/admin/users/${user.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...admin }, body: JSON.stringify(body) })
     expect((await patch({ password: 'second-password-2' })).status).toBe(200)
     // A new password ends the sessions; the old password no longer works, the new one does.
-    expect((await get('/api/auth/me', { cookie: s.cookie })).status).toBe(401)
+    expect((await get('/api/layers', { cookie: s.cookie })).status).toBe(401)
     expect((await post('/api/auth/login', { username: 'auth-test-officer', password: 'first-password-1' })).status).toBe(401)
     const s2 = await signIn(server.url, 'auth-test-officer', 'second-password-2')
     expect((await patch({ disabled: true })).status).toBe(200)
-    expect((await get('/api/auth/me', { cookie: s2.cookie })).status).toBe(401)
+    expect((await get('/api/layers', { cookie: s2.cookie })).status).toBe(401)
     expect((await post('/api/auth/login', { username: 'auth-test-officer', password: 'second-password-2' })).status).toBe(401)
     const audit = await sql<{ action: string; actor: string; reason: string | null }>`
       SELECT action, actor, reason FROM audit_log WHERE layer = 'users' AND feature_id = ${String(user.id)} ORDER BY id`.execute(t.db)

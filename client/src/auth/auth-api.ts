@@ -13,9 +13,9 @@ export class SignInError extends Error {
 /** The current session, or null when signed out (401). */
 export async function loadSession(): Promise<SessionInfo | null> {
   const res = await fetch('/api/auth/me', { headers: { accept: 'application/json' } })
-  if (res.status === 401) return null
   if (!res.ok) throw new SignInError(res.status, 'unavailable', `${res.status} ${res.statusText}`)
-  return (await res.json()) as SessionInfo
+  const body = (await res.json()) as SessionInfo | { user: null }
+  return body.user ? (body as SessionInfo) : null
 }
 
 export async function signIn(username: string, password: string): Promise<SessionInfo> {

@@ -32,7 +32,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/openapi.json', allow: 'public' },
   { method: 'POST', path: '/api/auth/login', allow: 'public' },
   { method: 'POST', path: '/api/auth/logout', allow: 'public' },
-  { method: 'GET', path: '/api/auth/me', allow: 'signed-in' },
+  { method: 'GET', path: '/api/auth/me', allow: 'public' },
   { method: 'GET', path: '/api/auth/tokens', allow: 'signed-in' },
   { method: 'POST', path: '/api/auth/tokens', allow: 'signed-in' },
   { method: 'DELETE', path: '/api/auth/tokens/:id', allow: 'signed-in' },

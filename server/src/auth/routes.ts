@@ -104,8 +104,10 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
     }),
   )
 
+  // Public, so a signed-out page learns it without a failed request: `{"user": null}`.
   router.get('/auth/me', (req, res) => {
-    res.json(describePrincipal(requirePrincipal(req)))
+    const p = principalOf(res)
+    res.json(p ? describePrincipal(p) : { user: null })
   })
 
   router.get(
