@@ -43,9 +43,16 @@ describe('the live command view in Chromium', () => {
       body: JSON.stringify([{ unit: code, ts, lon, lat, speed: 4, heading }]),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as { accepted: number } }))
   const unitRow = async (code: string) => (await api<{ units: UnitRow[] }>('/api/live/units')).body.units.find((u) => u.code === code)!
+  /**
+   * Signed in before the page loads (the session cookie is shared with the page), so the page
+   * never asks /api/auth/me signed out: Chromium logs that 401 as a console error.
+   */
+  const signIn = async (page: Page) => {
+    const r = await page.request.post(`${server.url}/api/auth/login`, { data: { username: 'command', password: 'pingan-command' } })
+    expect(r.status()).toBe(200)
+  }
   const open = async (viewport: { width: number; height: number }, hash: string): Promise<WatchedPage> => {
-    // openPage signs in as the command demo account through the page's own sign-in screen.
-    const w = await openPage(browser, server.url, viewport, hash)
+    const w = await openPage(browser, server.url, viewport, hash, signIn)
     await w.page.waitForSelector('.live-conn[data-state="connected"]', { timeout: 30_000 })
     return w
   }
@@ -254,6 +261,27 @@ describe('the live command view in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'live-wall-playback.png') })
     expect(errors).toEqual([])
     expect(external).toEqual([])
+    await page.close()
+  })
+
+  it('zoomed out, draws counted clusters of every unit instead of icons', async () => {
+    const { page, errors } = await open(WALL, `#map=10.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    const withPosition = (await api<{ units: UnitRow[] }>('/api/live/units')).body.units.filter((u) => u.ts).length
+    const layers = () =>
+      page.evaluate(() => {
+        const deck = (window.pinganDeck as unknown as { _deck: { layerManager: { getLayers(): Array<{ id: string; props: { visible: boolean; data: unknown } }> } } })._deck
+        const get = (id: string) => deck.layerManager.getLayers().find((l) => l.id === id)
+        const clusters = get('live-clusters')
+        return {
+          counts: clusters?.props.visible ? (clusters.props.data as Array<{ count: number }>).map((c) => c.count) : null,
+          icons: get('live-units')?.props.visible ?? false,
+        }
+      })
+    await expect.poll(async () => (await layers()).counts?.reduce((a, b) => a + b, 0), { timeout: 10_000 }).toBe(withPosition)
+    const l = await layers()
+    expect(l.icons).toBe(false)
+    expect(l.counts!.length).toBeLessThan(withPosition)
+    expect(errors).toEqual([])
     await page.close()
   })
 

@@ -37,6 +37,7 @@ export class LiveView {
   readonly stream: LiveStream
   /** Server clock − this clock, from the stream's timestamps. */
   private skewMs = 0
+  private maxSampleMs = -Infinity
   private state: ConnectionState = 'closed'
   private lastEventMs: number | null = null
   private dirty = false
@@ -195,14 +196,21 @@ export class LiveView {
     }
   }
 
+  /**
+   * Each event's server time minus when we read it is a lower bound of the clock difference (it
+   * travelled, and may have waited for a busy page). The largest one is kept; a negative one only
+   * counts beyond 30 s (this clock clearly ahead), smaller ones are delivery delay.
+   */
   private seen(at: string): void {
     const serverMs = Date.parse(at)
-    if (Number.isFinite(serverMs)) this.skewMs = Math.max(this.skewMs, serverMs - Date.now())
+    if (Number.isFinite(serverMs)) {
+      this.maxSampleMs = Math.max(this.maxSampleMs, serverMs - Date.now())
+      this.skewMs = this.maxSampleMs < -30_000 ? this.maxSampleMs : Math.max(0, this.maxSampleMs)
+    }
     this.lastEventMs = this.now()
   }
 
   private receive(units: LivePosition[], at: string): void {
-    if (this.lastEventMs === null) this.skewMs = Date.parse(at) - Date.now() || 0
     this.seen(at)
     this.received += units.length
     this.store.apply(units, this.now())
