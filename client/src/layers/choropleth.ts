@@ -1,8 +1,13 @@
 import type { ExpressionSpecification } from 'maplibre-gl'
 
-/** What grid cells can be coloured by: catalog properties every grid-cell tile carries. */
-export const MEASURES = ['none', 'households', 'population'] as const
+/**
+ * What grid cells can be coloured by: catalog properties every grid-cell tile carries, and
+ * counts the tiles do not carry (they change with every report), which come from
+ * `GET /api/stats/grid-cells` as feature state (analysis/grid-cell-stats.ts).
+ */
+export const MEASURES = ['none', 'households', 'population', 'open_hazards', 'disputes'] as const
 export type Measure = (typeof MEASURES)[number]
+export const STATE_MEASURES: ReadonlySet<Measure> = new Set(['open_hazards', 'disputes'])
 
 export function isMeasure(x: unknown): x is Measure {
   return typeof x === 'string' && (MEASURES as readonly string[]).includes(x)
@@ -15,6 +20,9 @@ export function isMeasure(x: unknown): x is Measure {
 const BREAKS: Record<Exclude<Measure, 'none'>, readonly number[]> = {
   households: [300, 500, 800, 1200, 1600],
   population: [800, 1300, 2000, 3000, 4000],
+  // Demo city: open hazards per cell median 2, 90 % ≈ 5; disputes (all) 75 % ≈ 1, max ≈ 5.
+  open_hazards: [1, 2, 3, 5, 8],
+  disputes: [1, 2, 3, 4, 6],
 }
 
 /** Sequential, dark-background friendly: deep blue → teal → yellow. */
@@ -36,5 +44,6 @@ export function choroplethColor(measure: Exclude<Measure, 'none'>): ExpressionSp
   const b = BREAKS[measure]
   const steps: Array<number | string> = []
   b.forEach((v, i) => steps.push(v, CLASS_COLORS[i + 1]!))
-  return ['step', ['to-number', ['get', measure], 0], CLASS_COLORS[0], ...steps] as ExpressionSpecification
+  const value = STATE_MEASURES.has(measure) ? ['feature-state', measure] : ['get', measure]
+  return ['step', ['to-number', value, 0], CLASS_COLORS[0], ...steps] as ExpressionSpecification
 }

@@ -1,7 +1,8 @@
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { addToSlot } from '../map/slots.ts'
 import { addLayerSource, setVisibility, type CatalogLayer, type LayerContext } from './catalog-layer.ts'
-import { choroplethColor, type Measure } from './choropleth.ts'
+import { loadGridCellStats } from '../analysis/grid-cell-stats.ts'
+import { choroplethColor, STATE_MEASURES, type Measure } from './choropleth.ts'
 
 export interface GridCellsLayer extends CatalogLayer {
   setMeasure(measure: Measure): void
@@ -51,6 +52,8 @@ export function gridCellsLayer(def: LayerDef, ctx: LayerContext): GridCellsLayer
     },
     setMeasure(m) {
       measure = m
+      // Shown in the console, not swallowed: the cells stay in the lowest class without their counts.
+      if (STATE_MEASURES.has(m)) loadGridCellStats(map, source, def.id).catch((err: unknown) => console.error('grid-cell counts:', err))
       paint()
     },
   }

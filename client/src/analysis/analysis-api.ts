@@ -1,0 +1,86 @@
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
+import { getJson } from '../api/client.ts'
+
+/** One grid cell of `GET /api/analysis/coverage` (server/src/analysis/coverage.ts). */
+export interface CoverageProps {
+  id: number
+  code: string
+  name: string
+  station_id: number
+  officer_id: number | null
+  area_m2: number
+  covered_m2: number
+  covered_share: number
+  households_total: number
+  household_units_total: number
+  household_units_covered: number
+  hazards_open_total: number
+  hazards_open_covered: number
+  schools_total: number
+  schools_covered: number
+  last_patrol_at: string | null
+  hours_since_patrol: number | null
+  uncovered: Polygon | MultiPolygon | null
+}
+export interface CoverageTotals {
+  cells: number
+  area_m2: number
+  covered_m2: number
+  covered_share: number
+  household_units_total: number
+  household_units_covered: number
+  hazards_open_total: number
+  hazards_open_covered: number
+  schools_total: number
+  schools_covered: number
+}
+export interface CoverageAnswer extends FeatureCollection<Polygon | MultiPolygon, CoverageProps> {
+  totals: { city: CoverageTotals; stations: Array<CoverageTotals & { station_id: number }> }
+}
+
+export const GI_CLASSES = ['hot-99', 'hot-95', 'hot-90', 'not-significant', 'cold-90', 'cold-95', 'cold-99'] as const
+export type GiClass = (typeof GI_CLASSES)[number]
+export interface HexProps {
+  i: number
+  j: number
+  count: number
+  gi_z: number | null
+  gi_p: number | null
+  class: GiClass
+}
+export interface HotspotAnswer extends FeatureCollection<Polygon, HexProps> {
+  parameters: Record<string, unknown> & { cell: number; band: number }
+  summary: { bins: number; points: number; binned: number; classes: Record<GiClass, number> }
+}
+export interface DensityAnswer extends FeatureCollection<Point, { col: number; row: number; density: number }> {
+  parameters: Record<string, unknown> & { cell: number; bandwidth: number }
+  summary: { points: number; grid_points: number; max_density: number }
+}
+export interface MonthlyAnswer {
+  total: number
+  months: Array<{ month: string; count: number }>
+}
+export interface GridCellStat {
+  id: number
+  households: number
+  open_hazards: number
+  disputes_open: number
+  disputes_total: number
+}
+
+const query = (params: Record<string, string>) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '')).toString()
+const opts = (signal?: AbortSignal) => (signal ? { signal } : {})
+
+/** The analysis endpoints; every call goes through the app's one fetch (api/client.ts). */
+export const analysisApi = {
+  coverage: (params: Record<string, string>, signal?: AbortSignal) => getJson<CoverageAnswer>(`/api/analysis/coverage?${query(params)}`, opts(signal)),
+  hotspots: (params: Record<string, string>, signal?: AbortSignal) => getJson<HotspotAnswer>(`/api/analysis/hotspots?${query(params)}`, opts(signal)),
+  density: (params: Record<string, string>, signal?: AbortSignal) => getJson<DensityAnswer>(`/api/analysis/density?${query(params)}`, opts(signal)),
+  monthly: (params: Record<string, string>, signal?: AbortSignal) => getJson<MonthlyAnswer>(`/api/stats/monthly?${query(params)}`, opts(signal)),
+  gridCellStats: () => getJson<{ cells: GridCellStat[] }>('/api/stats/grid-cells'),
+  stations: () => getJson<FeatureCollection<Point, { name: string }>>('/api/layers/police-units/features?kind=station&limit=200'),
+}
+
+export type CoverageFeature = Feature<Polygon | MultiPolygon, CoverageProps>
+
+export const isAbort = (err: unknown) => err instanceof DOMException && err.name === 'AbortError'
