@@ -67,7 +67,8 @@ export function authenticate(db: Kysely<any>, cache: PrincipalCache, cookie: Ses
       })
       .catch((err: unknown) => {
         logger.error({ path: req.path }, `credential lookup failed: ${errorMessage(err)}`)
-        next(new ApiError(503, 'unavailable', 'cannot check credentials now; retry'))
+        res.set('Retry-After', '5')
+        next(new ApiError(503, 'database_unavailable', 'cannot check credentials now: the database is not reachable; retry shortly'))
       })
   }
 }

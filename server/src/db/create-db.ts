@@ -8,7 +8,11 @@ export interface DbHandle {
   backend: Backend
   /** Closes the pool or the PGlite instance (flushing its data folder). */
   close(): Promise<void>
-  /** Subscribes to a NOTIFY channel; returns the unsubscribe function. */
+  /**
+   * Subscribes to a NOTIFY channel; returns the unsubscribe function. When the connection is
+   * lost (a database restart), it reconnects by itself and then calls `onPayload('*')`: events
+   * may have been missed, the listener catches up.
+   */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
 }
 
@@ -27,7 +31,8 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
 
 async function createPostgres(url: string, max: number): Promise<DbHandle> {
   const pg = await import('pg')
-  const pool = new pg.default.Pool({ connectionString: url, max })
+  // Fail fast while the server is down (503 to the client) instead of queueing for ever.
+  const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 })
   // A broken idle client must not crash the process; the next query reports the outage.
   pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
@@ -36,18 +41,49 @@ async function createPostgres(url: string, max: number): Promise<DbHandle> {
     backend: 'postgres',
     close: () => db.destroy(),
     async listen(channel, onPayload) {
-      const client = await pool.connect()
+      const name = checkedChannel(channel)
+      let stopped = false
+      let client: import('pg').PoolClient | null = null
+      let retry: NodeJS.Timeout | null = null
       const handler = (msg: { channel: string; payload?: string }) => {
         if (msg.channel === channel) onPayload(msg.payload ?? '')
       }
-      client.on('notification', handler)
-      await client.query(`LISTEN ${checkedChannel(channel)}`)
+      const connect = async (): Promise<void> => {
+        const c = await pool.connect()
+        c.on('notification', handler)
+        // A dead connection (database restart, network): drop it and listen again.
+        c.on('error', () => {
+          if (client !== c) return
+          client = null
+          c.release(true)
+          schedule(500)
+        })
+        await c.query(`LISTEN ${name}`)
+        client = c
+      }
+      const schedule = (ms: number) => {
+        if (stopped || retry) return
+        retry = setTimeout(() => {
+          retry = null
+          connect().then(
+            () => onPayload('*'),
+            () => schedule(Math.min(ms * 2, 10_000)),
+          )
+        }, ms)
+      }
+      await connect()
       return async () => {
-        client.off('notification', handler)
+        stopped = true
+        if (retry) clearTimeout(retry)
+        const c = client
+        client = null
+        if (!c) return
+        c.off('notification', handler)
         try {
-          await client.query(`UNLISTEN ${checkedChannel(channel)}`)
-        } finally {
-          client.release()
+          await c.query(`UNLISTEN ${name}`)
+          c.release()
+        } catch {
+          c.release(true)
         }
       }
     },

@@ -14,7 +14,7 @@ export function healthRoutes(database: DbHandle, logger: Logger): Router {
         res.json({ status: 'ok', database: { backend: database.backend, postgis: r.rows[0]?.v ?? 'unknown' } })
       } catch (err) {
         logger.warn(`health check: database unavailable: ${errorMessage(err)}`)
-        res.status(503).json({ status: 'unavailable', database: { backend: database.backend, error: 'database unreachable' } })
+        res.set('Retry-After', '5').status(503).json({ status: 'degraded', database: { backend: database.backend, error: 'database unreachable' } })
       }
     }),
   )

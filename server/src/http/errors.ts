@@ -38,9 +38,26 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: { code: 'bad_request', message: String(err?.message ?? 'bad request') } })
       return
     }
+    if (isDatabaseUnavailable(err)) {
+      logger.warn({ method: req.method, path: req.path }, `database unavailable: ${errorMessage(err)}`)
+      res.set('Retry-After', '5').status(503).json({ error: { code: 'database_unavailable', message: 'the database is not reachable now; retry shortly' } })
+      return
+    }
     logger.error({ method: req.method, path: req.path }, `request failed: ${errorMessage(err)}`)
     res.status(500).json({ error: { code: 'internal', message: 'internal error; see the server log' } })
   }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'])
+
+/** A failure to reach the database (down, restarting, network), as opposed to a bad query. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | null
+  if (!e) return false
+  if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true
+  const message = typeof e.message === 'string' ? e.message : ''
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNREFUSED/i.test(message)) return true
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause)
 }
 
 /** Wraps an async handler so a rejection reaches the error middleware. */

@@ -18,7 +18,9 @@ export function followLayerChanges(database: DbHandle, logger?: Logger): Promise
   let started = listening.get(database)
   if (!started) {
     started = database.listen(CHANNEL, (table) => {
-      for (const id of layersOfTable.get(table) ?? []) invalidateLayer(id)
+      // '*': the listener reconnected and may have missed changes; drop every layer's tiles.
+      const ids = table === '*' ? [...new Set([...layersOfTable.values()].flat())] : (layersOfTable.get(table) ?? [])
+      for (const id of ids) invalidateLayer(id)
     })
     started.catch((err) => {
       listening.delete(database)
