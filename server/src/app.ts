@@ -26,6 +26,8 @@ import { LiveHub } from './live/hub.ts'
 import { liveRoutes } from './live/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
+import { metricsRoutes } from './ops/metrics-routes.ts'
+import { requestLogging } from './ops/request-context.ts'
 import { tileRoutes } from './tiles/routes.ts'
 
 export interface AppOptions {
@@ -76,6 +78,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   // cacheable resources (tiles) set their own.
   app.set('etag', false)
   app.set('trust proxy', 'loopback')
+  app.use(requestLogging(logger))
   app.use(securityHeaders(basemapOrigins(basemap)))
   // Who is asking, then whether they may: before any body is read.
   app.use(authenticate(database.db, credentials, cookie, logger))
@@ -102,6 +105,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(coverageRoutes(database))
   api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
   api.use(alertRoutes(database))
+  api.use(metricsRoutes(database, liveHub))
   api.use(notFound)
   const mounts: Array<[string, Router]> = [
     ['/api', api],

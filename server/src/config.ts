@@ -23,6 +23,8 @@ export const configSchema = z.object({
   BASEMAP_DATUM: z.enum(['WGS84', 'CGCS2000', 'GCJ-02']).default('WGS84'),
   /** Seconds between alert-rule evaluations; 0 turns the evaluator off. */
   ALERT_INTERVAL_S: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Queries slower than this many milliseconds are logged with the request they served. */
+  SLOW_QUERY_MS: z.coerce.number().int().min(1).max(600_000).default(500),
   /** Absolute lifetime of a sign-in session, in hours. */
   SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   /** Session cookie only over HTTPS; defaults to on in production. */

@@ -12,7 +12,7 @@ import path from 'node:path'
 /** Opens the configured database, brings the schema up to date and loads the demo city on first start. */
 export async function openDatabase(config: Config, logger: Logger): Promise<DbHandle> {
   const t0 = performance.now()
-  const database = await createDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR })
+  const database = await createDb({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR }), logger, slowQueryMs: config.SLOW_QUERY_MS })
   try {
     const { applied } = await migrateToLatest(database.db)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')

@@ -116,6 +116,7 @@ describe('authorization matrix', () => {
       { route: 'POST /api/alerts/:id/acknowledge', path: '/api/alerts/999999/acknowledge', body: {}, expect: [401, 403, 403, 403, 404, 404] },
       { route: 'GET /api/alert-rules', path: '/api/alert-rules', expect: [401, 403, 403, 200, 200, 200] },
       { route: 'PATCH /api/alert-rules/:id', path: `/api/alert-rules/${rule}`, body: {}, expect: [401, 403, 403, 422, 403, 422] },
+      { route: 'GET /api/metrics', path: '/api/metrics', expect: [401, 403, 403, 403, 200, 200] },
       { route: 'GET /ogc', path: '/ogc', expect: all(200) },
       { route: 'GET /ogc/conformance', path: '/ogc/conformance', expect: all(200) },
       { route: 'GET /ogc/collections', path: '/ogc/collections', expect: signedIn(200) },

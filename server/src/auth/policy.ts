@@ -68,6 +68,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/alerts', allow: DESK },
   { method: 'POST', path: '/api/alerts/:id/acknowledge', allow: ['admin', 'command'] },
   { method: 'GET', path: '/api/alert-rules', allow: DESK },
+  { method: 'GET', path: '/api/metrics', allow: ['admin', 'command'] },
   { method: 'PATCH', path: '/api/alert-rules/:id', allow: ['admin', 'planner'] },
   { method: 'GET', path: '/ogc', allow: 'public' },
   { method: 'GET', path: '/ogc/conformance', allow: 'public' },

@@ -1,4 +1,7 @@
-import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Dialect, type Driver } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type LogEvent } from 'kysely'
+import type { Logger } from '../logger.ts'
+import { slowQueries } from '../ops/metrics.ts'
+import { requestContext } from '../ops/request-context.ts'
 import type { Database } from './types.ts'
 
 export type Backend = 'pglite' | 'postgres'
@@ -14,6 +17,8 @@ export interface DbHandle {
    * may have been missed, the listener catches up.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  /** Connections of the pool (PostgreSQL); null for the single embedded connection. */
+  poolStats(): { total: number; idle: number; waiting: number } | null
 }
 
 export interface DbOptions {
@@ -22,23 +27,47 @@ export interface DbOptions {
   /** PGlite data folder; `memory://` for a throw-away instance. */
   dataDir?: string
   poolSize?: number
+  /** Where slow queries are logged (with the request they served). */
+  logger?: Logger
+  /** Queries slower than this are logged and counted. */
+  slowQueryMs?: number
+}
+
+/**
+ * Kysely's query log: a query slower than the threshold is logged once with its duration, the
+ * start of its SQL, and the request it served (id, method, path): what it was for.
+ */
+export function slowQueryLog(options: DbOptions): ((event: LogEvent) => void) | undefined {
+  const { logger, slowQueryMs = 500 } = options
+  if (!logger) return undefined
+  return (event) => {
+    if (event.level !== 'query' || event.queryDurationMillis < slowQueryMs) return
+    slowQueries.inc()
+    const ctx = requestContext.getStore()
+    logger.warn(
+      { ms: Math.round(event.queryDurationMillis), sql: event.query.sql.replace(/\s+/g, ' ').slice(0, 240), ...(ctx ? { reqId: ctx.id, for: `${ctx.method} ${ctx.path}` } : { for: 'background' }) },
+      'slow query',
+    )
+  }
 }
 
 /** The one place that knows which database is behind Kysely. */
 export async function createDb(options: DbOptions): Promise<DbHandle> {
-  return options.databaseUrl ? createPostgres(options.databaseUrl, options.poolSize ?? 10) : createPglite(options.dataDir ?? 'memory://')
+  const log = slowQueryLog(options)
+  return options.databaseUrl ? createPostgres(options.databaseUrl, options.poolSize ?? 10, log) : createPglite(options.dataDir ?? 'memory://', log)
 }
 
-async function createPostgres(url: string, max: number): Promise<DbHandle> {
+async function createPostgres(url: string, max: number, log: ((e: LogEvent) => void) | undefined): Promise<DbHandle> {
   const pg = await import('pg')
   // Fail fast while the server is down (503 to the client) instead of queueing for ever.
   const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 })
   // A broken idle client must not crash the process; the next query reports the outage.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) })
   return {
     db,
     backend: 'postgres',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
     async listen(channel, onPayload) {
       const name = checkedChannel(channel)
@@ -90,14 +119,15 @@ async function createPostgres(url: string, max: number): Promise<DbHandle> {
   }
 }
 
-async function createPglite(dataDir: string): Promise<DbHandle> {
+async function createPglite(dataDir: string, log: ((e: LogEvent) => void) | undefined): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
   const pglite = await PGlite.create({ dataDir, extensions: { postgis } })
-  const db = new Kysely<Database>({ dialect: serialDialect(new PGliteDialect({ pglite })) })
+  const db = new Kysely<Database>({ dialect: serialDialect(new PGliteDialect({ pglite })), ...(log ? { log } : {}) })
   return {
     db,
     backend: 'pglite',
+    poolStats: () => null,
     close: () => db.destroy(),
     async listen(channel, onPayload) {
       return pglite.listen(channel, onPayload)

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import type { Logger } from '../logger.ts'
+import { dbErrors } from '../ops/metrics.ts'
 import { errorMessage } from '../logger.ts'
 
 /** An error with the HTTP status and machine code the client sees: {"error":{"code","message"}}. */
@@ -39,6 +40,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return
     }
     if (isDatabaseUnavailable(err)) {
+      dbErrors.inc()
       logger.warn({ method: req.method, path: req.path }, `database unavailable: ${errorMessage(err)}`)
       res.set('Retry-After', '5').status(503).json({ error: { code: 'database_unavailable', message: 'the database is not reachable now; retry shortly' } })
       return

@@ -62,6 +62,11 @@ export class LiveHub {
     return this.#lastId
   }
 
+  /** Open stream clients of this process. */
+  get subscriberCount(): number {
+    return this.#subscribers.size
+  }
+
   subscribe(s: Subscriber): () => void {
     this.#subscribers.add(s)
     return () => this.#subscribers.delete(s)

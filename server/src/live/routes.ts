@@ -1,3 +1,4 @@
+import { ingestPositions as positionsCounter } from '../ops/metrics.ts'
 import { Router } from 'express'
 import { sql } from 'kysely'
 import { z } from 'zod'
@@ -30,6 +31,9 @@ export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatM
       const unit = await unitOfRequest(db, req)
       const { good, rejected } = validateBatch(req.body, unit.code)
       const result = await ingestPositions(db, unit.id, good)
+      positionsCounter.inc({ result: 'accepted' }, result.accepted)
+      positionsCounter.inc({ result: 'duplicate' }, result.duplicates)
+      positionsCounter.inc({ result: 'rejected' }, rejected.length)
       res.status(good.length === 0 ? 422 : 200).json({ unit: unit.code, ...result, rejected })
     }),
   )

@@ -103,6 +103,7 @@ const SUMMARIES: Record<string, string> = {
   'POST /api/alerts/{id}/acknowledge': 'acknowledge an alert (audited)',
   'GET /api/alert-rules': 'alert rules and their settings',
   'PATCH /api/alert-rules/{id}': 'change an alert rule (audited)',
+  'GET /api/metrics': 'Prometheus metrics of this process (requests, latency, pool, SSE clients, ingest, tile cache)',
 }
 
 /** `:param` path segments as OpenAPI `{param}`. */

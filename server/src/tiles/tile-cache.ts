@@ -1,3 +1,4 @@
+import { tileCacheLookups } from '../ops/metrics.ts'
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { gzip as gzipCallback, gzipSync } from 'node:zlib'
@@ -88,11 +89,16 @@ export class TileCache {
     if (hit && hit.expires > this.#now()) {
       this.#entries.delete(key)
       this.#entries.set(key, hit)
+      tileCacheLookups.inc({ result: 'hit' })
       return hit.tile
     }
     if (hit) this.#remove(key, hit)
     const running = this.#rendering.get(key)
-    if (running) return running.promise
+    if (running) {
+      tileCacheLookups.inc({ result: 'shared' })
+      return running.promise
+    }
+    tileCacheLookups.inc({ result: 'miss' })
     const generations = dependsOn.map((id) => this.#generation.get(id) ?? 0)
     const started = this.#now()
     const settled = dependsOn.every((id) => started - (this.#invalidatedAt.get(id) ?? -Infinity) >= this.#settleMs)
