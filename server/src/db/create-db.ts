@@ -19,6 +19,8 @@ export interface DbHandle {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
   /** Connections of the pool (PostgreSQL); null for the single embedded connection. */
   poolStats(): { total: number; idle: number; waiting: number } | null
+  /** Embedded only: the whole data folder as a gzipped tar (a consistent copy, taken between queries). */
+  dumpDataDir?: () => Promise<Blob>
 }
 
 export interface DbOptions {
@@ -128,6 +130,11 @@ async function createPglite(dataDir: string, log: ((e: LogEvent) => void) | unde
     db,
     backend: 'pglite',
     poolStats: () => null,
+    // Through the serialised driver, so no transaction is open while the copy is taken.
+    dumpDataDir: async () => {
+      const conn = await db.getExecutor().provideConnection(async () => pglite.dumpDataDir('gzip'))
+      return conn
+    },
     close: () => db.destroy(),
     async listen(channel, onPayload) {
       return pglite.listen(channel, onPayload)
