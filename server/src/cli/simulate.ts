@@ -4,9 +4,11 @@ import type { Feature, FeatureCollection, LineString } from 'geojson'
 
 /**
  * `npm run simulate -- --url http://localhost:3000 --units 99 --duration 300 [--interval 5]
- *  [--tokens .data/unit-tokens.csv]`: drives patrol units along their zone's routes through the
- * real ingest API, each unit with its own device token, so the live map moves. Prints what the
- * server accepted.
+ *  [--tokens .data/unit-tokens.csv] [--token API_TOKEN | --user NAME --password PASS]`: drives
+ * patrol units along their zone's routes through the real ingest API, each unit with its own
+ * device token, so the live map moves. Reading the units and routes needs an account: an API
+ * token (or PINGAN_TOKEN), else it signs in (by default as the demo `command` account).
+ * Prints what the server accepted.
  */
 const args = process.argv.slice(2)
 const opt = (name: string, fallback: string) => {
@@ -39,8 +41,23 @@ const tokens = new Map(
     .slice(1)
     .map((l) => l.split(',') as [string, string]),
 )
+/** Credentials for the reads: an API token, or a session from signing in. */
+async function readCredentials(): Promise<Record<string, string>> {
+  const token = opt('token', process.env.PINGAN_TOKEN ?? '')
+  if (token) return { authorization: `Bearer ${token}` }
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: opt('user', 'command'), password: opt('password', 'pingan-command') }),
+  })
+  if (!res.ok) throw new Error(`sign-in as ${opt('user', 'command')} answered ${res.status}: give --token or --user/--password`)
+  const cookie = /pingan_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0]
+  if (!cookie) throw new Error('sign-in set no session cookie')
+  return { cookie }
+}
+const credentials = await readCredentials()
 const getJson = async <T>(path: string): Promise<T> => {
-  const r = await fetch(url + path)
+  const r = await fetch(url + path, { headers: credentials })
   if (!r.ok) throw new Error(`${path}: ${r.status}`)
   return (await r.json()) as T
 }
