@@ -65,6 +65,10 @@ async function createPostgres(url: string, max: number, log: ((e: LogEvent) => v
   const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 })
   // A broken idle client must not crash the process; the next query reports the outage.
   pool.on('error', () => {})
+  // Nor a checked-out one: when the server dies, pg rejects the running query *and* emits
+  // 'error' on the client, which the pool only listens to while the client is idle. The query's
+  // rejection reaches the request (503); the dead client is dropped when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) })
   return {
     db,
