@@ -12,7 +12,7 @@ import { LiveStream, type ConnectionState } from './live-stream.ts'
 import './live.css'
 import { Playback, PLAYBACK_LAYER_IDS } from './playback.ts'
 import { UnitCard, type UnitDirectory } from './unit-card.ts'
-import { UnitStore, type LivePosition } from './unit-store.ts'
+import { UnitStore, type LivePosition, type TrailBuffers } from './unit-store.ts'
 
 /** Least time between two redraws of the units (batched: many reports, one upload). */
 const FLUSH_MS = 250
@@ -45,6 +45,7 @@ export class LiveView {
   private clock: ReturnType<typeof setInterval> | null = null
   private readonly layers = new Map<string, Layer | null>()
   private readonly placeholders = new Map<string, Layer>()
+  private drawn: { version: number; halo: Layer; icons: Layer; trails: TrailBuffers } | null = null
   private directory: UnitDirectory | null = null
   private readonly feed: LiveFeed
   private readonly card: UnitCard
@@ -257,11 +258,15 @@ export class LiveView {
     const showUnits = !this.playbackOn
     const clustered = this.map.getZoom() < CLUSTER_BELOW_ZOOM
     if (showUnits && !clustered) {
-      const trails = this.store.trails()
-      const [halo, icons] = unitLayers(this.store.buffers(), this.store.kindVersion, (i) => this.openCard(i))
-      this.layers.set(LIVE_LAYER_IDS.halo, halo!)
-      this.layers.set(LIVE_LAYER_IDS.units, icons!)
-      this.layers.set(LIVE_LAYER_IDS.trails, trailLayer(trails, (this.now() - this.store.epochMs) / 1000))
+      // Nothing new since the last redraw (a clock tick): the same layers and trail data, so deck
+      // uploads and tessellates nothing; only the trails' fade time moves.
+      if (this.drawn?.version !== this.store.version) {
+        const [halo, icons] = unitLayers(this.store.buffers(), this.store.kindVersion, (i) => this.openCard(i))
+        this.drawn = { version: this.store.version, halo: halo!, icons: icons!, trails: this.store.trails() }
+      }
+      this.layers.set(LIVE_LAYER_IDS.halo, this.drawn.halo)
+      this.layers.set(LIVE_LAYER_IDS.units, this.drawn.icons)
+      this.layers.set(LIVE_LAYER_IDS.trails, trailLayer(this.drawn.trails, (this.now() - this.store.epochMs) / 1000))
       this.layers.set(LIVE_LAYER_IDS.clusters, null)
       this.layers.set(LIVE_LAYER_IDS.clusterLabels, null)
     } else {
