@@ -77,7 +77,7 @@ export const ANALYSIS_EN: Record<keyof typeof ANALYSIS_ZH, string> = {
   'analysis.coverage.buffer': 'Buffer (m)',
   'analysis.coverage.kinds': 'Patrol kinds counted (none = all)',
   'analysis.coverage.since': 'Patrols since',
-  'analysis.coverage.legend': 'Covered share of the cell’s area',
+  'analysis.coverage.legend': 'Share of each cell covered (by area)',
   'analysis.coverage.uncovered': 'Not covered',
   'analysis.coverage.city': 'City total',
   'analysis.coverage.share': 'Area covered',
