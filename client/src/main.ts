@@ -1,4 +1,5 @@
 import './style.css'
+import { setupAnalysis } from './analysis/setup.ts'
 import { api, type ClientConfig } from './api/client.ts'
 import { mountAccountChip } from './auth/account-chip.ts'
 import { mountAdminPanel } from './auth/admin-panel.ts'
@@ -104,7 +105,8 @@ map.on('load', () => {
     new LayerPanel(layerPanel, map, layers, basemaps)
     new SearchBox(byId('search'), map, layers)
     new FeaturePopup(map, layers, deck)
-    syncUrlState(map, layers)
+    window.pinganAnalysis = setupAnalysis({ map, initial })
+    syncUrlState(map, layers, window.pinganAnalysis)
 
     await new Promise<void>((resolve) => map.once('idle', () => resolve()))
     await layers.deckLoaded(map.getZoom())

@@ -49,10 +49,18 @@ async function main(): Promise<void> {
     stopping = true
     logger.info({ signal }, 'shutting down')
     if (alertTimer) clearInterval(alertTimer)
-    server.close()
-    server.closeAllConnections()
-    ;(app.locals.liveHub as LiveHub)
-      .stop()
+    // No new connections; idle keep-alive ones closed; live streams ended (clients resume on
+    // another process with Last-Event-ID); requests in flight finish, for up to 15 s.
+    const hub = app.locals.liveHub as LiveHub
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeIdleConnections()
+    hub.closeAll()
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 15_000))
+    Promise.race([drained, deadline])
+      .then(() => {
+        server.closeAllConnections()
+        return hub.stop()
+      })
       .then(() => stopFollowingLayerChanges(database))
       .then(() => database.close())
       .then(() => {

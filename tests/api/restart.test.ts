@@ -51,7 +51,22 @@ describe('the server process', () => {
     const moved = (await (await fetch(`${first.url}/api/live/units`, { headers: auth })).json()) as { units: Array<{ ts: string }> }
     expect(moved.units.filter((u) => Date.parse(u.ts) >= simStart)).toHaveLength(5)
     const statsAfterSim = await (await fetch(`${first.url}/api/stats`, { headers: auth })).json()
-    expect(await first.stop()).toBe(0)
+    // Graceful shutdown: a request in flight when SIGTERM arrives still gets its whole answer,
+    // and an open live stream is ended (not left hanging).
+    const stream = await fetch(`${first.url}/api/live/stream?layers=hazards`, { headers: auth })
+    const streamDone = (async () => {
+      const reader = stream.body!.getReader()
+      while (!(await reader.read()).done);
+      return 'ended'
+    })()
+    const inFlight = fetch(`${first.url}/api/analysis/hotspots?layer=incidents&cell=1000`, { headers: auth }).then(async (r) => ({ status: r.status, body: await r.json() }))
+    await new Promise((r) => setTimeout(r, 150))
+    const stopped = first.stop()
+    const answer = await inFlight
+    expect(answer.status).toBe(200)
+    expect(answer.body.features.length).toBeGreaterThan(50)
+    expect(await streamDone).toBe('ended')
+    expect(await stopped).toBe(0)
     expect(first.output()).toMatch(/database closed/)
 
     const second = await startServer(env, port, 60_000)

@@ -1,9 +1,11 @@
+import { isMode, type Mode } from '../analysis/mode.ts'
 import { isLang, type Lang } from '../i18n.ts'
 import { isMeasure, type Measure } from '../layers/choropleth.ts'
 
 /**
  * The shareable view in the URL hash:
- * `#map=<zoom>/<lat>/<lng>&layers=<id>,<id>&lang=zh|en&measure=none|households|population`.
+ * `#map=<zoom>/<lat>/<lng>&layers=<id>,<id>&lang=zh|en&measure=none|households|population`,
+ * plus `&mode=coverage|hotspots&aq=<key>:<value>;…` for an analysis view.
  * Anything missing or malformed is left out, so the defaults apply.
  */
 export interface HashState {
@@ -12,6 +14,9 @@ export interface HashState {
   layers?: string[]
   lang?: Lang
   measure?: Measure
+  mode?: Mode
+  /** The analysis parameters, as analysis/mode.ts formats them. */
+  analysis?: string
 }
 
 export function parseHash(hash: string): HashState {
@@ -31,14 +36,19 @@ export function parseHash(hash: string): HashState {
   if (isLang(lang)) state.lang = lang
   const measure = params.get('measure')
   if (isMeasure(measure)) state.measure = measure
+  const mode = params.get('mode')
+  if (isMode(mode)) state.mode = mode
+  const aq = params.get('aq')
+  if (aq) state.analysis = aq
   return state
 }
 
-export function formatHash(state: Required<HashState>): string {
+export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis'>> & Pick<HashState, 'mode' | 'analysis'>): string {
   const [lng, lat] = state.center
   // Commas stay readable: URLSearchParams would escape them.
   return (
     `#map=${state.zoom.toFixed(2)}/${lat.toFixed(5)}/${lng.toFixed(5)}` +
-    `&layers=${state.layers.map(encodeURIComponent).join(',')}&lang=${state.lang}&measure=${state.measure}`
+    `&layers=${state.layers.map(encodeURIComponent).join(',')}&lang=${state.lang}&measure=${state.measure}` +
+    (state.mode && state.mode !== 'map' ? `&mode=${state.mode}${state.analysis ? `&aq=${state.analysis}` : ''}` : '')
   )
 }

@@ -13,6 +13,8 @@ export interface Subscriber {
   /** Only events after this id reach the subscriber (resume point). */
   cursor: number
   send(event: LiveEvent): void
+  /** Ends the subscriber's stream (shutdown); the client reconnects elsewhere with Last-Event-ID. */
+  close?(): void
 }
 
 const CHANNEL = 'pingan_live'
@@ -60,6 +62,11 @@ export class LiveHub {
 
   get lastId(): number {
     return this.#lastId
+  }
+
+  /** Ends every open stream (graceful shutdown): they are never-ending requests. */
+  closeAll(): void {
+    for (const s of this.#subscribers) s.close?.()
   }
 
   /** Open stream clients of this process. */

@@ -79,6 +79,9 @@ export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, re
   let ready = false
   const sub = {
     cursor: resume ?? hub.lastId,
+    close() {
+      res.end()
+    },
     send(e: LiveEvent) {
       const f = filtered(e, kinds, bbox, grids)
       if (!f) return
