@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../server/src/db/migrate.ts'
 import { hashToken } from '../../server/src/live/unit-token.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { listen } from '../helpers/http.ts'
+import { createTestAccounts } from '../helpers/accounts.ts'
 import { openSse } from '../helpers/sse.ts'
 
 /**
@@ -36,6 +37,10 @@ await sql`
 const token = (k: number) => `bench-${k}`
 if (hashToken(token(1)) !== (await sql<{ h: string }>`SELECT token_hash AS h FROM patrol_units WHERE code = 'BN00001'`.execute(database.db)).rows[0]!.h) throw new Error('token hash mismatch')
 
+// The stream is for signed-in staff: openSse carries a test account's token (created once per database).
+if (((await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE username = 'test-command'`.execute(database.db)).rows[0]?.n ?? 0) === 0) {
+  await createTestAccounts(database.db)
+}
 const server = await listen(createApp({ database, logger: createLogger('silent') }))
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN)
 
