@@ -8,6 +8,7 @@ import { showLogin } from './auth/login-view.ts'
 import { setSession } from './auth/session.ts'
 import { onLangChange, setLang, t } from './i18n.ts'
 import { DeckLayers } from './layers/deck-layers.ts'
+import { setupLive } from './live/setup.ts'
 import { DEFAULT_LAYERS, LayerController } from './layers/layer-controller.ts'
 import { MapAttribution } from './map/attribution.ts'
 import { addOfflineBasemap, addRasterBasemap, rasterDatumMatches, setLabelsVisible, setRasterVisible } from './map/basemap.ts'
@@ -105,6 +106,7 @@ map.on('load', () => {
     new LayerPanel(layerPanel, map, layers, basemaps)
     new SearchBox(byId('search'), map, layers)
     new FeaturePopup(map, layers, deck)
+    setupLive(map, deck, initial.live === true)
     window.pinganAnalysis = setupAnalysis({ map, initial })
     syncUrlState(map, layers, window.pinganAnalysis)
 

@@ -17,6 +17,8 @@ export interface HashState {
   mode?: Mode
   /** The analysis parameters, as analysis/mode.ts formats them. */
   analysis?: string
+  /** The live command view is on (`live=1`). */
+  live?: boolean
 }
 
 export function parseHash(hash: string): HashState {
@@ -40,15 +42,17 @@ export function parseHash(hash: string): HashState {
   if (isMode(mode)) state.mode = mode
   const aq = params.get('aq')
   if (aq) state.analysis = aq
+  if (params.get('live') === '1') state.live = true
   return state
 }
 
-export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis'>> & Pick<HashState, 'mode' | 'analysis'>): string {
+export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis' | 'live'>> & Pick<HashState, 'mode' | 'analysis' | 'live'>): string {
   const [lng, lat] = state.center
   // Commas stay readable: URLSearchParams would escape them.
   return (
     `#map=${state.zoom.toFixed(2)}/${lat.toFixed(5)}/${lng.toFixed(5)}` +
     `&layers=${state.layers.map(encodeURIComponent).join(',')}&lang=${state.lang}&measure=${state.measure}` +
-    (state.mode && state.mode !== 'map' ? `&mode=${state.mode}${state.analysis ? `&aq=${state.analysis}` : ''}` : '')
+    (state.mode && state.mode !== 'map' ? `&mode=${state.mode}${state.analysis ? `&aq=${state.analysis}` : ''}` : '') +
+    (state.live ? '&live=1' : '')
   )
 }

@@ -1,6 +1,7 @@
 import type maplibregl from 'maplibre-gl'
 import { getLang, onLangChange, setLang } from '../i18n.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
+import { liveMode } from '../live/live-mode.ts'
 import type { HashExtension } from '../analysis/mode.ts'
 import { formatHash, parseHash } from './hash-state.ts'
 
@@ -11,13 +12,14 @@ import { formatHash, parseHash } from './hash-state.ts'
 export function syncUrlState(map: maplibregl.Map, layers: LayerController, extension?: HashExtension): void {
   const write = () => {
     const c = map.getCenter()
-    const hash = formatHash({ center: [c.lng, c.lat], zoom: map.getZoom(), layers: layers.visibleIds(), lang: getLang(), measure: layers.measure, ...extension?.state() })
+    const hash = formatHash({ center: [c.lng, c.lat], zoom: map.getZoom(), layers: layers.visibleIds(), lang: getLang(), measure: layers.measure, ...extension?.state(), live: liveMode.on })
     if (hash !== window.location.hash) history.replaceState(history.state, '', hash)
   }
   map.on('moveend', write)
   layers.onChange(write)
   onLangChange(write)
   extension?.onChange(write)
+  liveMode.onChange(write)
   window.addEventListener('hashchange', () => {
     const s = parseHash(window.location.hash)
     if (s.lang) setLang(s.lang)
@@ -25,6 +27,7 @@ export function syncUrlState(map: maplibregl.Map, layers: LayerController, exten
     if (s.measure) layers.setMeasure(s.measure)
     if (s.center && s.zoom !== undefined) map.jumpTo({ center: s.center, zoom: s.zoom })
     extension?.apply(s)
+    liveMode.set(s.live === true)
     write()
   })
   write()
