@@ -17,6 +17,11 @@ const EXTRA_ORGS: Array<[string, string]> = [
   ['校园安全志愿队', 'traffic'], ['巾帼平安志愿队', 'patrol'], ['银发平安志愿队', 'patrol'], ['青年志愿者平安分队', 'patrol'],
   ['网格员志愿服务队', 'patrol'], ['楼长联防队', 'neighbourhood_watch'], ['商户联防队', 'neighbourhood_watch'], ['九小场所自治队', 'propaganda'], ['防汛应急志愿队', 'rescue'],
 ]
+/** The 平安超市's shelf: points price and the stock before the seeded redemptions. */
+const SHOP_ITEMS = [
+  { name: '洗衣液', price: 20, stock: 150 }, { name: '食用油', price: 30, stock: 150 }, { name: '大米5kg', price: 30, stock: 150 },
+  { name: '毛巾', price: 10, stock: 150 }, { name: '保温杯', price: 25, stock: 150 },
+]
 const OCCUPATIONS = ['社区干部', '村干部', '物业保安', '快递小哥', '楼长', '居民', '民兵', '退休职工', '教师', '个体商户', '出租车司机', '网格员']
 
 /** Volunteer organisations and volunteers, the 23 points activities and the 平安超市 redemptions. */
@@ -50,9 +55,9 @@ export async function seedCommunity(trx: Kysely<any>, anchor: string): Promise<v
     UPDATE org_size SET n = n + (${STORY_COMMUNITY.volunteers} - (SELECT sum(n) FROM org_size))
     WHERE id = (SELECT min(id) FROM volunteer_orgs WHERE name <> ${STORY_COMMUNITY.watchTeam.name})`.execute(trx)
   await sql`
-    INSERT INTO volunteers (org_id, name, occupation, phone, points, joined_on)
+    INSERT INTO volunteers (org_id, name, occupation, phone, joined_on)
     SELECT o.id, pg_temp.person_name('vol:' || o.id || ':' || k), (${OCCUPATIONS}::text[])[1 + pg_temp.rndint('occ:' || o.id || ':' || k, ${OCCUPATIONS.length})],
-           pg_temp.phone('vol:' || o.id || ':' || k), 0, greatest(org.founded_on, (${anchor}::timestamptz - make_interval(days => pg_temp.rndint('vj:' || o.id || ':' || k, 700)))::date)
+           pg_temp.phone('vol:' || o.id || ':' || k), greatest(org.founded_on, (${anchor}::timestamptz - make_interval(days => pg_temp.rndint('vj:' || o.id || ':' || k, 700)))::date)
     FROM org_size o JOIN volunteer_orgs org ON org.id = o.id, generate_series(1, o.n) k
     ORDER BY o.id, k`.execute(trx)
 
@@ -72,19 +77,28 @@ export async function seedCommunity(trx: Kysely<any>, anchor: string): Promise<v
     FROM volunteer_activities a CROSS JOIN volunteers v
     WHERE pg_temp.rnd('part:' || a.id || ':' || v.id) < 0.03 + 0.35 * pow(pg_temp.rnd('act:' || v.id), 2)
     ORDER BY a.id, v.id`.execute(trx)
+  // Every movement of points is a ledger row; a balance is the ledger's sum (migration 0016).
   await sql`
-    UPDATE volunteers v SET points = e.earned FROM (SELECT volunteer_id, sum(points)::int AS earned FROM activity_participants GROUP BY volunteer_id) e
-    WHERE v.id = e.volunteer_id`.execute(trx)
+    INSERT INTO points_ledger (volunteer_id, delta, kind, activity_id, at)
+    SELECT p.volunteer_id, p.points, 'activity', p.activity_id, a.held_at
+    FROM activity_participants p JOIN volunteer_activities a ON a.id = p.activity_id
+    ORDER BY p.activity_id, p.volunteer_id`.execute(trx)
+  await sql`
+    INSERT INTO shop_items (name, price, stock)
+    SELECT name, price, stock FROM jsonb_to_recordset(${JSON.stringify(SHOP_ITEMS)}::jsonb) AS i(name text, price int, stock int) ORDER BY name`.execute(trx)
   // 346 volunteers redeemed one item they could afford in the 平安超市.
   await sql`
-    INSERT INTO redemptions (volunteer_id, item, points, redeemed_at)
-    SELECT v.id, item.name, item.cost, ${anchor}::timestamptz - make_interval(days => pg_temp.rndint('rd:' || v.id, 60))
-    FROM (SELECT id, points, row_number() OVER (ORDER BY pg_temp.rnd('redeem:' || id)) AS r FROM volunteers WHERE points >= 30) v
-    CROSS JOIN LATERAL (SELECT name, cost FROM (VALUES ('洗衣液', 20), ('食用油', 30), ('大米5kg', 30), ('毛巾', 10), ('保温杯', 25)) AS i(name, cost)
-                        ORDER BY pg_temp.rnd('item:' || v.id || ':' || name) LIMIT 1) item
+    INSERT INTO redemptions (volunteer_id, item, item_id, quantity, points, redeemed_at, recorded_by)
+    SELECT v.id, item.name, item.id, 1, item.price, ${anchor}::timestamptz - make_interval(days => pg_temp.rndint('rd:' || v.id, 60)), 'seed'
+    FROM (SELECT l.volunteer_id AS id, row_number() OVER (ORDER BY pg_temp.rnd('redeem:' || l.volunteer_id)) AS r
+          FROM (SELECT volunteer_id, sum(delta) AS balance FROM points_ledger GROUP BY volunteer_id) l WHERE l.balance >= 30) v
+    CROSS JOIN LATERAL (SELECT id, name, price FROM shop_items ORDER BY pg_temp.rnd('item:' || v.id || ':' || name) LIMIT 1) item
     WHERE v.r <= ${STORY_COMMUNITY.redeemers}
     ORDER BY v.id`.execute(trx)
   await sql`
-    UPDATE volunteers v SET points = v.points - r.spent FROM (SELECT volunteer_id, sum(points)::int AS spent FROM redemptions GROUP BY volunteer_id) r
-    WHERE v.id = r.volunteer_id`.execute(trx)
+    INSERT INTO points_ledger (volunteer_id, delta, kind, redemption_id, at)
+    SELECT volunteer_id, -points, 'redemption', id, redeemed_at FROM redemptions ORDER BY id`.execute(trx)
+  await sql`
+    UPDATE shop_items s SET stock = s.stock - r.n FROM (SELECT item_id, sum(quantity)::int AS n FROM redemptions GROUP BY item_id) r
+    WHERE s.id = r.item_id`.execute(trx)
 }

@@ -21,7 +21,7 @@ export const DEMO_SEED = 20230630
 
 /** Tables the seed fills, children first (the order TRUNCATE and counts use). */
 export const SEEDED_TABLES = [
-  'live_events', 'alerts', 'audit_log', 'redemptions', 'activity_participants', 'volunteer_activities', 'volunteers', 'volunteer_orgs',
+  'live_events', 'alerts', 'audit_log', 'points_ledger', 'redemptions', 'shop_items', 'activity_records', 'activity_participants', 'volunteer_activities', 'volunteers', 'volunteer_orgs',
   'incidents', 'guard_posts', 'schools', 'disputes', 'mediation_rooms', 'places', 'hazards',
   'river_patrols', 'rivers', 'unit_current', 'unit_positions', 'patrols', 'patrol_units', 'patrol_routes', 'patrol_zones',
   'household_units', 'grid_cells', 'militia_orgs', 'users', 'officers', 'police_units', 'admin_areas',

@@ -48,7 +48,7 @@ describe('the Liaoyuan demo seed', () => {
     expect(await q(sql`SELECT count(*) FROM volunteers v JOIN volunteer_orgs o ON o.id = v.org_id WHERE o.name = '心愿邻里守望队'`)).toBe(168)
     expect(await q(sql`SELECT count(*) FROM volunteer_activities`)).toBe(23)
     expect(await q(sql`SELECT count(DISTINCT volunteer_id) FROM redemptions`)).toBe(346)
-    expect(await q(sql`SELECT count(*) FROM volunteers WHERE points < 0`)).toBe(0)
+    expect(await q(sql`SELECT count(*) FROM (SELECT volunteer_id FROM points_ledger GROUP BY volunteer_id HAVING sum(delta) < 0) n`)).toBe(0)
     expect(await q(sql`SELECT count(*) FROM mediation_rooms`)).toBe(600)
     expect(await q(sql`SELECT count(*) FROM river_patrols WHERE extract(month FROM started_at AT TIME ZONE 'Asia/Shanghai') BETWEEN 6 AND 9 AND generated`)).toBe(189)
     expect(await q(sql`SELECT count(*) FROM river_patrols`)).toBe(189)
