@@ -5,6 +5,7 @@ import type { DbHandle } from './db/create-db.ts'
 import { hotspotRoutes } from './analysis/hotspot-routes.ts'
 import { alertRoutes } from './alerts/routes.ts'
 import { coverageRoutes } from './analysis/coverage-routes.ts'
+import { communityRoutes } from './community/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { adminRoutes } from './auth/admin-routes.ts'
 import { authenticate, csrfProtection, writeRateLimit } from './auth/middleware.ts'
@@ -105,6 +106,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(coverageRoutes(database))
   api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
   api.use(alertRoutes(database))
+  api.use(communityRoutes(database))
   api.use(metricsRoutes(database, liveHub))
   api.use(notFound)
   const mounts: Array<[string, Router]> = [

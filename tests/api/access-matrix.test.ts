@@ -58,6 +58,8 @@ describe('authorization matrix', () => {
     const zone = await scalar<number>(t.db, sql`SELECT min(id) FROM patrol_zones`)
     const rule = await scalar<number>(t.db, sql`SELECT min(id) FROM alert_rules`)
     const volunteerId = await scalar<number>(t.db, sql`SELECT id FROM users WHERE username = 'test-volunteer'`)
+    const someVolunteer = await scalar<number>(t.db, sql`SELECT min(id) FROM volunteers`)
+    const someOrg = await scalar<number>(t.db, sql`SELECT min(id) FROM volunteer_orgs`)
     const z12 = { z: 12, x: Math.floor(((125.14 + 180) / 360) * 4096), y: Math.floor(((1 - Math.log(Math.tan((42.9 * Math.PI) / 180) + 1 / Math.cos((42.9 * Math.PI) / 180)) / Math.PI) / 2) * 4096) }
     const tile = `${z12.z}/${z12.x}/${z12.y}`
 
@@ -117,6 +119,15 @@ describe('authorization matrix', () => {
       { route: 'GET /api/alert-rules', path: '/api/alert-rules', expect: [401, 403, 403, 200, 200, 200] },
       { route: 'PATCH /api/alert-rules/:id', path: `/api/alert-rules/${rule}`, body: {}, expect: [401, 403, 403, 422, 403, 422] },
       { route: 'GET /api/metrics', path: '/api/metrics', expect: [401, 403, 403, 403, 200, 200] },
+      { route: 'GET /api/volunteers', path: '/api/volunteers?limit=1', expect: [401, 403, 403, 200, 200, 200] },
+      // The test volunteer account is linked to no volunteer: another's account is 404 to it.
+      { route: 'GET /api/volunteers/:id', path: `/api/volunteers/${someVolunteer}`, expect: [401, 404, 403, 200, 200, 200] },
+      { route: 'POST /api/volunteers/:id/activities', path: `/api/volunteers/${someVolunteer}/activities`, body: {}, expect: [401, 403, 403, 403, 400, 400] },
+      { route: 'GET /api/volunteer-orgs/:id/leaderboard', path: `/api/volunteer-orgs/${someOrg}/leaderboard`, expect: [401, 403, 403, 200, 200, 200] },
+      { route: 'GET /api/shop/items', path: '/api/shop/items', expect: signedIn(200) },
+      { route: 'POST /api/shop/items', path: '/api/shop/items', body: {}, expect: [401, 403, 403, 403, 403, 400] },
+      { route: 'POST /api/shop/redemptions', path: '/api/shop/redemptions', body: {}, expect: [401, 403, 403, 403, 400, 400] },
+      { route: 'GET /api/community/dashboard', path: '/api/community/dashboard', expect: [401, 403, 403, 200, 200, 200] },
       { route: 'GET /ogc', path: '/ogc', expect: all(200) },
       { route: 'GET /ogc/conformance', path: '/ogc/conformance', expect: all(200) },
       { route: 'GET /ogc/collections', path: '/ogc/collections', expect: signedIn(200) },

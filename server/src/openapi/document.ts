@@ -104,6 +104,14 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/alert-rules': 'alert rules and their settings',
   'PATCH /api/alert-rules/{id}': 'change an alert rule (audited)',
   'GET /api/metrics': 'Prometheus metrics of this process (requests, latency, pool, SSE clients, ingest, tile cache)',
+  'GET /api/volunteers': 'volunteer registry with balances: org=, q= (name), limit=, after= (the previous page\'s next)',
+  'GET /api/volunteers/{id}': 'one volunteer: balance, earned and spent from the points ledger, the 20 latest movements (a volunteer: only their own)',
+  'POST /api/volunteers/{id}/activities': 'record an activity {"kind","quantity","heldAt"?,"note"?}: points by the point rule of its kind (audited)',
+  'GET /api/volunteer-orgs/{id}/leaderboard': 'an organisation\'s volunteers ranked by points earned',
+  'GET /api/shop/items': 'the safety shop (平安超市): items, points price, stock, redeemed',
+  'POST /api/shop/items': 'add a shop item {"name","price","stock"} (audited)',
+  'POST /api/shop/redemptions': 'redeem {"volunteerId","itemId","quantity"}: 409 when points or stock are short, nothing written (audited)',
+  'GET /api/community/dashboard': 'the story\'s figures live, by month, season, category and district: district=, station=, from=, to=, format=csv',
 }
 
 /** `:param` path segments as OpenAPI `{param}`. */

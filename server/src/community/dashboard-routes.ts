@@ -1,0 +1,52 @@
+import { Router } from 'express'
+import { sql } from 'kysely'
+import { stringify } from 'csv-stringify/sync'
+import { z } from 'zod'
+import type { DbHandle } from '../db/create-db.ts'
+import { invalidQuery } from '../features/query-schema.ts'
+import { ApiError, handle } from '../http/errors.ts'
+import { communityDashboard, dashboardRows } from './dashboard.ts'
+
+/** A date (a Beijing day: from its start) or an RFC 3339 instant. */
+const instant = z.union([
+  z.iso.date().transform((d) => new Date(`${d}T00:00:00+08:00`).toISOString()),
+  z.iso.datetime({ offset: true }).transform((d) => new Date(d).toISOString()),
+])
+
+const dashboardQuery = z
+  .object({
+    district: z.string().regex(/^\d{6}$/, 'a 6-digit district code').optional(),
+    station: z.coerce.number().int().positive().max(2147483647).optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] })
+
+/** The community dashboard: the story's figures computed live, filterable, as JSON or CSV. */
+export function dashboardRoutes({ db }: DbHandle): Router {
+  const router = Router()
+  router.get(
+    '/community/dashboard',
+    handle(async (req, res) => {
+      const q = dashboardQuery.safeParse(req.query)
+      if (!q.success) throw invalidQuery(q.error.issues)
+      const { format, ...filter } = q.data
+      if (filter.district && !(await sql`SELECT 1 FROM admin_areas WHERE code = ${filter.district} AND level = 'district'`.execute(db)).rows.length) {
+        throw new ApiError(404, 'unknown_district', `no district ${filter.district}`)
+      }
+      if (filter.station && !(await sql`SELECT 1 FROM police_units WHERE id = ${filter.station} AND kind = 'station'`.execute(db)).rows.length) {
+        throw new ApiError(404, 'unknown_station', `no police station ${filter.station}`)
+      }
+      const dashboard = await communityDashboard(db, filter)
+      if (format === 'csv') {
+        res.type('text/csv; charset=utf-8').attachment('community-dashboard.csv')
+          .send(stringify(dashboardRows(dashboard), { header: true, columns: ['section', 'key', 'figure', 'value'], bom: true }))
+        return
+      }
+      res.json({ filter, ...dashboard })
+    }),
+  )
+  return router
+}

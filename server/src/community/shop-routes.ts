@@ -1,0 +1,48 @@
+import { Router } from 'express'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import type { DbHandle } from '../db/create-db.ts'
+import { actorOf } from '../http/actor.ts'
+import { handle } from '../http/errors.ts'
+import { parseCommunityBody } from './input.ts'
+import { createItem, redeem } from './ledger.ts'
+
+const itemBody = z
+  .object({ name: z.string().trim().min(1).max(100), price: z.number().int().min(1).max(100000), stock: z.number().int().min(0).max(1000000) })
+  .strict()
+const redemptionBody = z
+  .object({ volunteerId: z.number().int().min(1).max(2147483647), itemId: z.number().int().min(1).max(2147483647), quantity: z.number().int().min(1).max(100).default(1) })
+  .strict()
+
+/** The safety shop (平安超市): its shelf, new items, and redemptions paid in points. */
+export function shopRoutes({ db }: DbHandle): Router {
+  const router = Router()
+
+  router.get(
+    '/shop/items',
+    handle(async (_req, res) => {
+      const r = await sql`
+        SELECT s.id, s.name, s.price, s.stock, s.active, coalesce(sum(r.quantity), 0)::int AS redeemed
+        FROM shop_items s LEFT JOIN redemptions r ON r.item_id = s.id GROUP BY s.id ORDER BY s.id`.execute(db)
+      res.json({ items: r.rows })
+    }),
+  )
+
+  router.post(
+    '/shop/items',
+    handle(async (req, res) => {
+      const body = parseCommunityBody(itemBody, req.body)
+      res.status(201).json(await createItem(db, body, actorOf(req)))
+    }),
+  )
+
+  router.post(
+    '/shop/redemptions',
+    handle(async (req, res) => {
+      const body = parseCommunityBody(redemptionBody, req.body)
+      res.status(201).json(await redeem(db, body, actorOf(req)))
+    }),
+  )
+
+  return router
+}
