@@ -107,7 +107,8 @@ map.on('load', () => {
     new SearchBox(byId('search'), map, layers)
     new FeaturePopup(map, layers, deck)
     setupLive(map, deck, initial.live === true)
-    window.pinganAnalysis = setupAnalysis({ map, initial })
+    // An officer's own cells come first in the coverage lists.
+    window.pinganAnalysis = setupAnalysis({ map, initial, ...(signedIn.user.role === 'officer' ? { ownGridIds: signedIn.user.gridIds } : {}) })
     syncUrlState(map, layers, window.pinganAnalysis)
 
     await new Promise<void>((resolve) => map.once('idle', () => resolve()))

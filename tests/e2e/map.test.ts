@@ -85,6 +85,12 @@ describe('the map page in Chromium', () => {
     const officerLayers = await page.evaluate(() => window.pinganLayers!.defs.map((d) => d.id))
     expect(officerLayers).not.toContain('unit-positions')
     expect(officerLayers).toContain('hazards')
+    // Officers get the analyses (over their own cells) but not the live unit view; nothing empty shows.
+    expect(await page.$('.mode-switch')).not.toBeNull()
+    expect(await page.$('#toggle-live')).toBeNull()
+    expect(await page.$('#toggle-admin')).toBeNull()
+    expect(await page.getAttribute('#analysis-panel', 'data-open')).toBe('false')
+    expect(await page.isVisible('#analysis-panel')).toBe(false)
     await page.click('[data-sign-out]')
     await page.waitForSelector('#login-username')
 
@@ -92,6 +98,8 @@ describe('the map page in Chromium', () => {
     await page.waitForSelector('body[data-map-ready="true"]', { timeout: 60_000 })
     const volunteerLayers = await page.evaluate(() => window.pinganLayers!.defs.map((d) => d.id))
     expect(volunteerLayers.sort()).toEqual(['admin-areas', 'disputes', 'grid-cells', 'hazards', 'mediation-rooms', 'police-units', 'rivers', 'schools'])
+    expect(await page.$('.mode-switch')).toBeNull()
+    expect(await page.$('#toggle-live')).toBeNull()
     expect(errors).toEqual([])
     await page.close()
   })

@@ -66,7 +66,7 @@ export async function signInOnPage(page: Page, account: DemoAccount): Promise<vo
 
 /** The default layers have loaded (the app's flag), then MapLibre has nothing left to draw. */
 export async function waitForMap(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 })
+  await page.waitForSelector('body[data-map-ready="true"]', { timeout: 150_000 })
   await waitIdle(page)
 }
 

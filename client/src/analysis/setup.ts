@@ -1,3 +1,4 @@
+import { hasRole } from '../auth/session.ts'
 import type maplibregl from 'maplibre-gl'
 import { onLangChange, t } from '../i18n.ts'
 import { isPhone } from '../views/panels.ts'
@@ -41,6 +42,8 @@ export function setupAnalysis({ map, initial, ...options }: AnalysisOptions): An
   header.append(title, close)
   const body = el('div', 'panel-body')
   panel.append(header, body)
+  // Closed until an analysis mode opens it (an empty panel must not show over the map).
+  panel.dataset.open = 'false'
   document.body.append(panel)
 
   const ctx = {
@@ -70,8 +73,9 @@ export function setupAnalysis({ map, initial, ...options }: AnalysisOptions): An
     })
     switcher.append(b)
   }
+  // The analyses are for police staff; a volunteer's account is not offered them (the API refuses).
   const topbar = document.querySelector('.topbar')
-  topbar?.insertBefore(switcher, topbar.querySelector('.actions'))
+  if (hasRole('admin', 'command', 'planner', 'officer')) topbar?.insertBefore(switcher, topbar.querySelector('.actions'))
 
   const setOpen = (open: boolean) => {
     panel.dataset.open = String(open)

@@ -15,13 +15,31 @@ export function mountAccountChip(host: HTMLElement, s: SessionInfo): void {
   out.type = 'button'
   out.className = 'tb-btn'
   out.dataset.signOut = ''
+  const label = document.createElement('span')
+  label.className = 'account-out-text'
+  // On a phone the button is an icon (a door with an arrow), its words kept for screen readers.
+  const icon = document.createElementNS('http://www.w3.org/2000/svg', 'svg')
+  icon.setAttribute('viewBox', '0 0 20 20')
+  icon.setAttribute('aria-hidden', 'true')
+  icon.classList.add('account-out-icon')
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path')
+  path.setAttribute('d', 'M8 3H4v14h4M12 6l4 4-4 4M16 10H8')
+  path.setAttribute('fill', 'none')
+  path.setAttribute('stroke', 'currentColor')
+  path.setAttribute('stroke-width', '1.8')
+  path.setAttribute('stroke-linecap', 'round')
+  path.setAttribute('stroke-linejoin', 'round')
+  icon.append(path)
+  out.append(icon, label)
   chip.append(who, role, out)
   host.prepend(chip)
   const render = () => {
     who.textContent = s.user.displayName
     const cells = s.user.role === 'officer' ? ` · ${t('auth.cells', { count: s.user.gridIds.length })}` : ''
     role.textContent = t(`auth.role.${s.user.role}` as MessageKey) + cells
-    out.textContent = t('auth.signOut')
+    label.textContent = t('auth.signOut')
+    out.setAttribute('aria-label', t('auth.signOut'))
+    out.title = t('auth.signOut')
   }
   onLangChange(render)
   render()
