@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import os from 'node:os'
 import { seedDemo } from '../../data/seed/seed-demo.ts'
+import { benchAuth } from '../helpers/accounts.ts'
 import { createApp } from '../../server/src/app.ts'
 import { createDb, type DbHandle } from '../../server/src/db/create-db.ts'
 import { migrateToLatest } from '../../server/src/db/migrate.ts'
@@ -70,6 +71,7 @@ const { database, drop } = await open()
 try {
   await migrateToLatest(database.db)
   await seedDemo(database.db, { seed: 1, anchor: '2026-11-01T09:00:00+08:00' })
+  const auth = await benchAuth(database.db)
   const app = createApp({ database, logger: createLogger('silent') })
   const count = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM incidents`.execute(database.db)).rows[0]!.n
   console.log(`analysis: hotspots (${database.backend}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`)
@@ -91,7 +93,7 @@ try {
       let text = ''
       // Timed: the request until the whole body has arrived; the check parses it afterwards.
       const { median: ms, min } = await timeIt(async () => {
-        const res = await fetch(server.url + path)
+        const res = await fetch(server.url + path, { headers: auth })
         text = await res.text()
         if (res.status !== 200) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`)
       }, target > 100_000 ? 3 : RUNS)

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { findLayer } from '../../data/catalog/layers.ts'
 import { seedDemo } from '../../data/seed/seed-demo.ts'
+import { benchAuth } from '../helpers/accounts.ts'
 import { createApp } from '../../server/src/app.ts'
 import { createDb } from '../../server/src/db/create-db.ts'
 import { migrateToLatest } from '../../server/src/db/migrate.ts'
@@ -31,6 +32,7 @@ await migrateToLatest(database.db)
 const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells`.execute(database.db)
 if ((n.rows[0]?.n ?? 0) === 0) await seedDemo(database.db, { seed: 1, anchor: '2026-11-01T09:00:00+08:00' })
 const cells = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells`.execute(database.db)).rows[0]!.n
+const auth = await benchAuth(database.db)
 const server = await listen(createApp({ database, logger: createLogger('silent') }))
 const layer = findLayer('grid-cells')!
 // The same rows and the same properties, written out as plain SQL.
@@ -46,7 +48,7 @@ const baseline = await timeIt(async () => {
 })
 let apiBytes = 0
 const api = await timeIt(async () => {
-  const res = await fetch(`${server.url}/api/layers/grid-cells/features?limit=10000`)
+  const res = await fetch(`${server.url}/api/layers/grid-cells/features?limit=10000`, { headers: auth })
   apiBytes = (await res.arrayBuffer()).byteLength
 })
 const ratio = api / baseline

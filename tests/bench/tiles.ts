@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { Agent, request } from 'node:http'
 import { findLayer } from '../../data/catalog/layers.ts'
 import { seedDemo } from '../../data/seed/seed-demo.ts'
+import { benchAuth } from '../helpers/accounts.ts'
 import { createApp } from '../../server/src/app.ts'
 import { createDb, type DbHandle } from '../../server/src/db/create-db.ts'
 import { migrateToLatest } from '../../server/src/db/migrate.ts'
@@ -56,7 +57,7 @@ async function timeInterleaved(cases: Array<{ fn: () => Promise<unknown>; before
 /** GET over a kept-alive connection; resolves with the body length. */
 function httpGet(url: string, agent: Agent, status = 200): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+    const req = request(url, { agent, headers: { 'accept-encoding': 'gzip', ...auth } }, (res) => {
       let n = 0
       res.on('data', (c: Buffer) => (n += c.length))
       res.on('end', () => (res.statusCode === status ? resolve(n) : reject(new Error(`${url}: ${res.statusCode}`))))
@@ -105,6 +106,7 @@ const database = await createDb(url ? { databaseUrl: url } : { dataDir: 'memory:
 await migrateToLatest(database.db)
 const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells`.execute(database.db)
 if ((n.rows[0]?.n ?? 0) === 0) await seedDemo(database.db, { seed: 1, anchor: '2026-11-01T09:00:00+08:00' })
+const auth = await benchAuth(database.db)
 const server = await listen(createApp({ database, logger: createLogger('silent') }))
 const agent = new Agent({ keepAlive: true, maxSockets: 1 })
 

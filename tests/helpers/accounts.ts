@@ -56,3 +56,18 @@ export async function tokenFor(base: string, username: string, password: string)
   if (res.status !== 201 || !body.token) throw new Error(`token request answered ${res.status}: ${JSON.stringify(body)}`)
   return body.token
 }
+
+const BENCH_TOKEN = 'pgt_bench-admin-000000000000000000000000'
+
+/** For the benchmarks: an administrator API token on `db` (created once), as a header. */
+export async function benchAuth(db: Kysely<any>): Promise<Record<string, string>> {
+  const has = await sql`SELECT 1 FROM api_tokens WHERE token_hash = ${sha256(BENCH_TOKEN)}`.execute(db)
+  if (has.rows.length === 0) {
+    await db.transaction().execute(async (trx) => {
+      const existing = await sql<{ id: number }>`SELECT id FROM users WHERE username = 'bench-admin'`.execute(trx)
+      const id = existing.rows[0]?.id ?? (await createUser(trx, { username: 'bench-admin', role: 'admin', password: TEST_PASSWORD }, 'bench')).id
+      await sql`INSERT INTO api_tokens (user_id, name, token_hash) VALUES (${id}, 'bench', ${sha256(BENCH_TOKEN)})`.execute(trx)
+    })
+  }
+  return { authorization: `Bearer ${BENCH_TOKEN}` }
+}
