@@ -107,12 +107,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     INSERT INTO points_ledger (volunteer_id, delta, kind, activity_id, at)
     SELECT p.volunteer_id, p.points, 'activity', p.activity_id, a.held_at
     FROM activity_participants p JOIN volunteer_activities a ON a.id = p.activity_id ORDER BY p.activity_id, p.volunteer_id;
+    -- Carried over before the spendings, so no running balance dips below zero on the way.
+    INSERT INTO points_ledger (volunteer_id, delta, kind, note, at)
+    SELECT v.id, v.points - (coalesce(e.n, 0) - coalesce(x.n, 0)), 'adjustment', 'balance carried over from before the ledger', now()
+    FROM volunteers v
+    LEFT JOIN (SELECT volunteer_id, sum(points) AS n FROM activity_participants GROUP BY volunteer_id) e ON e.volunteer_id = v.id
+    LEFT JOIN (SELECT volunteer_id, sum(points) AS n FROM redemptions GROUP BY volunteer_id) x ON x.volunteer_id = v.id
+    WHERE v.points <> coalesce(e.n, 0) - coalesce(x.n, 0) ORDER BY v.id;
     INSERT INTO points_ledger (volunteer_id, delta, kind, redemption_id, at)
     SELECT volunteer_id, -points, 'redemption', id, redeemed_at FROM redemptions ORDER BY id;
-    INSERT INTO points_ledger (volunteer_id, delta, kind, note, at)
-    SELECT v.id, v.points - coalesce(l.b, 0), 'adjustment', 'balance carried over from before the ledger', now()
-    FROM volunteers v LEFT JOIN (SELECT volunteer_id, sum(delta) AS b FROM points_ledger GROUP BY volunteer_id) l ON l.volunteer_id = v.id
-    WHERE v.points <> coalesce(l.b, 0) ORDER BY v.id;
     ALTER TABLE volunteers DROP COLUMN points;
   `)
 }

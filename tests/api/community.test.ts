@@ -1,7 +1,10 @@
 import { parse } from 'csv-parse/sync'
 import { sql } from 'kysely'
+import { Migrator } from 'kysely/migration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { migrationProvider } from '../../data/migrations/index.ts'
 import { createApp } from '../../server/src/app.ts'
+import { migrateToLatest } from '../../server/src/db/migrate.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { apiClient } from '../helpers/api-client.ts'
 import { listen, type TestServer } from '../helpers/http.ts'
@@ -109,6 +112,7 @@ describe('community: points ledger, safety shop, dashboard', () => {
       [`/api/volunteers/${v}/activities`, { kind: 'sleeping', quantity: 1 }, 400],
       [`/api/volunteers/${v}/activities`, { kind: 'patrol', quantity: 1, points: 1000 }, 400],
       [`/api/volunteers/${v}/activities`, [], 400],
+      [`/api/volunteers/${v}/activities`, { kind: 'patrol', quantity: 1, heldAt: '2099-01-01T00:00:00Z' }, 400],
       ['/api/volunteers/99999999/activities', { kind: 'patrol', quantity: 1 }, 404],
       ['/api/volunteers/abc/activities', { kind: 'patrol', quantity: 1 }, 404],
     ]
@@ -288,6 +292,34 @@ describe('community: points ledger, safety shop, dashboard', () => {
     for (const [f, cats] of Object.entries(json.by_category)) for (const [k, v] of Object.entries(cats as object)) expected.push(`category|${k}|${f}|${v}`)
     for (const p of json.per_district) for (const [f, v] of Object.entries(p)) if (f !== 'code' && f !== 'name') expected.push(`district|${p.code}|${f}|${v}`)
     expect(rows.map((r) => `${r.section}|${r.key}|${r.figure}|${r.value}`).sort()).toEqual(expected.sort())
+  })
+
+  it('migration 0016 backfills a database from before the ledger, keeping every balance', async () => {
+    const balances = async () => new Map((await sql<{ id: number; b: number }>`
+      SELECT volunteer_id AS id, sum(delta)::int AS b FROM points_ledger GROUP BY volunteer_id HAVING sum(delta) <> 0`.execute(t.db)).rows.map((r) => [r.id, r.b]))
+    // A volunteer whose points came only from a recorded activity: the backfill must carry them over.
+    const v = await newVolunteer(7)
+    await command.post(`/api/volunteers/${v}/activities`, { kind: 'river_patrol', quantity: 1 })
+    const before = await balances()
+    expect(before.get(v)).toBe(15)
+    const stock = (await sql<{ name: string; stock: number }>`SELECT name, stock FROM shop_items`.execute(t.db)).rows
+    const down = await new Migrator({ db: t.db, provider: migrationProvider }).migrateTo('0015-auth')
+    expect(down.error).toBeUndefined()
+    // Back to a stored number per volunteer, as before 0016 (the records of the tests above are gone with their table).
+    const stored = new Map((await sql<{ id: number; points: number }>`SELECT id, points FROM volunteers WHERE points <> 0`.execute(t.db)).rows.map((r) => [r.id, r.points]))
+    expect(stored).toEqual(before)
+    const differing = await scalar<number>(t.db, sql`SELECT count(*)::int FROM volunteers v WHERE v.points <>
+      (SELECT coalesce(sum(points), 0) FROM activity_participants p WHERE p.volunteer_id = v.id) - (SELECT coalesce(sum(points), 0) FROM redemptions x WHERE x.volunteer_id = v.id)`)
+    expect(differing).toBeGreaterThan(0)
+
+    expect((await migrateToLatest(t.db)).applied).toEqual(['0016-community'])
+    expect(await balances()).toEqual(before)
+    expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM points_ledger WHERE kind = 'adjustment'`)).toBe(differing)
+    expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM points_ledger WHERE kind = 'activity'`)).toBe(await scalar<number>(t.db, sql`SELECT count(*)::int FROM activity_participants`))
+    expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM points_ledger WHERE kind = 'redemption'`)).toBe(await scalar<number>(t.db, sql`SELECT count(*)::int FROM redemptions`))
+    expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM redemptions r JOIN shop_items s ON s.id = r.item_id AND s.name = r.item`)).toBe(await scalar<number>(t.db, sql`SELECT count(*)::int FROM redemptions`))
+    // The shelf as it was (the backfill cannot know the stock: it starts each item at 100).
+    for (const { name, stock: n } of stock) await sql`UPDATE shop_items SET stock = ${n} WHERE name = ${name}`.execute(t.db)
   })
 })
 

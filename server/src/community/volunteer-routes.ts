@@ -24,7 +24,7 @@ const activityBody = z
   .object({
     kind: z.string().min(1).max(40),
     quantity: z.number().int().min(1).max(1000),
-    heldAt: z.iso.datetime({ offset: true }).optional(),
+    heldAt: z.iso.datetime({ offset: true }).refine((d) => Date.parse(d) <= Date.now() + 3_600_000, 'heldAt lies in the future').optional(),
     note: z.string().max(500).optional(),
   })
   .strict()
