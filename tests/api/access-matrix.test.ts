@@ -124,6 +124,8 @@ describe('authorization matrix', () => {
       { route: 'GET /api/volunteers/:id', path: `/api/volunteers/${someVolunteer}`, expect: [401, 404, 403, 200, 200, 200] },
       { route: 'POST /api/volunteers/:id/activities', path: `/api/volunteers/${someVolunteer}/activities`, body: {}, expect: [401, 403, 403, 403, 400, 400] },
       { route: 'GET /api/volunteer-orgs/:id/leaderboard', path: `/api/volunteer-orgs/${someOrg}/leaderboard`, expect: [401, 403, 403, 200, 200, 200] },
+      { route: 'GET /api/point-rules', path: '/api/point-rules', expect: signedIn(200) },
+      { route: 'PATCH /api/point-rules/:kind', path: '/api/point-rules/patrol', body: {}, expect: [401, 403, 403, 403, 403, 400] },
       { route: 'GET /api/shop/items', path: '/api/shop/items', expect: signedIn(200) },
       { route: 'POST /api/shop/items', path: '/api/shop/items', body: {}, expect: [401, 403, 403, 403, 403, 400] },
       { route: 'POST /api/shop/redemptions', path: '/api/shop/redemptions', body: {}, expect: [401, 403, 403, 403, 400, 400] },

@@ -120,6 +120,31 @@ describe('community: points ledger, safety shop, dashboard', () => {
     expect(await counts()).toEqual(before)
   })
 
+  it('applies a changed point rule to later records only, audited; a stale version is 409', async () => {
+    const rules = (await volunteerAccount.get('/api/point-rules')).body.rules as Array<{ kind: string; points_per_unit: number; version: number }>
+    const patrol = rules.find((r) => r.kind === 'patrol')!
+    expect(patrol.points_per_unit).toBe(5)
+    const v = await newVolunteer(8)
+    await command.post(`/api/volunteers/${v}/activities`, { kind: 'patrol', quantity: 2 })
+    const changed = await admin.patch('/api/point-rules/patrol', { version: patrol.version, pointsPerUnit: 6 })
+    expect(changed.status).toBe(200)
+    try {
+      expect((await admin.patch('/api/point-rules/patrol', { version: patrol.version, pointsPerUnit: 7 })).status).toBe(409)
+      expect((await admin.patch('/api/point-rules/sleeping', { version: 1, pointsPerUnit: 7 })).status).toBe(404)
+      expect((await admin.patch('/api/point-rules/patrol', { version: patrol.version + 1, pointsPerUnit: 0 })).status).toBe(400)
+      const r = await command.post(`/api/volunteers/${v}/activities`, { kind: 'patrol', quantity: 2 })
+      expect(r.body.record.points).toBe(12)
+      // 2 h at 5 before the change, 2 h at 6 after it.
+      expect(await balance(v)).toBe(22)
+      const audit = await sql<{ actor: string; before: { points_per_unit: number }; after: { points_per_unit: number } }>`
+        SELECT actor, before, after FROM audit_log WHERE layer = 'point_rules' AND feature_id = 'patrol' ORDER BY id DESC LIMIT 1`.execute(t.db)
+      expect(audit.rows[0]).toMatchObject({ actor: 'test-admin', before: { points_per_unit: 5 }, after: { points_per_unit: 6 } })
+    } finally {
+      await sql`UPDATE point_rules SET points_per_unit = 5, version = ${patrol.version} WHERE kind = 'patrol'`.execute(t.db)
+      await sql`DELETE FROM audit_log WHERE layer = 'point_rules' AND actor = 'test-admin'`.execute(t.db)
+    }
+  })
+
   it('lets a volunteer account read only its own points', async () => {
     const v = await newVolunteer(2)
     await command.post(`/api/volunteers/${v}/activities`, { kind: 'publicity', quantity: 1 })

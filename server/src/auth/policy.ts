@@ -74,6 +74,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/volunteers/:id', allow: [...DESK, 'volunteer'] },
   { method: 'POST', path: '/api/volunteers/:id/activities', allow: ['admin', 'command'] },
   { method: 'GET', path: '/api/volunteer-orgs/:id/leaderboard', allow: DESK },
+  { method: 'GET', path: '/api/point-rules', allow: 'signed-in' },
+  { method: 'PATCH', path: '/api/point-rules/:kind', allow: ['admin'] },
   { method: 'GET', path: '/api/shop/items', allow: 'signed-in' },
   { method: 'POST', path: '/api/shop/items', allow: ['admin'] },
   { method: 'POST', path: '/api/shop/redemptions', allow: ['admin', 'command'] },

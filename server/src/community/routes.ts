@@ -1,13 +1,15 @@
 import { Router } from 'express'
 import type { DbHandle } from '../db/create-db.ts'
 import { dashboardRoutes } from './dashboard-routes.ts'
+import { ruleRoutes } from './rule-routes.ts'
 import { shopRoutes } from './shop-routes.ts'
 import { volunteerRoutes } from './volunteer-routes.ts'
 
-/** Community programmes (issue 9): volunteers and their points, the safety shop, the dashboard. */
+/** Community programmes (issue 9): volunteers and their points, the point rules, the safety shop, the dashboard. */
 export function communityRoutes(database: DbHandle): Router {
   const router = Router()
   router.use(volunteerRoutes(database))
+  router.use(ruleRoutes(database))
   router.use(shopRoutes(database))
   router.use(dashboardRoutes(database))
   return router

@@ -108,6 +108,8 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/volunteers/{id}': 'one volunteer: balance, earned and spent from the points ledger, the 20 latest movements (a volunteer: only their own)',
   'POST /api/volunteers/{id}/activities': 'record an activity {"kind","quantity","heldAt"?,"note"?}: points by the point rule of its kind (audited)',
   'GET /api/volunteer-orgs/{id}/leaderboard': 'an organisation\'s volunteers ranked by points earned',
+  'GET /api/point-rules': 'points per unit of each activity kind (patrol hours, reports, publicity sessions, river patrols)',
+  'PATCH /api/point-rules/{kind}': 'change a point rule {"version","pointsPerUnit"?,"maxQuantity"?,"label"?}: 409 on a stale version (audited)',
   'GET /api/shop/items': 'the safety shop (平安超市): items, points price, stock, redeemed',
   'POST /api/shop/items': 'add a shop item {"name","price","stock"} (audited)',
   'POST /api/shop/redemptions': 'redeem {"volunteerId","itemId","quantity"}: 409 when points or stock are short, nothing written (audited)',
