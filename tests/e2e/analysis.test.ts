@@ -1,3 +1,4 @@
+import { seededDataDir } from './page-helpers.ts'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -124,7 +125,7 @@ describe('analysis modes in Chromium', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-analysis-'))
-    server = await startServer({ DATA_DIR: path.join(dataDir, 'data'), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, PORT, 180_000)
+    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, PORT, 180_000)
     bearer = { authorization: `Bearer ${await tokenFor(server.url, 'command', 'pingan-command')}` }
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
     mkdirSync(SHOTS, { recursive: true })

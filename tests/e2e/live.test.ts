@@ -1,3 +1,4 @@
+import { seededDataDir } from './page-helpers.ts'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -59,7 +60,7 @@ describe('the live command view in Chromium', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-live-'))
-    server = await startServer({ DATA_DIR: path.join(dataDir, 'data'), DATABASE_URL: '', ALERT_INTERVAL_S: '2' }, PORT, 180_000)
+    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '2' }, PORT, 180_000)
     const csv = readFileSync(path.join(dataDir, 'data', 'unit-tokens.csv'), 'utf8').trim().split('\n').slice(1)
     tokens = Object.fromEntries(csv.map((line) => line.split(',') as [string, string]))
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: 'pingan-command' }) })

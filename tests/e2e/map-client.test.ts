@@ -1,3 +1,4 @@
+import { seededDataDir } from './page-helpers.ts'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -60,7 +61,7 @@ describe('the map client in Chromium', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-client-'))
-    server = await startServer({ DATA_DIR: path.join(dataDir, 'data'), DATABASE_URL: '' }, 3951, 180_000)
+    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '' }, 3951, 180_000)
     bearer = { authorization: `Bearer ${await tokenFor(server.url, 'command', 'pingan-command')}` }
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
     mkdirSync(SHOTS, { recursive: true })

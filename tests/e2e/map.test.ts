@@ -1,3 +1,4 @@
+import { seededDataDir } from './page-helpers.ts'
 import { COMMAND, OFFICER, signInOnPage, VOLUNTEER } from './page-helpers.ts'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ describe('the map page in Chromium', () => {
   let dataDir: string
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-'))
-    server = await startServer({ DATA_DIR: path.join(dataDir, 'data'), DATABASE_URL: '' }, 3950, 180_000)
+    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '' }, 3950, 180_000)
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
     mkdirSync(SHOTS, { recursive: true })
   })

@@ -1,3 +1,5 @@
+import { cpSync, existsSync } from 'node:fs'
+import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -141,4 +143,15 @@ export async function pixelStats(page: Page, png: Buffer, background: [number, n
     },
     { b64: png.toString('base64'), bg: background },
   )
+}
+
+/**
+ * A data folder for a test file's server under `dir`: a copy of the run's seeded template when
+ * there is one (tests/e2e/global-setup.ts), else an empty folder the server seeds itself.
+ */
+export function seededDataDir(dir: string): string {
+  const target = path.join(dir, 'data')
+  const template = process.env.PINGAN_E2E_TEMPLATE
+  if (template && existsSync(template)) cpSync(template, target, { recursive: true })
+  return target
 }
