@@ -1,12 +1,11 @@
 import { sql } from 'kysely'
 import { seedDemo } from '../../data/seed/seed-demo.ts'
 import { createApp } from '../../server/src/app.ts'
-import { createDb, type DbHandle } from '../../server/src/db/create-db.ts'
 import { migrateToLatest } from '../../server/src/db/migrate.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { benchAuth } from '../helpers/accounts.ts'
 import { listen } from '../helpers/http.ts'
-import { createScratchDatabase } from '../helpers/test-db.ts'
+import { openScratch, timeIt } from './bench-db.ts'
 
 /**
  * `npm run bench:coverage` — coverage of every grid cell of the demo city through the HTTP API
@@ -16,25 +15,7 @@ import { createScratchDatabase } from '../helpers/test-db.ts'
  * `ST_Union` of the buffered tracks, the core of the work, on the same data.
  * Goal: the demo city under 2 s on PostgreSQL. Medians of 3 after one warm-up.
  */
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-async function timeIt(fn: () => Promise<unknown>, runs = 3): Promise<number> {
-  await fn()
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    await fn()
-    times.push(performance.now() - t0)
-  }
-  return median(times)
-}
-
-async function open(): Promise<{ database: DbHandle; drop: () => Promise<void> }> {
-  if (!process.env.DATABASE_URL) return { database: await createDb({ dataDir: 'memory://' }), drop: async () => {} }
-  const scratch = await createScratchDatabase('pingan_bench_coverage')
-  return { database: await createDb({ databaseUrl: scratch.url }), drop: scratch.drop }
-}
-
-const { database, drop } = await open()
+const { database, drop } = await openScratch('pingan_bench_coverage')
 try {
   await migrateToLatest(database.db)
   await seedDemo(database.db, { seed: 1, anchor: '2026-11-01T09:00:00+08:00' })
@@ -50,15 +31,15 @@ try {
     }
     const tracks = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM patrols WHERE ended_at IS NOT NULL`.execute(database.db)).rows[0]!.n
     const cells = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM grid_cells`.execute(database.db)).rows[0]!.n
-    const baseline = await timeIt(() => sql`SELECT ST_Area(ST_Union(ST_Buffer(ST_Transform(geom, 32651), 200))) FROM patrols WHERE ended_at IS NOT NULL`.execute(database.db))
+    const { median: baseline } = await timeIt(() => sql`SELECT ST_Area(ST_Union(ST_Buffer(ST_Transform(geom, 32651), 200))) FROM patrols WHERE ended_at IS NOT NULL`.execute(database.db), 3)
     const server = await listen(app)
     let bytes = 0
-    const api = await timeIt(async () => {
+    const { median: api } = await timeIt(async () => {
       const res = await fetch(`${server.url}/api/analysis/coverage`, { headers: auth })
       const text = await res.text()
       if (res.status !== 200) throw new Error(`coverage: ${res.status} ${text.slice(0, 200)}`)
       bytes = text.length
-    })
+    }, 3)
     await server.close()
     const goal = factor === 1 && database.backend === 'postgres' ? `  goal < 2000 ms: ${api < 2000 ? 'met' : 'MISSED'}` : ''
     console.log(`  ${factor}× tracks (${tracks.toLocaleString('en')} tracks, ${cells} cells): API ${api.toFixed(0)} ms, ${(bytes / 1e6).toFixed(1)} MB; bare SQL union of the buffers ${baseline.toFixed(0)} ms; ratio ${(api / baseline).toFixed(2)}×${goal}`)

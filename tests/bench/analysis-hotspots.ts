@@ -3,11 +3,10 @@ import os from 'node:os'
 import { seedDemo } from '../../data/seed/seed-demo.ts'
 import { benchAuth } from '../helpers/accounts.ts'
 import { createApp } from '../../server/src/app.ts'
-import { createDb, type DbHandle } from '../../server/src/db/create-db.ts'
 import { migrateToLatest } from '../../server/src/db/migrate.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { listen } from '../helpers/http.ts'
-import { createScratchDatabase } from '../helpers/test-db.ts'
+import { openScratch, timeIt } from './bench-db.ts'
 
 /**
  * `npx tsx tests/bench/analysis-hotspots.ts` — hotspots (Gi* on 250 m hexagons over the whole
@@ -22,20 +21,6 @@ import { createScratchDatabase } from '../helpers/test-db.ts'
 const RUNS = 5
 /** Dataset sizes; BENCH_SIZES=100000 runs the first one only. */
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number)
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
-/** Median and fastest of `runs` timed calls after one warm-up (this machine is shared: both matter). */
-async function timeIt(fn: () => Promise<unknown>, runs = RUNS): Promise<{ median: number; min: number }> {
-  await fn()
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    await fn()
-    times.push(performance.now() - t0)
-  }
-  return { median: median(times), min: Math.min(...times) }
-}
-
 /**
  * Adds `n` incidents: 70 % scattered around the seeded ones (where people live), 30 % anywhere
  * in the city. The grid-assignment trigger is off for the load: the analysis does not read it,
@@ -61,13 +46,7 @@ async function generateIncidents(db: Kysely<any>, n: number, batch: number): Pro
   await sql`ANALYZE incidents`.execute(db)
 }
 
-async function open(): Promise<{ database: DbHandle; drop: () => Promise<void> }> {
-  if (!process.env.DATABASE_URL) return { database: await createDb({ dataDir: 'memory://' }), drop: async () => {} }
-  const scratch = await createScratchDatabase('pingan_bench_hotspots')
-  return { database: await createDb({ databaseUrl: scratch.url }), drop: scratch.drop }
-}
-
-const { database, drop } = await open()
+const { database, drop } = await openScratch('pingan_bench_hotspots')
 try {
   await migrateToLatest(database.db)
   await seedDemo(database.db, { seed: 1, anchor: '2026-11-01T09:00:00+08:00' })
