@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
+import { parseJsonBody } from '../http/body.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { requirePrincipal } from './policy.ts'
 import { ROLES, type PrincipalCache } from './principal.ts'
@@ -16,12 +17,6 @@ const patchSchema = z
   .object({ role: role.optional(), disabled: z.boolean().optional(), password: z.string().max(500).optional(), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional() })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change')
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body)
-  if (!r.success) throw new ApiError(400, 'invalid_body', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
-  return r.data
-}
 
 function userId(req: Request): number {
   const id = Number(req.params.id)
@@ -44,7 +39,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     '/admin/users',
     handle(async (req, res) => {
       const actor = requirePrincipal(req).username
-      const input = parse(newUserSchema, req.body)
+      const input = parseJsonBody(newUserSchema, req.body)
       const user = await db.transaction().execute((trx) => createUser(trx, input, actor))
       res.status(201).location(`/api/admin/users/${user.id}`).json(user)
     }),
@@ -55,7 +50,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     handle(async (req, res) => {
       const actor = requirePrincipal(req)
       const id = userId(req)
-      const patch = parse(patchSchema, req.body)
+      const patch = parseJsonBody(patchSchema, req.body)
       if (id === actor.userId && (patch.disabled || (patch.role && patch.role !== 'admin'))) {
         throw new ApiError(409, 'self_lockout', 'an administrator cannot disable or demote their own account')
       }
@@ -70,7 +65,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     handle(async (req, res) => {
       const actor = requirePrincipal(req).username
       const id = userId(req)
-      const { name } = parse(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
+      const { name } = parseJsonBody(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
       if (!(await readUser(db, id))) throw new ApiError(404, 'unknown_user', `no user ${id}`)
       const created = await db.transaction().execute((trx) => createApiToken(trx, id, name, actor))
       res.status(201).json({ ...created, name })

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import { LAYERS } from '../../../data/catalog/layers.ts'
+import { parseJsonBody } from '../http/body.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import type { Logger } from '../logger.ts'
 import { readScope, writeScope } from './layer-access.ts'
@@ -24,12 +25,6 @@ export interface AuthOptions {
 
 const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(500) }).strict()
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body)
-  if (!r.success) throw new ApiError(400, 'invalid_body', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
-  return r.data
-}
-
 /** What the signed-in account may do, for the client to show only that. */
 export function describePrincipal(p: Principal) {
   return {
@@ -51,7 +46,7 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
   router.post(
     '/auth/login',
     handle(async (req, res) => {
-      const { username, password } = parse(loginSchema, req.body)
+      const { username, password } = parseJsonBody(loginSchema, req.body)
       const userKey = `user:${username.trim().toLowerCase()}`
       const ipKey = clientKey(req)
       const wait = Math.max(throttle.lockedFor(userKey), ipThrottle.lockedFor(ipKey))
@@ -123,7 +118,7 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
     '/auth/tokens',
     handle(async (req, res) => {
       const p = requirePrincipal(req)
-      const { name } = parse(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
+      const { name } = parseJsonBody(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
       const created = await db.transaction().execute((trx) => createApiToken(trx, p.userId, name, p.username))
       res.status(201).json({ ...created, name, note: 'shown once: keep it; send it as Authorization: Bearer TOKEN' })
     }),
@@ -146,7 +141,7 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
     '/auth/password',
     handle(async (req, res) => {
       const p = requirePrincipal(req)
-      const body = parse(z.object({ current: z.string().min(1).max(500), password: z.string().min(1).max(500) }).strict(), req.body)
+      const body = parseJsonBody(z.object({ current: z.string().min(1).max(500), password: z.string().min(1).max(500) }).strict(), req.body)
       const r = await sql<{ password_hash: string }>`SELECT password_hash FROM users WHERE id = ${p.userId}`.execute(db)
       if (!(await verifyPassword(body.current, r.rows[0]!.password_hash))) throw new ApiError(403, 'wrong_password', 'the current password is wrong')
       await db.transaction().execute((trx) => updateUser(trx, p.userId, { password: body.password }, p.username))
