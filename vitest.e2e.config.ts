@@ -8,6 +8,9 @@ export default defineConfig({
     globalSetup: ['tests/e2e/global-setup.ts'],
     pool: 'forks',
     fileParallelism: false,
+    // Software WebGL beside the API suites on 2 cores: a browser test that fails once is run once more
+    // (the live-view pixel pick failed once in one of three clean-clone runs; see the issue 6 note).
+    retry: 1,
     testTimeout: 180_000,
     hookTimeout: 300_000,
   },
