@@ -22,6 +22,10 @@ export interface PropertyDef {
   readOnly?: boolean
   /** Must be given when a feature is created. */
   required?: boolean
+  /** Given on create only, never changed afterwards. */
+  createOnly?: boolean
+  /** A string format checked on write. */
+  format?: 'uuid'
 }
 
 export type LayerGroup = 'reference' | 'police' | 'community' | 'patrol' | 'safety'
@@ -83,6 +87,11 @@ export const SEASON_FOCUS: Record<(typeof SEASONS)[number], (typeof DISPUTE_CATE
   winter: 'lending',
 }
 
+/**
+ * The id a phone gave an entry it recorded (a UUID, unique per layer): sending it again answers
+ * the stored feature instead of storing it twice (migration 0018).
+ */
+const clientRef: PropertyDef = { ...p('client_ref', 'string', '客户端编号', 'Client reference'), createOnly: true, format: 'uuid' }
 const created = sys(p('updated_at', 'datetime', '更新时间', 'Updated'))
 const version = sys(p('version', 'integer', '版本', 'Version'))
 /** Assigned by the database from the grid cell that covers the point (migration 0009). */
@@ -136,7 +145,7 @@ const LAYER_LIST = [
     id: 'patrols', table: 'patrols', title: { zh: '巡逻记录', en: 'Completed patrols' }, group: 'patrol', geometry: 'LineString', editable: true,
     timeColumn: 'started_at', minzoom: 10, maxzoom: 18, style: { kind: 'line', color: '#a855f7', width: 1 },
     properties: [p('unit_id', 'integer', '巡逻单元', 'Unit'), p('officer_id', 'integer', '民警', 'Officer'), p('route_id', 'integer', '路线', 'Route'),
-      req(p('kind', 'string', '方式', 'Kind', ROUTE_KINDS)), req(p('started_at', 'datetime', '开始', 'Started')), p('ended_at', 'datetime', '结束', 'Ended'), p('notes', 'string', '备注', 'Notes'), version],
+      req(p('kind', 'string', '方式', 'Kind', ROUTE_KINDS)), req(p('started_at', 'datetime', '开始', 'Started')), p('ended_at', 'datetime', '结束', 'Ended'), p('notes', 'string', '备注', 'Notes'), clientRef, version],
   },
   {
     id: 'unit-positions', table: 'unit_positions', title: { zh: '车辆定位', en: 'Unit positions' }, group: 'patrol', geometry: 'Point',
@@ -154,14 +163,14 @@ const LAYER_LIST = [
     timeColumn: 'started_at', minzoom: 8, maxzoom: 18, style: { kind: 'line', color: '#0891b2', width: 3 },
     properties: [p('river_id', 'integer', '河流', 'River'), req(p('team', 'string', '巡查队', 'Team')), req(p('started_at', 'datetime', '开始', 'Started')),
       req(p('ended_at', 'datetime', '结束', 'Ended')), p('water_level_m', 'number', '水位 m', 'Water level m'), p('observations', 'string', '巡查情况', 'Observations'),
-      p('hazards_found', 'integer', '发现隐患', 'Hazards found'), sys(p('generated', 'boolean', '生成数据', 'Generated')), version],
+      p('hazards_found', 'integer', '发现隐患', 'Hazards found'), sys(p('generated', 'boolean', '生成数据', 'Generated')), clientRef, version],
   },
   {
     id: 'hazards', table: 'hazards', title: { zh: '风险隐患', en: 'Hazards' }, group: 'safety', geometry: 'Point', editable: true, lifecycle: 'hazard',
     nameColumn: 'code', timeColumn: 'reported_at', minzoom: 9, maxzoom: 18, cluster: true, style: { kind: 'circle', color: '#dc2626', radius: 5 },
     properties: [sys(p('code', 'string', '编号', 'Code')), req(p('category', 'string', '类别', 'Category', HAZARD_CATEGORIES)), sys(p('status', 'string', '状态', 'Status', HAZARD_STATUSES)),
       req(p('source', 'string', '来源', 'Source', ['online', 'offline'])), p('description', 'string', '描述', 'Description'), 
-      p('reported_at', 'datetime', '上报时间', 'Reported'), sys(p('eliminated_at', 'datetime', '销号时间', 'Eliminated')), version, ...assigned],
+      p('reported_at', 'datetime', '上报时间', 'Reported'), sys(p('eliminated_at', 'datetime', '销号时间', 'Eliminated')), clientRef, version, ...assigned],
   },
   {
     id: 'places', table: 'places', title: { zh: '九小场所', en: 'Small venues' }, group: 'safety', geometry: 'Point', editable: true,
@@ -175,7 +184,7 @@ const LAYER_LIST = [
     properties: [sys(p('code', 'string', '编号', 'Code')), req(p('category', 'string', '类别', 'Category', DISPUTE_CATEGORIES)), sys(p('season', 'string', '季节', 'Season', SEASONS)),
       sys(p('status', 'string', '状态', 'Status', DISPUTE_STATUSES)), req(p('source', 'string', '来源', 'Source', DISPUTE_SOURCES)), p('parties', 'integer', '当事人数', 'Parties'),
       p('description', 'string', '描述', 'Description'), p('household_unit_id', 'integer', '十户联防组', 'Ten-household unit'), p('mediation_room_id', 'integer', '调解室', 'Mediation room'),
-      p('reported_at', 'datetime', '上报时间', 'Reported'), sys(p('resolved_at', 'datetime', '化解时间', 'Resolved')), version, ...assigned],
+      p('reported_at', 'datetime', '上报时间', 'Reported'), sys(p('resolved_at', 'datetime', '化解时间', 'Resolved')), clientRef, version, ...assigned],
   },
   {
     id: 'mediation-rooms', table: 'mediation_rooms', title: { zh: '调解室', en: 'Mediation rooms' }, group: 'community', geometry: 'Point', editable: true,

@@ -26,6 +26,7 @@ import type { Logger } from './logger.ts'
 import { LiveHub } from './live/hub.ts'
 import { liveRoutes } from './live/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
+import { officerRoutes } from './officer/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
 import { metricsRoutes } from './ops/metrics-routes.ts'
 import { requestLogging } from './ops/request-context.ts'
@@ -107,6 +108,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
   api.use(alertRoutes(database))
   api.use(communityRoutes(database))
+  api.use(officerRoutes(database))
   api.use(metricsRoutes(database, liveHub))
   api.use(notFound)
   const mounts: Array<[string, Router]> = [

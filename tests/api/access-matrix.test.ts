@@ -130,6 +130,7 @@ describe('authorization matrix', () => {
       { route: 'POST /api/shop/items', path: '/api/shop/items', body: {}, expect: [401, 403, 403, 403, 403, 400] },
       { route: 'POST /api/shop/redemptions', path: '/api/shop/redemptions', body: {}, expect: [401, 403, 403, 403, 400, 400] },
       { route: 'GET /api/community/dashboard', path: '/api/community/dashboard', expect: [401, 403, 403, 200, 200, 200] },
+      { route: 'GET /api/officer/my-grid', path: '/api/officer/my-grid', expect: [401, 403, 200, 403, 403, 403] },
       { route: 'GET /ogc', path: '/ogc', expect: all(200) },
       { route: 'GET /ogc/conformance', path: '/ogc/conformance', expect: all(200) },
       { route: 'GET /ogc/collections', path: '/ogc/collections', expect: signedIn(200) },

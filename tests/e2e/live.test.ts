@@ -115,13 +115,16 @@ describe('the live command view in Chromium', () => {
     const p2: [number, number] = [125.1391, 42.9021]
     await report('EB001', ...p2, new Date(Date.now() + 1000).toISOString(), 45)
     await expect.poll(async () => (await drawn(page, 'EB001'))?.lon, { timeout: 5000, interval: 50 }).toBeCloseTo(p2[0], 5)
-    await page.waitForTimeout(300)
-    const picked = await page.evaluate(([lon, lat]) => {
-      const xy = window.pinganMap!.project([lon!, lat!])
-      const info = (window.pinganDeck as unknown as { pickObject(o: object): { layer?: { id: string }; index: number } | null }).pickObject({ x: xy.x, y: xy.y, radius: 2 })
-      return info ? { layer: info.layer?.id, index: info.index, x: xy.x, y: xy.y } : null
-    }, p2)
-    expect(picked).toMatchObject({ layer: 'live-units', index: at1!.index })
+    // deck.gl picks what it has drawn: under load (software WebGL beside the API suites) the frame with
+    // the new position can come a while after the attributes changed, so ask again until it has.
+    const pick = () =>
+      page.evaluate(([lon, lat]) => {
+        const xy = window.pinganMap!.project([lon!, lat!])
+        const info = (window.pinganDeck as unknown as { pickObject(o: object): { layer?: { id: string }; index: number } | null }).pickObject({ x: xy.x, y: xy.y, radius: 2 })
+        return info ? { layer: info.layer?.id, index: info.index, x: xy.x, y: xy.y } : null
+      }, p2)
+    await expect.poll(pick, { timeout: 15_000, interval: 250 }).toMatchObject({ layer: 'live-units', index: at1!.index })
+    const picked = await pick()
     // Click it: the unit card names the unit and its last report.
     await page.mouse.click(picked!.x, picked!.y)
     await page.waitForSelector('.live-card[data-unit="EB001"]:not([hidden])', { timeout: 5000 })

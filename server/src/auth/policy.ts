@@ -81,6 +81,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'POST', path: '/api/shop/redemptions', allow: ['admin', 'command'] },
   { method: 'GET', path: '/api/community/dashboard', allow: DESK },
   { method: 'PATCH', path: '/api/alert-rules/:id', allow: ['admin', 'planner'] },
+  // The officer's own cells (issue 8); other roles have no cells of their own.
+  { method: 'GET', path: '/api/officer/my-grid', allow: ['officer'] },
   { method: 'GET', path: '/ogc', allow: 'public' },
   { method: 'GET', path: '/ogc/conformance', allow: 'public' },
   { method: 'GET', path: '/ogc/collections', allow: 'signed-in' },

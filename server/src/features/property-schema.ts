@@ -4,6 +4,7 @@ import type { LayerDef, PropertyDef } from '../../../data/catalog/layers.ts'
 function valueSchema(p: PropertyDef): z.ZodType {
   switch (p.type) {
     case 'string':
+      if (p.format === 'uuid') return z.uuid()
       return p.values ? z.enum(p.values as [string, ...string[]]) : z.string().max(2000)
     case 'integer':
       return z.number().int().min(-2147483648).max(2147483647)
@@ -50,11 +51,14 @@ export function propertiesShapeSchema(layer: LayerDef, mode: WriteMode) {
 export function propertiesSchema(layer: LayerDef, mode: WriteMode) {
   const shape = propertiesShapeSchema(layer, mode)
   const systemSet = new Set(layer.properties.filter((p) => p.readOnly).map((p) => p.name))
+  const createOnly = new Set(layer.properties.filter((p) => p.createOnly).map((p) => p.name))
   return z
     .record(z.string(), z.unknown())
     .superRefine((props, ctx) => {
       for (const key of Object.keys(props)) {
-        if (systemSet.has(key)) {
+        if (mode === 'update' && createOnly.has(key)) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `${key} is given on create only` })
+        } else if (systemSet.has(key)) {
           if (mode !== 'import') ctx.addIssue({ code: 'custom', path: [key], message: `${key} is set by the system` })
         } else if (!(key in shape.shape)) ctx.addIssue({ code: 'custom', path: [key], message: `layer ${layer.id} has no property "${key}"` })
       }

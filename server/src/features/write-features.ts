@@ -62,7 +62,12 @@ export async function insertFeature(
   actor: string,
   action: 'create' | 'import' = 'create',
   access: WriteAccess = {},
-): Promise<{ id: number; feature: string }> {
+): Promise<{ id: number; feature: string; replayed: boolean }> {
+  const clientRef = input.properties.client_ref
+  if (typeof clientRef === 'string') {
+    const stored = await storedByClientRef(trx, layer, clientRef, access.scope)
+    if (stored) return stored
+  }
   const names = Object.keys(input.properties).filter((k) => input.properties[k] !== undefined)
   const columns = [...names.map((n) => sql.ref(n)), sql.ref('geom')]
   const values = [...names.map((n) => param(layer, n, input.properties[n])), geometryParam(layer, input.geometry)]
@@ -70,18 +75,44 @@ export async function insertFeature(
     columns.push(sql.ref('created_by'))
     values.push(sql`${access.createdBy}`)
   }
-  let id: number
+  // A concurrent send of the same entry waits on the unique client_ref and then inserts nothing.
+  const onConflict = typeof clientRef === 'string' ? sql`ON CONFLICT (client_ref) DO NOTHING` : sql``
+  let id: number | undefined
   try {
     const r = await sql<{ id: number }>`
-      INSERT INTO ${sql.table(layer.table)} (${sql.join(columns)}) VALUES (${sql.join(values)}) RETURNING id`.execute(trx)
-    id = r.rows[0]!.id
+      INSERT INTO ${sql.table(layer.table)} (${sql.join(columns)}) VALUES (${sql.join(values)}) ${onConflict} RETURNING id`.execute(trx)
+    id = r.rows[0]?.id
   } catch (err) {
     throw clientErrorFromDb(err, `cannot create ${layer.id} feature`)
+  }
+  if (id === undefined) {
+    const stored = typeof clientRef === 'string' ? await storedByClientRef(trx, layer, clientRef, access.scope) : null
+    if (!stored) throw new Error(`insert into ${layer.id} returned no row`)
+    return stored
   }
   await assertInScope(trx, layer, id, access.scope)
   const feature = (await readFeature(trx, layer, id))!
   await audit(trx, { actor, action, layer: layer.id, id, before: null, after: feature })
-  return { id, feature }
+  return { id, feature, replayed: false }
+}
+
+/**
+ * The feature already stored under a client_ref (an entry sent again), or null. One outside the
+ * writer's scope is a 409: the reference is taken, and the writer may not read that feature.
+ * `SELECT t.id, <scope> AS ok FROM <table> t WHERE t.client_ref = $1`
+ */
+async function storedByClientRef(
+  trx: Kysely<any>,
+  layer: LayerDef,
+  clientRef: string,
+  scope: RawBuilder<boolean> | undefined,
+): Promise<{ id: number; feature: string; replayed: true } | null> {
+  const r = await sql<{ id: number; ok: boolean }>`
+    SELECT t.id, ${scope ?? sql`true`} AS ok FROM ${sql.table(layer.table)} AS t WHERE t.client_ref = ${clientRef}::uuid`.execute(trx)
+  const row = r.rows[0]
+  if (!row) return null
+  if (!row.ok) throw new ApiError(409, 'client_ref_taken', `client_ref ${clientRef} names another ${layer.id} feature`)
+  return { id: row.id, feature: (await readFeature(trx, layer, row.id))!, replayed: true }
 }
 
 /** Who writes and where they may: the account (hazards and disputes record their reporter) and its scope. */

@@ -30,8 +30,9 @@ export function featureWriteRoutes({ db }: DbHandle): Router {
       const access = writeAccess(writeScopeOf(req, layer, 'create'))
       const input = parseBody(featureInputSchema(layer, 'create'), req.body)
       await assertValidGeometry(db, input.geometry)
-      const { id, feature } = await db.transaction().execute((trx) => insertFeature(trx, layer, input, actorOf(req), 'create', access))
-      res.status(201).location(`/api/layers/${layer.id}/features/${id}`).type('application/geo+json').send(feature)
+      const { id, feature, replayed } = await db.transaction().execute((trx) => insertFeature(trx, layer, input, actorOf(req), 'create', access))
+      // An entry sent again (same client_ref): 200 with the feature stored the first time.
+      res.status(replayed ? 200 : 201).location(`/api/layers/${layer.id}/features/${id}`).type('application/geo+json').send(feature)
     }),
   )
 

@@ -1,0 +1,24 @@
+import { Router } from 'express'
+import { z } from 'zod'
+import type { DbHandle } from '../db/create-db.ts'
+import { invalidQuery } from '../features/query-schema.ts'
+import { handle } from '../http/errors.ts'
+import { requirePrincipal } from '../auth/policy.ts'
+import { myGrid } from './my-grid.ts'
+
+const myGridQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() }).strict()
+
+/** The officer's phone view (issue 8): `GET /api/officer/my-grid`, scoped to the account's own cells. */
+export function officerRoutes({ db }: DbHandle): Router {
+  const router = Router()
+  router.get(
+    '/officer/my-grid',
+    handle(async (req, res) => {
+      const q = myGridQuery.safeParse(req.query)
+      if (!q.success) throw invalidQuery(q.error.issues)
+      const principal = requirePrincipal(req)
+      res.set('cache-control', 'no-store').json(await myGrid(db, principal.userId, q.data.at ?? new Date().toISOString()))
+    }),
+  )
+  return router
+}
