@@ -6,6 +6,7 @@ import { seedPolice } from './seed-police.ts'
 import { seedPatrol } from './seed-patrol.ts'
 import { seedSafety } from './seed-safety.ts'
 import { seedCommunity } from './seed-community.ts'
+import { seedProgrammes } from './seed-programmes.ts'
 
 export interface SeedOptions {
   /** Same seed and anchor → the same rows. */
@@ -21,7 +22,8 @@ export const DEMO_SEED = 20230630
 
 /** Tables the seed fills, children first (the order TRUNCATE and counts use). */
 export const SEEDED_TABLES = [
-  'live_events', 'alerts', 'audit_log', 'points_ledger', 'redemptions', 'shop_items', 'activity_records', 'activity_participants', 'volunteer_activities', 'volunteers', 'volunteer_orgs',
+  'live_events', 'alerts', 'audit_log', 'coordination_issues', 'coordination_meetings', 'mediation_participants', 'mediation_cases', 'household_reports',
+  'points_ledger', 'redemptions', 'shop_items', 'activity_records', 'activity_participants', 'volunteer_activities', 'volunteers', 'volunteer_orgs',
   'incidents', 'guard_posts', 'schools', 'disputes', 'mediation_rooms', 'places', 'hazards',
   'river_patrols', 'rivers', 'unit_current', 'unit_positions', 'patrols', 'patrol_units', 'patrol_routes', 'patrol_zones',
   'household_units', 'grid_cells', 'militia_orgs', 'users', 'officers', 'police_units', 'admin_areas',
@@ -51,6 +53,7 @@ export async function seedDemo(db: Kysely<any>, options: SeedOptions): Promise<v
       ['patrol and rivers', () => seedPatrol(trx, src, options.anchor)],
       ['safety layers', () => seedSafety(trx, options.anchor)],
       ['community programmes', () => seedCommunity(trx, options.anchor)],
+      ['reports, mediation, meetings', () => seedProgrammes(trx, options.anchor)],
     ]
     for (const [name, run] of steps) {
       const t0 = performance.now()
