@@ -15,6 +15,7 @@ import * as m0013 from './0013-layer-change-notify.ts'
 import * as m0014 from './0014-hotspot-visit-rule.ts'
 import * as m0015 from './0015-auth.ts'
 import * as m0016 from './0016-community.ts'
+import * as m0017 from './0017-community-reports-mediation-meetings.ts'
 import * as m0018 from './0018-client-ref.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0014-hotspot-visit-rule': m0014,
   '0015-auth': m0015,
   '0016-community': m0016,
+  '0017-community-reports-mediation-meetings': m0017,
   '0018-client-ref': m0018,
 }
 

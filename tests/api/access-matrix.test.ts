@@ -58,6 +58,9 @@ describe('authorization matrix', () => {
     const zone = await scalar<number>(t.db, sql`SELECT min(id) FROM patrol_zones`)
     const rule = await scalar<number>(t.db, sql`SELECT min(id) FROM alert_rules`)
     const volunteerId = await scalar<number>(t.db, sql`SELECT id FROM users WHERE username = 'test-volunteer'`)
+    const ownUnit = await scalar<number>(t.db, sql`SELECT min(id) FROM household_units WHERE grid_id = ${ownCell}`)
+    const otherUnit = await scalar<number>(t.db, sql`SELECT min(id) FROM household_units WHERE grid_id = ${otherCell}`)
+    const someCase = await scalar<number>(t.db, sql`SELECT min(id) FROM mediation_cases`)
     const someVolunteer = await scalar<number>(t.db, sql`SELECT min(id) FROM volunteers`)
     const someOrg = await scalar<number>(t.db, sql`SELECT min(id) FROM volunteer_orgs`)
     const z12 = { z: 12, x: Math.floor(((125.14 + 180) / 360) * 4096), y: Math.floor(((1 - Math.log(Math.tan((42.9 * Math.PI) / 180) + 1 / Math.cos((42.9 * Math.PI) / 180)) / Math.PI) / 2) * 4096) }
@@ -130,6 +133,17 @@ describe('authorization matrix', () => {
       { route: 'POST /api/shop/items', path: '/api/shop/items', body: {}, expect: [401, 403, 403, 403, 403, 400] },
       { route: 'POST /api/shop/redemptions', path: '/api/shop/redemptions', body: {}, expect: [401, 403, 403, 403, 400, 400] },
       { route: 'GET /api/community/dashboard', path: '/api/community/dashboard', expect: [401, 403, 403, 200, 200, 200] },
+      { route: 'GET /api/household-units/:id/reports', path: `/api/household-units/${ownUnit}/reports`, expect: [401, 403, 200, 200, 200, 200] },
+      { route: 'GET /api/household-units/:id/reports', path: `/api/household-units/${otherUnit}/reports`, expect: [401, 403, 404, 200, 200, 200] },
+      { route: 'POST /api/household-units/:id/reports', path: `/api/household-units/${ownUnit}/reports`, body: {}, expect: [401, 403, 400, 403, 403, 400] },
+      { route: 'GET /api/household-reports/counts', path: '/api/household-reports/counts?limit=1', expect: [401, 403, 200, 200, 200, 200] },
+      { route: 'GET /api/mediation-cases', path: '/api/mediation-cases?limit=1', expect: [401, 403, 200, 200, 200, 200] },
+      { route: 'POST /api/mediation-cases', path: '/api/mediation-cases', body: {}, expect: [401, 403, 400, 403, 403, 400] },
+      { route: 'POST /api/mediation-cases/:id/close', path: `/api/mediation-cases/${someCase}/close`, body: {}, expect: [401, 403, 400, 403, 403, 400] },
+      { route: 'POST /api/mediation-cases/:id/participants', path: `/api/mediation-cases/${someCase}/participants`, body: {}, expect: [401, 403, 400, 403, 403, 400] },
+      { route: 'GET /api/coordination/meetings', path: '/api/coordination/meetings?limit=1', expect: [401, 403, 200, 200, 200, 200] },
+      { route: 'POST /api/coordination/meetings', path: '/api/coordination/meetings', body: {}, expect: [401, 403, 400, 403, 400, 400] },
+      { route: 'GET /api/coordination/issues', path: '/api/coordination/issues', expect: [401, 403, 200, 200, 200, 200] },
       { route: 'GET /api/officer/my-grid', path: '/api/officer/my-grid', expect: [401, 403, 200, 403, 403, 403] },
       { route: 'GET /ogc', path: '/ogc', expect: all(200) },
       { route: 'GET /ogc/conformance', path: '/ogc/conformance', expect: all(200) },

@@ -80,6 +80,17 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'POST', path: '/api/shop/items', allow: ['admin'] },
   { method: 'POST', path: '/api/shop/redemptions', allow: ['admin', 'command'] },
   { method: 'GET', path: '/api/community/dashboard', allow: DESK },
+  // Unit reports, mediation cases, daily contacts: officers in their own cells (the handlers put that in the SQL).
+  { method: 'GET', path: '/api/household-units/:id/reports', allow: STAFF },
+  { method: 'POST', path: '/api/household-units/:id/reports', allow: ['admin', 'officer'] },
+  { method: 'GET', path: '/api/household-reports/counts', allow: STAFF },
+  { method: 'GET', path: '/api/mediation-cases', allow: STAFF },
+  { method: 'POST', path: '/api/mediation-cases', allow: ['admin', 'officer'] },
+  { method: 'POST', path: '/api/mediation-cases/:id/close', allow: ['admin', 'officer'] },
+  { method: 'POST', path: '/api/mediation-cases/:id/participants', allow: ['admin', 'officer'] },
+  { method: 'GET', path: '/api/coordination/meetings', allow: STAFF },
+  { method: 'POST', path: '/api/coordination/meetings', allow: ['admin', 'command', 'officer'] },
+  { method: 'GET', path: '/api/coordination/issues', allow: STAFF },
   { method: 'PATCH', path: '/api/alert-rules/:id', allow: ['admin', 'planner'] },
   // The officer's own cells (issue 8); other roles have no cells of their own.
   { method: 'GET', path: '/api/officer/my-grid', allow: ['officer'] },
