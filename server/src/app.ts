@@ -27,6 +27,7 @@ import { LiveHub } from './live/hub.ts'
 import { liveRoutes } from './live/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { officerRoutes } from './officer/routes.ts'
+import { plannerRoutes } from './planner/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
 import { metricsRoutes } from './ops/metrics-routes.ts'
 import { requestLogging } from './ops/request-context.ts'
@@ -105,6 +106,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(auditRoutes(database))
   api.use(hotspotRoutes(database))
   api.use(coverageRoutes(database))
+  api.use(plannerRoutes(database))
   api.use(liveRoutes(database, liveHub, liveHeartbeatMs ? { heartbeatMs: liveHeartbeatMs } : {}))
   api.use(alertRoutes(database))
   api.use(communityRoutes(database))

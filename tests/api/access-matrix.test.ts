@@ -111,6 +111,11 @@ describe('authorization matrix', () => {
       { route: 'GET /api/analysis/coverage', path: `/api/analysis/coverage?grid=${otherCell}`, expect: [401, 403, 403, 200, 200, 200] },
       { route: 'GET /api/analysis/responsible', path: `/api/analysis/responsible?lon=${lon}&lat=${lat}`, expect: [401, 403, 200, 200, 200, 200] },
       { route: 'GET /api/analysis/workload', path: '/api/analysis/workload', expect: [401, 403, 403, 200, 200, 200] },
+      { route: 'POST /api/analysis/workload/preview', path: '/api/analysis/workload/preview', body: {}, expect: [401, 403, 403, 400, 400, 400] },
+      { route: 'POST /api/planner/split', path: '/api/planner/split', body: {}, expect: [401, 403, 403, 400, 403, 400] },
+      { route: 'POST /api/planner/merge', path: '/api/planner/merge', body: {}, expect: [401, 403, 403, 400, 403, 400] },
+      { route: 'GET /api/planner/:layer/:id/history', path: `/api/planner/patrol-zones/${zone}/history`, expect: [401, 403, 403, 200, 200, 200] },
+      { route: 'POST /api/planner/:layer/:id/restore', path: `/api/planner/patrol-zones/${zone}/restore`, body: {}, expect: [401, 403, 403, 400, 403, 400] },
       // Device ingest takes only unit tokens: a person's token is not one.
       { route: 'POST /api/live/positions', path: '/api/live/positions', body: [], expect: all(401) },
       { route: 'GET /api/live/stream', path: '/api/live/stream?layers=hazards', expect: [401, 403, 200, 200, 200, 200] },

@@ -27,22 +27,41 @@ export function geometryParam(layer: LayerDef, geometry: Geometry): RawBuilder<u
   return layer.geometry.startsWith('Multi') ? sql`ST_Multi(${g})` : g
 }
 
-/** Why each geometry is invalid (null when valid), from ST_IsValidDetail, in input order. */
-export async function geometryProblems(db: Kysely<any>, geometries: Geometry[]): Promise<Array<string | null>> {
+/** Why a geometry is invalid and where (lon/lat of the spot ST_IsValidDetail names, when it names one). */
+export interface GeometryProblem {
+  reason: string
+  location: [number, number] | null
+  message: string
+}
+
+/** Each geometry's problem (null when valid), from ST_IsValidDetail, in input order. */
+export async function geometryProblemDetails(db: Kysely<any>, geometries: Geometry[]): Promise<Array<GeometryProblem | null>> {
   if (geometries.length === 0) return []
-  const r = await sql<{ ord: number; valid: boolean; reason: string | null; location: string | null }>`
-    SELECT e.ord::int AS ord, (d).valid AS valid, (d).reason AS reason, ST_AsText((d).location) AS location
+  const r = await sql<{ ord: number; valid: boolean; reason: string | null; location: string | null; lon: number | null; lat: number | null }>`
+    SELECT e.ord::int AS ord, (d).valid AS valid, (d).reason AS reason, ST_AsText((d).location) AS location,
+           ST_X((d).location) AS lon, ST_Y((d).location) AS lat
     FROM jsonb_array_elements(${JSON.stringify(geometries)}::jsonb) WITH ORDINALITY AS e(value, ord),
     LATERAL (SELECT ST_IsValidDetail(ST_GeomFromGeoJSON(e.value::text)) AS d) v
     ORDER BY e.ord`.execute(db)
   // PGlite can drop rows instead of raising on a GEOS failure: never treat that as "valid".
   if (r.rows.length !== geometries.length) throw new Error(`geometry check returned ${r.rows.length} rows for ${geometries.length} geometries`)
-  return r.rows.map((row) => (row.valid ? null : `invalid geometry: ${row.reason ?? 'unknown reason'}${row.location ? ` at ${row.location}` : ''}`))
+  return r.rows.map((row) => {
+    if (row.valid) return null
+    const reason = row.reason ?? 'unknown reason'
+    const location: [number, number] | null = row.lon !== null && row.lat !== null ? [Number(row.lon), Number(row.lat)] : null
+    return { reason, location, message: `invalid geometry: ${reason}${row.location ? ` at ${row.location}` : ''}` }
+  })
 }
 
-export async function assertValidGeometry(db: Kysely<any>, geometry: Geometry): Promise<void> {
-  const [problem] = await geometryProblems(db, [geometry])
-  if (problem) throw new ApiError(422, 'invalid_geometry', problem)
+/** Why each geometry is invalid (null when valid), from ST_IsValidDetail, in input order. */
+export async function geometryProblems(db: Kysely<any>, geometries: Geometry[]): Promise<Array<string | null>> {
+  return (await geometryProblemDetails(db, geometries)).map((p) => p?.message ?? null)
+}
+
+/** 422 `invalid_geometry` naming the reason, with `details: {reason, location: [lon, lat]}` so a client can mark the spot. */
+export async function assertValidGeometry(db: Kysely<any>, geometry: Geometry, what?: string): Promise<void> {
+  const [problem] = await geometryProblemDetails(db, [geometry])
+  if (problem) throw new ApiError(422, 'invalid_geometry', what ? `${what}: ${problem.message}` : problem.message, { reason: problem.reason, location: problem.location, ...(what ? { part: what } : {}) })
 }
 
 async function audit(

@@ -1,0 +1,103 @@
+import type { LineString, Polygon } from 'geojson'
+import { sql, type Kysely } from 'kysely'
+
+export interface PreviewInput {
+  /** The zone as drawn (not yet saved, or an edit of a saved one). */
+  geometry: Polygon
+  /** Routes drawn with it and not saved yet. */
+  routes: LineString[]
+  /** Saved routes left out (their edited form comes in `routes`). */
+  excludeRoutes: number[]
+  /** The saved zone this drawing edits: left out of the overlap check. */
+  zoneId?: number
+  /** Overlaps are reported with the zones of this station or this team (all zones when neither). */
+  stationId?: number
+  team?: string
+  from?: string
+  to?: string
+  /** Coverage buffer around the routes, metres. */
+  buffer: number
+}
+
+export interface PreviewOverlap {
+  id: number
+  name: string
+  team: string
+  station_id: number
+  area_m2: number
+  geometry: unknown
+}
+
+export interface WorkloadPreview {
+  households: number
+  household_units: number
+  hazards_open: number
+  disputes: number
+  schools: number
+  guard_posts: number
+  area_m2: number
+  /** Length of the routes (saved ones crossing the zone, and the drawn ones) inside the zone. */
+  route_m: number
+  /** Area of the zone within `buffer` m of those routes, and its share of the zone. */
+  covered_m2: number
+  covered_share: number
+  /** Saved routes counted. */
+  route_ids: number[]
+  overlaps: PreviewOverlap[]
+}
+
+/**
+ * The workload of a zone as drawn, before it is saved, with the same definitions as
+ * `GET /api/analysis/workload` (workload.ts): households of the grid cells whose representative
+ * point lies in the zone; household units, open hazards, disputes reported in the period,
+ * schools and guard posts inside it. Metric measures in EPSG:32651: area, the length of the
+ * routes inside the zone, and the area within `buffer` m of them (coverage).
+ */
+export async function workloadPreview(db: Kysely<any>, p: PreviewInput): Promise<WorkloadPreview> {
+  const zone = sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(p.geometry)}), 4326)`
+  const excluded = JSON.stringify(p.excludeRoutes)
+  const r = await sql<Omit<WorkloadPreview, 'overlaps'>>`
+    WITH z AS (SELECT ${zone} AS geom),
+    zm AS (SELECT ST_Transform(geom, 32651) AS geom FROM z),
+    saved AS (
+      SELECT r.id, ST_Transform(r.geom, 32651) AS geom FROM patrol_routes r, z
+      WHERE r.geom && z.geom AND ST_Intersects(r.geom, z.geom)
+        AND r.id NOT IN (SELECT (jsonb_array_elements_text(${excluded}::jsonb))::int)),
+    drawn AS (
+      SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(e.value::text), 4326), 32651) AS geom
+      FROM jsonb_array_elements(${JSON.stringify(p.routes)}::jsonb) AS e(value)),
+    routes AS (SELECT geom FROM saved UNION ALL SELECT geom FROM drawn),
+    covered AS (SELECT ST_Intersection((SELECT geom FROM zm), ST_Union(ST_Buffer(geom, ${p.buffer}))) AS geom FROM routes)
+    SELECT
+      (SELECT coalesce(sum(g.households), 0)::int FROM grid_cells g, z WHERE g.geom && z.geom AND ST_Covers(z.geom, ST_PointOnSurface(g.geom))) AS households,
+      (SELECT count(*)::int FROM household_units h, z WHERE h.geom && z.geom AND ST_Covers(z.geom, h.geom)) AS household_units,
+      (SELECT count(*)::int FROM hazards h, z WHERE h.geom && z.geom AND ST_Covers(z.geom, h.geom) AND h.status IN ('reported', 'verified', 'rectifying')) AS hazards_open,
+      (SELECT count(*)::int FROM disputes d, z WHERE d.geom && z.geom AND ST_Covers(z.geom, d.geom)
+         ${p.from ? sql`AND d.reported_at >= ${p.from}::timestamptz` : sql``} ${p.to ? sql`AND d.reported_at <= ${p.to}::timestamptz` : sql``}) AS disputes,
+      (SELECT count(*)::int FROM schools s, z WHERE s.geom && z.geom AND ST_Covers(z.geom, s.geom)) AS schools,
+      (SELECT count(*)::int FROM guard_posts gp, z WHERE gp.geom && z.geom AND ST_Covers(z.geom, gp.geom)) AS guard_posts,
+      (SELECT ST_Area(geom) FROM zm)::float8 AS area_m2,
+      (SELECT coalesce(sum(ST_Length(ST_Intersection(routes.geom, zm.geom))), 0) FROM routes, zm)::float8 AS route_m,
+      coalesce((SELECT ST_Area(geom) FROM covered), 0)::float8 AS covered_m2,
+      (SELECT coalesce(json_agg(id ORDER BY id), '[]'::json) FROM saved) AS route_ids`.execute(db)
+  const row = r.rows[0]!
+  const overlaps = await sql<PreviewOverlap>`
+    WITH z AS (SELECT ${zone} AS geom)
+    SELECT o.id, o.name, o.team, o.station_id, ST_Area(ST_Transform(x.geom, 32651))::float8 AS area_m2, ST_AsGeoJSON(x.geom, 7)::json AS geometry
+    FROM patrol_zones o, z, LATERAL (SELECT ST_CollectionExtract(ST_Intersection(o.geom, z.geom), 3) AS geom) x
+    WHERE o.geom && z.geom AND ST_Intersects(o.geom, z.geom)
+      ${p.zoneId ? sql`AND o.id <> ${p.zoneId}` : sql``}
+      ${p.stationId !== undefined || p.team !== undefined ? sql`AND (${p.stationId !== undefined ? sql`o.station_id = ${p.stationId}` : sql`false`} OR ${p.team !== undefined ? sql`o.team = ${p.team}` : sql`false`})` : sql``}
+      AND NOT ST_IsEmpty(x.geom) AND ST_Area(ST_Transform(x.geom, 32651)) > 1
+    ORDER BY o.id`.execute(db)
+  const area = Number(row.area_m2)
+  const covered = Number(row.covered_m2)
+  return {
+    ...row,
+    area_m2: area,
+    route_m: Number(row.route_m),
+    covered_m2: covered,
+    covered_share: area > 0 ? covered / area : 0,
+    overlaps: overlaps.rows.map((o) => ({ ...o, area_m2: Number(o.area_m2) })),
+  }
+}
