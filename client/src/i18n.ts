@@ -1,6 +1,7 @@
 import type { Label } from '../../data/catalog/layers.ts'
 import { ANALYSIS_EN, ANALYSIS_ZH } from './analysis/strings.ts'
 import { AUTH_EN, AUTH_ZH } from './auth/strings.ts'
+import { DASHBOARD_EN, DASHBOARD_ZH } from './dashboard/strings.ts'
 import { LIVE_EN, LIVE_ZH } from './live/strings.ts'
 
 /** Simplified Chinese first; every UI string exists in both languages (the type checks it). */
@@ -80,6 +81,7 @@ const zh = {
   ...ANALYSIS_ZH,
   ...LIVE_ZH,
   ...AUTH_ZH,
+  ...DASHBOARD_ZH,
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -158,6 +160,7 @@ const en: Record<MessageKey, string> = {
   ...ANALYSIS_EN,
   ...LIVE_EN,
   ...AUTH_EN,
+  ...DASHBOARD_EN,
 }
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { zh, en }

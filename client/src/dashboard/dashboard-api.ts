@@ -1,0 +1,46 @@
+import { getJson } from '../api/client.ts'
+
+/** Counted events of `GET /api/community/dashboard` (server/src/community/dashboard.ts). */
+export const EVENT_FIGURES = ['disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed'] as const
+export type EventFigure = (typeof EVENT_FIGURES)[number]
+export const STANDING_FIGURES = ['stations', 'community_officers', 'volunteers'] as const
+export type StandingFigure = (typeof STANDING_FIGURES)[number]
+type Row = Record<EventFigure, number>
+
+export interface DashboardFilter {
+  district?: string
+  station?: string
+  /** Beijing dates YYYY-MM-DD; `to` is exclusive on the server, so the view sends the day after. */
+  from?: string
+  to?: string
+}
+
+export interface DashboardData {
+  totals: Record<StandingFigure | EventFigure | 'volunteers_redeemed', number>
+  by_month: Array<{ month: string } & Row>
+  by_season: Array<{ season: string } & Row>
+  by_category: Record<EventFigure, Record<string, number>>
+  per_district: Array<{ code: string; name: string } & Record<StandingFigure | EventFigure, number>>
+}
+
+export interface StationOption {
+  id: number
+  name: string
+}
+
+function query(f: DashboardFilter, extra: Record<string, string> = {}): string {
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries({ ...f, ...extra })) if (v) p.set(k, v)
+  const s = p.toString()
+  return s ? `?${s}` : ''
+}
+
+export const fetchDashboard = (f: DashboardFilter) => getJson<DashboardData>(`/api/community/dashboard${query(f)}`)
+
+/** The same figures as CSV (a download link; the session cookie goes with it). */
+export const dashboardCsvUrl = (f: DashboardFilter) => `/api/community/dashboard${query(f, { format: 'csv' })}`
+
+export async function fetchStations(): Promise<StationOption[]> {
+  const page = await getJson<{ features: Array<{ id: number; properties: { name: string } }> }>('/api/layers/police-units/features?kind=station&limit=100')
+  return page.features.map((f) => ({ id: Number(f.id), name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
+}

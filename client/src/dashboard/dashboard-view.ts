@@ -1,0 +1,226 @@
+import { getLang, onLangChange, t, type MessageKey } from '../i18n.ts'
+import { DashboardCharts, type ChartId } from './charts.ts'
+import { dashboardCsvUrl, fetchDashboard, fetchStations, type DashboardData, type DashboardFilter } from './dashboard-api.ts'
+import './dashboard.css'
+
+/** The headline figures, in the story's order. */
+const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
+const TABLE_COLUMNS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
+const CHARTS: ChartId[] = ['month', 'season', 'disputeCategory', 'hazardCategory']
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag)
+  if (className) e.className = className
+  if (text !== undefined) e.textContent = text
+  return e
+}
+const fmt = (n: number) => new Intl.NumberFormat(getLang() === 'zh' ? 'zh-CN' : 'en-GB').format(n)
+
+/** The day after a YYYY-MM-DD date: the server's `to` is exclusive, the form's is the last day shown. */
+function dayAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * The community dashboard (issue 9): the story's headline figures computed live by the server,
+ * charts by month, season and category, a per-district table, filters by district, station and
+ * period, CSV export. A full-screen view over the map, opened from the top bar.
+ */
+export class DashboardView {
+  readonly root = el('section', 'dashboard')
+  private readonly status = el('div', 'dash-status')
+  private readonly kpis = el('div', 'dash-kpis')
+  private readonly tableWrap = el('div', 'dash-table-wrap')
+  private readonly district = el('select', 'an-input')
+  private readonly station = el('select', 'an-input')
+  private readonly from = el('input', 'an-input')
+  private readonly to = el('input', 'an-input')
+  private readonly csv = el('a', 'tb-btn dash-csv')
+  private readonly charts: DashboardCharts
+  private readonly statics: Array<() => void> = []
+  private data: DashboardData | null = null
+  private districts: Array<{ code: string; name: string }> = []
+  private seq = 0
+  /** Resolves when the figures of the latest filter are on screen (the browser tests wait on it). */
+  loaded: Promise<void> = Promise.resolve()
+
+  constructor() {
+    this.root.id = 'dashboard'
+    this.root.hidden = true
+    this.root.setAttribute('role', 'region')
+    const head = el('div', 'dash-head')
+    const titles = el('div', 'dash-titles')
+    const h2 = el('h2')
+    const sub = el('span', 'dash-sub')
+    titles.append(h2, sub)
+    this.text(() => {
+      h2.textContent = t('dash.title')
+      sub.textContent = `${t('dash.subtitle')} · ${t('dash.period.note')}`
+      this.root.setAttribute('aria-label', t('dash.title'))
+    })
+    head.append(titles, this.filters())
+    const grid = el('div', 'dash-charts')
+    const chartEls = {} as Record<ChartId, HTMLElement>
+    for (const id of CHARTS) {
+      const card = el('div', 'dash-card')
+      const h3 = el('h3')
+      this.text(() => (h3.textContent = t(`dash.chart.${id}` as MessageKey)))
+      const box = el('div', 'dash-chart')
+      box.dataset.chart = id
+      card.append(h3, box)
+      grid.append(card)
+      chartEls[id] = box
+    }
+    const tableCard = el('div', 'dash-card dash-table-card')
+    const h3 = el('h3')
+    this.text(() => (h3.textContent = t('dash.table.title')))
+    tableCard.append(h3, this.tableWrap)
+    this.root.append(head, this.status, this.kpis, grid, tableCard)
+    document.body.append(this.root)
+    this.charts = new DashboardCharts(chartEls)
+    onLangChange(() => {
+      for (const f of this.statics) f()
+      this.fillDistricts()
+      if (this.data) this.render(this.data)
+    })
+    void fetchStations()
+      .then((stations) => {
+        for (const s of stations) this.station.append(new Option(s.name, String(s.id)))
+      })
+      .catch(() => undefined)
+  }
+
+  /** Shows the view and loads the figures of the current filter. */
+  show(): void {
+    this.root.hidden = false
+    document.body.classList.add('dashboard-open')
+    this.charts.resize()
+    if (!this.data) void this.load()
+  }
+
+  hide(): void {
+    this.root.hidden = true
+    document.body.classList.remove('dashboard-open')
+  }
+
+  /** The filter as the form says, in the API's terms. */
+  filter(): DashboardFilter {
+    const f: DashboardFilter = {}
+    if (this.district.value) f.district = this.district.value
+    if (this.station.value) f.station = this.station.value
+    if (this.from.value) f.from = this.from.value
+    if (this.to.value) f.to = dayAfter(this.to.value)
+    return f
+  }
+
+  load(): Promise<void> {
+    const mine = ++this.seq
+    const f = this.filter()
+    this.csv.href = dashboardCsvUrl(f)
+    this.root.dataset.state = 'loading'
+    this.status.textContent = t('dash.loading')
+    this.loaded = fetchDashboard(f)
+      .then((d) => {
+        if (mine !== this.seq) return
+        if (!this.districts.length) {
+          this.districts = d.per_district.map(({ code, name }) => ({ code, name }))
+          this.fillDistricts()
+        }
+        this.data = d
+        this.render(d)
+        this.status.textContent = d.by_month.length ? '' : t('dash.empty')
+        this.root.dataset.state = 'ready'
+      })
+      .catch((err: Error) => {
+        if (mine !== this.seq) return
+        this.status.textContent = t('dash.failed', { message: err.message })
+        this.root.dataset.state = 'error'
+      })
+    return this.loaded
+  }
+
+  private text(apply: () => void): void {
+    apply()
+    this.statics.push(apply)
+  }
+
+  private filters(): HTMLElement {
+    const form = el('form', 'dash-filters')
+    form.addEventListener('submit', (e) => e.preventDefault())
+    const field = (key: MessageKey, input: HTMLElement, name: string) => {
+      const label = el('label', 'an-field')
+      const span = el('span', 'an-label')
+      this.text(() => (span.textContent = t(key)))
+      input.setAttribute('name', name)
+      label.append(span, input)
+      return label
+    }
+    this.district.append(new Option('', ''))
+    this.station.append(new Option('', ''))
+    this.text(() => {
+      this.district.options[0]!.text = t('dash.filter.all')
+      this.station.options[0]!.text = t('dash.filter.all')
+    })
+    this.from.type = 'date'
+    this.to.type = 'date'
+    const reset = el('button', 'tb-btn')
+    reset.type = 'button'
+    this.text(() => (reset.textContent = t('dash.filter.reset')))
+    reset.addEventListener('click', () => {
+      for (const x of [this.district, this.station, this.from, this.to]) x.value = ''
+      void this.load()
+    })
+    this.csv.setAttribute('download', 'community-dashboard.csv')
+    this.text(() => (this.csv.textContent = t('dash.export')))
+    for (const x of [this.district, this.station, this.from, this.to]) x.addEventListener('change', () => void this.load())
+    form.append(
+      field('dash.filter.district', this.district, 'district'),
+      field('dash.filter.station', this.station, 'station'),
+      field('dash.filter.from', this.from, 'from'),
+      field('dash.filter.to', this.to, 'to'),
+      reset,
+      this.csv,
+    )
+    return form
+  }
+
+  private fillDistricts(): void {
+    const chosen = this.district.value
+    while (this.district.options.length > 1) this.district.remove(1)
+    for (const d of this.districts) this.district.append(new Option(d.name, d.code))
+    this.district.value = chosen
+  }
+
+  private render(d: DashboardData): void {
+    this.kpis.replaceChildren(
+      ...KPIS.map((k) => {
+        const card = el('div', 'dash-kpi')
+        card.dataset.figure = k
+        const value = el('span', 'dash-kpi-value', fmt(d.totals[k]))
+        value.dataset.value = String(d.totals[k])
+        card.append(value, el('span', 'dash-kpi-label', t(`dash.fig.${k}` as MessageKey)))
+        if (k === 'points_redeemed') card.append(el('span', 'dash-kpi-note', t('dash.fig.volunteers_redeemed', { n: fmt(d.totals.volunteers_redeemed) })))
+        return card
+      }),
+    )
+    this.charts.render(d)
+    const table = el('table', 'dash-table')
+    const head = el('tr')
+    head.append(el('th', undefined, t('dash.table.district')), ...TABLE_COLUMNS.map((c) => el('th', undefined, t(`dash.fig.${c}` as MessageKey))))
+    table.append(el('thead'), el('tbody'))
+    table.tHead!.append(head)
+    for (const r of d.per_district) {
+      const tr = el('tr')
+      tr.dataset.district = r.code
+      tr.append(el('th', undefined, r.name), ...TABLE_COLUMNS.map((c) => {
+        const td = el('td', undefined, fmt(r[c]))
+        td.dataset.figure = c
+        return td
+      }))
+      table.tBodies[0]!.append(tr)
+    }
+    this.tableWrap.replaceChildren(table)
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { CHROMIUM_ARGS, openPage, PHONE, seededDataDir, WALL } from './page-helpers.ts'
+
+const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
+const PORT = 3955
+const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
+const CHARTS = ['month', 'season', 'disputeCategory', 'hazardCategory'] as const
+
+interface Dashboard {
+  totals: Record<string, number>
+  per_district: Array<{ code: string; name: string } & Record<string, number>>
+}
+
+/** The figures the page shows: each headline card's number, and each district row's cells. */
+async function shownFigures(page: Page) {
+  return page.evaluate(() => {
+    const num = (s: string | null | undefined) => Number((s ?? '').replace(/[^\d]/g, ''))
+    const kpis = Object.fromEntries([...document.querySelectorAll<HTMLElement>('#dashboard .dash-kpi')].map((k) => [k.dataset.figure!, num(k.querySelector('.dash-kpi-value')?.textContent)]))
+    const rows = Object.fromEntries([...document.querySelectorAll<HTMLElement>('#dashboard tr[data-district]')].map((r) =>
+      [r.dataset.district!, Object.fromEntries([...r.querySelectorAll<HTMLElement>('td[data-figure]')].map((td) => [td.dataset.figure!, num(td.textContent)]))]))
+    return { kpis, rows }
+  })
+}
+
+/** Per chart: the share of canvas pixels drawn (not transparent) and how many colours they use. */
+async function chartInk(page: Page) {
+  return page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`#dashboard [data-chart="${id}"] canvas`)
+    if (!canvas || !canvas.width) return [id, { drawn: 0, colours: 0 }]
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+    let drawn = 0
+    const colours = new Set<number>()
+    for (let i = 0; i < data.length; i += 16) {
+      if (data[i + 3]! > 0) {
+        drawn++
+        colours.add(((data[i]! >> 4) << 8) | ((data[i + 1]! >> 4) << 4) | (data[i + 2]! >> 4))
+      }
+    }
+    return [id, { drawn: drawn / (data.length / 16), colours: colours.size }]
+  })), [...CHARTS])
+}
+
+const expectShown = (shown: Awaited<ReturnType<typeof shownFigures>>, d: Dashboard) => {
+  for (const k of KPIS) expect(shown.kpis[k], k).toBe(d.totals[k])
+  expect(Object.keys(shown.rows).sort()).toEqual(d.per_district.map((r) => r.code).sort())
+  for (const r of d.per_district) for (const k of KPIS) expect(shown.rows[r.code]![k], `${r.name} ${k}`).toBe(r[k])
+}
+
+describe('the community dashboard in Chromium', () => {
+  let server: ServerProcess
+  let browser: Browser
+  let dataDir: string
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-dash-'))
+    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, PORT, 180_000)
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    mkdirSync(SHOTS, { recursive: true })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('opens from the top bar on a wall screen, draws its charts, shows the API figures, and a filter changes them', async () => {
+    const { page, errors, external } = await openPage(browser, server.url, WALL)
+    const api = async (q: string) => {
+      const r = await page.request.get(`${server.url}/api/community/dashboard${q}`)
+      expect(r.status()).toBe(200)
+      return (await r.json()) as Dashboard
+    }
+    // The dashboard's code (echarts included) is fetched only when the view opens.
+    const chunks: string[] = []
+    page.on('request', (r) => { if (/\/assets\/dashboard-view-[^/]+\.js$/.test(r.url())) chunks.push(r.url()) })
+    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => /dashboard-view/.test(e.name)))).toBe(false)
+    await page.click('#toggle-dashboard')
+    await page.waitForSelector('#dashboard[data-state="ready"]', { timeout: 30_000 })
+    expect(chunks.length).toBe(1)
+    expect(page.url()).toContain('view=dashboard')
+
+    const all = await api('')
+    expectShown(await shownFigures(page), all)
+    // The story's figures in the demo city.
+    expect(all.totals.stations).toBe(27)
+    expect(all.totals.volunteers).toBeGreaterThan(3000)
+    await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`#dashboard [data-chart="${id}"] canvas`)), [...CHARTS])
+    await expect.poll(async () => Object.values(await chartInk(page)).every((c) => c.drawn > 0.02 && c.colours >= 4), { timeout: 10_000 }).toBe(true)
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-wall.png') })
+
+    // A district: the standing and the event figures both follow it.
+    const district = all.per_district.find((d) => (d.volunteers ?? 0) > 0 && (d.volunteers ?? 0) < all.totals.volunteers!)!
+    await page.selectOption('#dashboard select[name="district"]', district.code)
+    await page.evaluate(() => window.pinganDashboard!.loaded)
+    const one = await api(`?district=${district.code}`)
+    expect(one.totals.volunteers).toBe(district.volunteers)
+    expect(one.totals.volunteers).toBeLessThan(all.totals.volunteers!)
+    expectShown(await shownFigures(page), one)
+
+    // A period (Beijing days, the last one included): the events shrink, the standing figures stay.
+    await page.fill('#dashboard input[name="from"]', '2026-06-01')
+    await page.fill('#dashboard input[name="to"]', '2026-08-31')
+    await page.dispatchEvent('#dashboard input[name="to"]', 'change')
+    await page.evaluate(() => window.pinganDashboard!.loaded)
+    const summer = await api(`?district=${district.code}&from=2026-06-01&to=2026-09-01`)
+    expectShown(await shownFigures(page), summer)
+    expect(summer.totals.hazards_found).toBeLessThan(one.totals.hazards_found!)
+    expect(summer.totals.volunteers).toBe(one.totals.volunteers)
+    expect(await page.getAttribute('#dashboard .dash-csv', 'href')).toBe(`/api/community/dashboard?district=${district.code}&from=2026-06-01&to=2026-09-01&format=csv`)
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-wall-filtered.png') })
+
+    expect(errors).toEqual([])
+    expect(external).toEqual([])
+    await page.close()
+  })
+
+  it('is usable on a phone: opened from the link, one column, nothing wider than the screen', async () => {
+    const { page, errors } = await openPage(browser, server.url, PHONE, '#view=dashboard')
+    await page.waitForSelector('#dashboard[data-state="ready"]', { timeout: 30_000 })
+    const r = await page.request.get(`${server.url}/api/community/dashboard`)
+    expectShown(await shownFigures(page), (await r.json()) as Dashboard)
+    await expect.poll(async () => Object.values(await chartInk(page)).every((c) => c.drawn > 0.02), { timeout: 10_000 }).toBe(true)
+    const widths = await page.evaluate(() => {
+      const d = document.getElementById('dashboard')!
+      const charts = [...d.querySelectorAll<HTMLElement>('.dash-chart')].map((c) => c.getBoundingClientRect().width)
+      return { scroll: d.scrollWidth, client: d.clientWidth, charts }
+    })
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client)
+    for (const w of widths.charts) expect(w).toBeGreaterThan(300)
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-phone.png') })
+    await page.evaluate(() => document.querySelector('#dashboard .dash-charts')!.scrollIntoView())
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-phone-charts.png') })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
