@@ -3,6 +3,7 @@ import { ANALYSIS_EN, ANALYSIS_ZH } from './analysis/strings.ts'
 import { AUTH_EN, AUTH_ZH } from './auth/strings.ts'
 import { DASHBOARD_EN, DASHBOARD_ZH } from './dashboard/strings.ts'
 import { LIVE_EN, LIVE_ZH } from './live/strings.ts'
+import { OFFICER_EN, OFFICER_ZH } from './officer/strings.ts'
 
 /** Simplified Chinese first; every UI string exists in both languages (the type checks it). */
 export type Lang = 'zh' | 'en'
@@ -81,6 +82,7 @@ const zh = {
   ...ANALYSIS_ZH,
   ...LIVE_ZH,
   ...AUTH_ZH,
+  ...OFFICER_ZH,
   ...DASHBOARD_ZH,
 } as const
 
@@ -160,6 +162,7 @@ const en: Record<MessageKey, string> = {
   ...ANALYSIS_EN,
   ...LIVE_EN,
   ...AUTH_EN,
+  ...OFFICER_EN,
   ...DASHBOARD_EN,
 }
 

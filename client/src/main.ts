@@ -10,6 +10,7 @@ import { setSession } from './auth/session.ts'
 import { onLangChange, setLang, t } from './i18n.ts'
 import { DeckLayers } from './layers/deck-layers.ts'
 import { setupLive } from './live/setup.ts'
+import { setupOfficer } from './officer/setup.ts'
 import { DEFAULT_LAYERS, LayerController } from './layers/layer-controller.ts'
 import { MapAttribution } from './map/attribution.ts'
 import { addOfflineBasemap, addRasterBasemap, rasterDatumMatches, setLabelsVisible, setRasterVisible } from './map/basemap.ts'
@@ -108,6 +109,8 @@ map.on('load', () => {
     window.pinganDeck = deck.overlay
     new LayerPanel(layerPanel, map, layers, basemaps)
     new SearchBox(byId('search'), map, layers)
+    // Before the popup: a tap that chooses an officer's entry location opens no popup.
+    setupOfficer(map, signedIn)
     new FeaturePopup(map, layers, deck)
     setupLive(map, deck, initial.live === true)
     // An officer's own cells come first in the coverage lists.

@@ -76,6 +76,8 @@ export class FeaturePopup {
   }
 
   private onClick(e: maplibregl.MapMouseEvent): void {
+    // Another view used this click (the officer's location picker).
+    if (e.defaultPrevented) return
     const hit = this.pick(e.point, e.lngLat)
     if (!hit) {
       this.popup.remove()

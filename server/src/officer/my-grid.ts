@@ -33,7 +33,10 @@ function shiftTime(hhmm: string, minutes: number): string | null {
  * guard posts with today's duty times, and this season's screening focus. Everything is scoped
  * in SQL to the account's cells in user_grid_cells; `at` is "now".
  */
-export async function myGrid(db: Kysely<any>, userId: number, at: string) {
+export async function myGrid(db: Kysely<any>, userId: number, at: string, asked: boolean) {
+  // Only an asked-for moment hides what was reported after it; "now" shows every report (a
+  // phone's clock a little ahead must not hide the entry it just sent).
+  const upTo = (column: string) => (asked ? sql`AND ${sql.ref(column)} <= ${at}::timestamptz` : sql``)
   const officer = await dbStep('reading the officer', async () => {
     const r = await sql<{ user_id: number; display_name: string | null; officer_id: number | null; name: string | null; phone: string | null }>`
       SELECT u.id AS user_id, u.display_name, u.officer_id, o.name, o.phone
@@ -59,7 +62,7 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string) {
              round((extract(epoch FROM (${at}::timestamptz - h.reported_at)) / 86400)::numeric, 1)::float AS age_days,
              ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
       FROM hazards h
-      WHERE ${inMyCells('h.grid_id', userId)} AND h.status IN ('reported', 'verified', 'rectifying') AND h.reported_at <= ${at}::timestamptz
+      WHERE ${inMyCells('h.grid_id', userId)} AND h.status IN ('reported', 'verified', 'rectifying') ${upTo('h.reported_at')}
       ORDER BY array_position(ARRAY['reported', 'verified', 'rectifying'], h.status), h.reported_at, h.id`.execute(db)
     return r.rows
   })
@@ -69,7 +72,7 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string) {
              round((extract(epoch FROM (${at}::timestamptz - d.reported_at)) / 86400)::numeric, 1)::float AS age_days,
              ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat
       FROM disputes d
-      WHERE ${inMyCells('d.grid_id', userId)} AND d.status IN ('reported', 'mediating', 'escalated') AND d.reported_at <= ${at}::timestamptz
+      WHERE ${inMyCells('d.grid_id', userId)} AND d.status IN ('reported', 'mediating', 'escalated') ${upTo('d.reported_at')}
       ORDER BY array_position(ARRAY['escalated', 'reported', 'mediating'], d.status), d.reported_at, d.id`.execute(db)
     return r.rows
   })
@@ -129,7 +132,7 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string) {
       cells: seasonal.cells.map((c) => ({ grid_id: c.grid_id, code: c.code, name: c.name, ...c.focus })),
     },
     rules: {
-      hazards: `status in ${OPEN_HAZARD_STATUSES.join(', ')}, by status then oldest first; age in days at \`at\``,
+      hazards: `status in ${OPEN_HAZARD_STATUSES.join(', ')}, by status then oldest first; age in days at \`at\`; with \`at\` given, reports after it are left out`,
       disputes: `status in ${OPEN_DISPUTE_STATUSES.join(', ')}, escalated first then oldest first`,
       duty: DUTY_RULE,
     },

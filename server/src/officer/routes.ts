@@ -17,7 +17,7 @@ export function officerRoutes({ db }: DbHandle): Router {
       const q = myGridQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const principal = requirePrincipal(req)
-      res.set('cache-control', 'no-store').json(await myGrid(db, principal.userId, q.data.at ?? new Date().toISOString()))
+      res.set('cache-control', 'no-store').json(await myGrid(db, principal.userId, q.data.at ?? new Date().toISOString(), q.data.at !== undefined))
     }),
   )
   return router

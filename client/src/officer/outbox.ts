@@ -1,0 +1,127 @@
+import { ApiError } from '../api/client.ts'
+import { isNetworkFailure, officerApi, type NewFeature } from './officer-api.ts'
+
+/** One entry recorded on the phone, kept until the server has it. Its `ref` is the feature's client_ref. */
+export interface OutboxEntry {
+  ref: string
+  layer: string
+  feature: NewFeature
+  createdAt: string
+  attempts: number
+  /** `failed`: the server refused it (kept to be read, then deleted by hand). */
+  state: 'pending' | 'failed'
+  error?: string
+}
+
+export type OutboxStatus = 'idle' | 'sending' | 'offline'
+
+/**
+ * The unsent entries, in localStorage (one list per account), sent oldest first whenever the
+ * network is there: on start, on `online`, after each new entry, and every `retryMs` while
+ * some wait. Each carries its client_ref, so an entry the server stored but whose answer was
+ * lost is answered, not stored again, when it is sent once more.
+ */
+export class Outbox {
+  private entries: OutboxEntry[]
+  private flushing: Promise<void> | null = null
+  private timer: ReturnType<typeof setInterval> | null = null
+  private listeners = new Set<() => void>()
+  status: OutboxStatus = 'idle'
+
+  constructor(
+    private readonly key: string,
+    private readonly onSent: (entry: OutboxEntry, id: number) => void,
+    private readonly retryMs = 15_000,
+  ) {
+    this.entries = load(key)
+    window.addEventListener('online', () => void this.flush())
+    void this.flush()
+  }
+
+  get pending(): readonly OutboxEntry[] {
+    return this.entries.filter((e) => e.state === 'pending')
+  }
+
+  get failed(): readonly OutboxEntry[] {
+    return this.entries.filter((e) => e.state === 'failed')
+  }
+
+  onChange(cb: () => void): void {
+    this.listeners.add(cb)
+  }
+
+  add(layer: string, feature: Omit<NewFeature, 'properties'> & { properties: Record<string, unknown> }): OutboxEntry {
+    const ref = crypto.randomUUID()
+    const entry: OutboxEntry = { ref, layer, feature: { ...feature, properties: { ...feature.properties, client_ref: ref } }, createdAt: new Date().toISOString(), attempts: 0, state: 'pending' }
+    this.entries.push(entry)
+    this.save()
+    void this.flush()
+    return entry
+  }
+
+  discard(ref: string): void {
+    this.entries = this.entries.filter((e) => e.ref !== ref)
+    this.save()
+  }
+
+  /** Sends what waits, one at a time, oldest first; one run at a time. */
+  flush(): Promise<void> {
+    this.flushing ??= this.run().finally(() => {
+      this.flushing = null
+      this.schedule()
+      this.emit()
+    })
+    return this.flushing
+  }
+
+  private async run(): Promise<void> {
+    for (const entry of [...this.pending]) {
+      this.status = 'sending'
+      this.emit()
+      entry.attempts++
+      try {
+        const stored = await officerApi.create(entry.layer, entry.feature, AbortSignal.timeout(20_000))
+        this.entries = this.entries.filter((e) => e.ref !== entry.ref)
+        this.save()
+        this.onSent(entry, stored.id)
+      } catch (err) {
+        if (isNetworkFailure(err)) {
+          this.status = 'offline'
+          this.save()
+          return
+        }
+        entry.state = 'failed'
+        entry.error = err instanceof ApiError ? err.message : String(err)
+        this.save()
+      }
+    }
+    this.status = 'idle'
+  }
+
+  private schedule(): void {
+    const waiting = this.pending.length > 0
+    if (waiting && !this.timer) this.timer = setInterval(() => void this.flush(), this.retryMs)
+    if (!waiting && this.timer) {
+      clearInterval(this.timer)
+      this.timer = null
+    }
+  }
+
+  private save(): void {
+    localStorage.setItem(this.key, JSON.stringify(this.entries))
+    this.emit()
+  }
+
+  private emit(): void {
+    for (const cb of this.listeners) cb()
+  }
+}
+
+function load(key: string): OutboxEntry[] {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown
+    return Array.isArray(parsed) ? (parsed as OutboxEntry[]).filter((e) => typeof e?.ref === 'string' && typeof e.layer === 'string') : []
+  } catch {
+    return []
+  }
+}
