@@ -4,6 +4,7 @@ import { AUTH_EN, AUTH_ZH } from './auth/strings.ts'
 import { DASHBOARD_EN, DASHBOARD_ZH } from './dashboard/strings.ts'
 import { LIVE_EN, LIVE_ZH } from './live/strings.ts'
 import { OFFICER_EN, OFFICER_ZH } from './officer/strings.ts'
+import { PLANNER_EN, PLANNER_ZH } from './planner/strings.ts'
 
 /** Simplified Chinese first; every UI string exists in both languages (the type checks it). */
 export type Lang = 'zh' | 'en'
@@ -84,6 +85,7 @@ const zh = {
   ...AUTH_ZH,
   ...OFFICER_ZH,
   ...DASHBOARD_ZH,
+  ...PLANNER_ZH,
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -164,6 +166,7 @@ const en: Record<MessageKey, string> = {
   ...AUTH_EN,
   ...OFFICER_EN,
   ...DASHBOARD_EN,
+  ...PLANNER_EN,
 }
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { zh, en }

@@ -11,6 +11,7 @@ import { onLangChange, setLang, t } from './i18n.ts'
 import { DeckLayers } from './layers/deck-layers.ts'
 import { setupLive } from './live/setup.ts'
 import { setupOfficer } from './officer/setup.ts'
+import { setupPlanner } from './planner/setup.ts'
 import { DEFAULT_LAYERS, LayerController } from './layers/layer-controller.ts'
 import { MapAttribution } from './map/attribution.ts'
 import { addOfflineBasemap, addRasterBasemap, rasterDatumMatches, setLabelsVisible, setRasterVisible } from './map/basemap.ts'
@@ -111,6 +112,7 @@ map.on('load', () => {
     new SearchBox(byId('search'), map, layers)
     // Before the popup: a tap that chooses an officer's entry location opens no popup.
     setupOfficer(map, signedIn)
+    setupPlanner(map, layers, initial.plan === true)
     new FeaturePopup(map, layers, deck)
     setupLive(map, deck, initial.live === true)
     // An officer's own cells come first in the coverage lists.

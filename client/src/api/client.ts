@@ -8,8 +8,8 @@ async function request(url: string, init: RequestInit = {}): Promise<Response> {
   const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(unsafe ? csrfHeaders() : {}), ...init.headers } })
   if (res.status === 401) sessionEnded()
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-    throw new ApiError(res.status, body?.error?.message ?? `${res.status} ${res.statusText}`)
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string; code?: string; details?: unknown } } | null
+    throw new ApiError(res.status, body?.error?.message ?? `${res.status} ${res.statusText}`, body?.error?.code, body?.error?.details)
   }
   return res
 }
@@ -33,6 +33,9 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's machine code (`invalid_geometry`, `stale_version`…) and details, when it gave them. */
+    readonly code?: string,
+    readonly details?: unknown,
   ) {
     super(message)
   }

@@ -21,6 +21,8 @@ export interface HashState {
   live?: boolean
   /** A full-screen view over the map (`view=dashboard`). */
   view?: 'dashboard'
+  /** The planner's drawing mode is on (`plan=1`). */
+  plan?: boolean
 }
 
 export function parseHash(hash: string): HashState {
@@ -46,10 +48,11 @@ export function parseHash(hash: string): HashState {
   if (aq) state.analysis = aq
   if (params.get('live') === '1') state.live = true
   if (params.get('view') === 'dashboard') state.view = 'dashboard'
+  if (params.get('plan') === '1') state.plan = true
   return state
 }
 
-export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis' | 'live' | 'view'>> & Pick<HashState, 'mode' | 'analysis' | 'live' | 'view'>): string {
+export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis' | 'live' | 'view' | 'plan'>> & Pick<HashState, 'mode' | 'analysis' | 'live' | 'view' | 'plan'>): string {
   const [lng, lat] = state.center
   // Commas stay readable: URLSearchParams would escape them.
   return (
@@ -57,6 +60,7 @@ export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis' |
     `&layers=${state.layers.map(encodeURIComponent).join(',')}&lang=${state.lang}&measure=${state.measure}` +
     (state.mode && state.mode !== 'map' ? `&mode=${state.mode}${state.analysis ? `&aq=${state.analysis}` : ''}` : '') +
     (state.live ? '&live=1' : '') +
-    (state.view ? `&view=${state.view}` : '')
+    (state.view ? `&view=${state.view}` : '') +
+    (state.plan ? '&plan=1' : '')
   )
 }

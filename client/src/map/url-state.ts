@@ -2,6 +2,7 @@ import type maplibregl from 'maplibre-gl'
 import { getLang, onLangChange, setLang } from '../i18n.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
 import { liveMode } from '../live/live-mode.ts'
+import { planMode } from '../planner/plan-mode.ts'
 import { dashboardMode } from '../dashboard/dashboard-mode.ts'
 import type { HashExtension } from '../analysis/mode.ts'
 import { formatHash, parseHash } from './hash-state.ts'
@@ -13,7 +14,7 @@ import { formatHash, parseHash } from './hash-state.ts'
 export function syncUrlState(map: maplibregl.Map, layers: LayerController, extension?: HashExtension): void {
   const write = () => {
     const c = map.getCenter()
-    const hash = formatHash({ center: [c.lng, c.lat], zoom: map.getZoom(), layers: layers.visibleIds(), lang: getLang(), measure: layers.measure, ...extension?.state(), live: liveMode.on, ...(dashboardMode.on ? { view: 'dashboard' as const } : {}) })
+    const hash = formatHash({ center: [c.lng, c.lat], zoom: map.getZoom(), layers: layers.visibleIds(), lang: getLang(), measure: layers.measure, ...extension?.state(), live: liveMode.on, plan: planMode.on, ...(dashboardMode.on ? { view: 'dashboard' as const } : {}) })
     if (hash !== window.location.hash) history.replaceState(history.state, '', hash)
   }
   map.on('moveend', write)
@@ -21,6 +22,7 @@ export function syncUrlState(map: maplibregl.Map, layers: LayerController, exten
   onLangChange(write)
   extension?.onChange(write)
   liveMode.onChange(write)
+  planMode.onChange(write)
   dashboardMode.onChange(write)
   window.addEventListener('hashchange', () => {
     const s = parseHash(window.location.hash)
@@ -30,6 +32,7 @@ export function syncUrlState(map: maplibregl.Map, layers: LayerController, exten
     if (s.center && s.zoom !== undefined) map.jumpTo({ center: s.center, zoom: s.zoom })
     extension?.apply(s)
     liveMode.set(s.live === true)
+    planMode.set(s.plan === true)
     dashboardMode.set(s.view === 'dashboard')
     write()
   })

@@ -1,0 +1,610 @@
+import type { Feature, FeatureCollection, LineString, Polygon, Position } from 'geojson'
+import type maplibregl from 'maplibre-gl'
+import type { SnapToCustom } from 'terra-draw'
+import { findLayer } from '../../../data/catalog/layers.ts'
+import { ApiError } from '../api/client.ts'
+import { onLangChange, t } from '../i18n.ts'
+import type { LayerController } from '../layers/layer-controller.ts'
+import { Drawing, type Item, type Tool } from './drawing.ts'
+import { parseGpsTrack } from './gps-track.ts'
+import { planMode } from './plan-mode.ts'
+import { plannerApi, type HistoryEntry, type PlannedLayer, type WorkloadPreview } from './planner-api.ts'
+import { PlannerPanel } from './planner-panel.ts'
+import { pathsOf, snapPoint, type SnapPaths } from './snapping.ts'
+
+const COVERAGE_BUFFER = 200
+const SOURCES = { problem: 'planner-problem', overlaps: 'planner-overlaps', history: 'planner-history' } as const
+const OVERLAY_LAYERS = ['planner-overlaps-fill', 'planner-overlaps-line', 'planner-history-line', 'planner-problem-halo', 'planner-problem-dot']
+const empty: FeatureCollection = { type: 'FeatureCollection', features: [] }
+const isoDate = (d: Date) => d.toISOString().slice(0, 10)
+
+/**
+ * The planner's mode: draw and edit patrol zones and routes for one station, see the workload of
+ * the zone being drawn as it changes, save through the features API (validity, overlap and
+ * version conflicts reported on the map), compare the station's zones, and browse and restore
+ * each zone's or route's saved versions.
+ */
+export class PlannerView {
+  private drawing: Drawing | null = null
+  private panel = new PlannerPanel()
+  private stationId: number | null = null
+  private stations: Array<[number, string, Position]> = []
+  private current: Item | null = null
+  /** The zone the workload is about when a route is selected: the last zone drawn or selected. */
+  private focus: Item | null = null
+  private gridPaths: SnapPaths = []
+  private previewTimer: ReturnType<typeof setTimeout> | undefined
+  private previewAbort: AbortController | null = null
+  private hidden: string[] = []
+  /** The last preview answer, for the browser tests. */
+  lastPreview: WorkloadPreview | null = null
+  /** Where the server said the geometry is invalid, for the browser tests. */
+  problemAt: Position | null = null
+
+  constructor(
+    private readonly map: maplibregl.Map,
+    private readonly layers: LayerController,
+    private readonly button: HTMLButtonElement,
+  ) {
+    this.mountPanel()
+    button.addEventListener('click', () => planMode.set(!planMode.on))
+    planMode.onChange((on) => void (on ? this.activate() : this.deactivate()))
+    onLangChange(() => {
+      this.button.textContent = t('plan.toggle')
+      this.mountPanel()
+      if (planMode.on) void this.fillPanel()
+    })
+    this.button.textContent = t('plan.toggle')
+    this.button.setAttribute('aria-label', t('plan.toggle.label'))
+    // Clicks that draw open no feature popup (feature-popup.ts skips a prevented click).
+    map.on('click', (e) => {
+      if (planMode.on) e.preventDefault()
+    })
+    map.on('moveend', () => void (planMode.on && this.loadGrid()))
+    window.addEventListener('keydown', (e) => {
+      if (!planMode.on || !(e.ctrlKey || e.metaKey) || (e.target as HTMLElement | null)?.closest('input, select, textarea')) return
+      if (e.key.toLowerCase() === 'z') {
+        e.preventDefault()
+        if (e.shiftKey) this.redo()
+        else this.undoStep()
+      } else if (e.key.toLowerCase() === 'y') {
+        e.preventDefault()
+        this.redo()
+      }
+    })
+    if (planMode.on) void this.activate()
+  }
+
+  /** The items on the map (for the browser tests). */
+  get items(): Item[] {
+    return this.drawing?.live() ?? []
+  }
+
+  get selected(): Item | null {
+    return this.current
+  }
+
+  /** The geometry an item has on the map now (for the browser tests). */
+  geometryOf(item: Item): Polygon | LineString | null {
+    return this.drawing?.geometryOf(item) ?? null
+  }
+
+  private mountPanel(): void {
+    const open = this.panel.root.dataset.open
+    this.panel.root.remove()
+    const p = (this.panel = new PlannerPanel())
+    p.root.dataset.open = open ?? 'false'
+    document.body.append(p.root)
+    p.close.addEventListener('click', () => planMode.set(false))
+    p.station.addEventListener('change', () => void this.setStation(Number(p.station.value), true))
+    for (const [tool, b] of p.tools) b.addEventListener('click', () => this.setTool(tool))
+    p.remove.addEventListener('click', () => this.removeSelected())
+    p.undo.addEventListener('click', () => this.undoStep())
+    p.redo.addEventListener('click', () => this.redo())
+    p.importButton.addEventListener('click', () => p.importFile.click())
+    p.importFile.addEventListener('change', () => void this.importTrack())
+    p.save.addEventListener('click', () => void (this.current && this.saveItems([this.current])))
+    p.saveAll.addEventListener('click', () => void this.saveItems(this.drawing?.dirtyItems() ?? []))
+    const today = new Date()
+    p.to.value = isoDate(today)
+    p.from.value = isoDate(new Date(today.getTime() - 365 * 864e5))
+    for (const i of [p.from, p.to]) i.addEventListener('change', () => this.schedulePreview())
+    p.setTool(this.drawing?.currentTool ?? 'select')
+  }
+
+  private async activate(): Promise<void> {
+    this.button.classList.add('active')
+    this.button.setAttribute('aria-pressed', 'true')
+    document.body.dataset.plan = 'on'
+    this.panel.root.dataset.open = 'true'
+    // The saved zones and routes are drawn by the planner while it is on (the tiles would lag the edits).
+    this.hidden = ['patrol-zones', 'patrol-routes'].filter((id) => this.layers.stateOf(id).visible)
+    for (const id of this.hidden) this.layers.setVisible(id, false)
+    if (!this.map.getSource(SOURCES.overlaps)) this.addOverlays()
+    const snap: SnapToCustom = (event, ctx) => {
+      if (!this.panel.snap.checked) return undefined
+      const others = (this.drawing?.live() ?? []).filter((i) => i.tdId !== String(ctx.currentId) && i.layer === 'patrol-zones')
+      const zoneGeoms = others.map((i) => this.drawing!.geometryOf(i)).filter((g): g is Polygon => g?.type === 'Polygon')
+      return snapPoint(event.containerX, event.containerY, [...this.gridPaths, ...pathsOf(zoneGeoms)], ctx.project)
+    }
+    this.drawing = new Drawing(this.map, snap, {
+      drawn: (item, cut) => void this.onDrawn(item, cut),
+      edited: (item) => {
+        this.drawing!.commit()
+        this.showCurrent(item)
+        this.schedulePreview()
+      },
+      selected: (item) => void this.onSelected(item),
+      moving: (geometry, tdId, drawing) => {
+        // The zone being drawn, or the zone in focus being dragged; a moved route changes its coverage.
+        if (geometry.type === 'Polygon' && (drawing || this.focusZone()?.tdId === tdId)) this.schedulePreview(geometry, tdId)
+        else if (geometry.type === 'LineString' && !drawing) this.schedulePreview()
+      },
+    })
+    this.setTool('select')
+    await this.fillPanel()
+    void this.loadGrid()
+  }
+
+  private deactivate(): void {
+    this.button.classList.remove('active')
+    this.button.setAttribute('aria-pressed', 'false')
+    delete document.body.dataset.plan
+    this.panel.root.dataset.open = 'false'
+    this.drawing?.stop()
+    this.drawing = null
+    this.current = null
+    for (const id of this.hidden) this.layers.setVisible(id, true)
+    this.hidden = []
+    this.setOverlay(SOURCES.problem, empty)
+    this.setOverlay(SOURCES.overlaps, empty)
+    this.setOverlay(SOURCES.history, empty)
+  }
+
+  private async fillPanel(): Promise<void> {
+    const p = this.panel
+    if (this.stations.length === 0) {
+      const fc = await plannerApi.stations()
+      this.stations = fc.features.map((f) => [Number(f.id), f.properties.name, f.geometry.coordinates])
+    }
+    p.station.replaceChildren(...this.stations.map(([id, name]) => Object.assign(document.createElement('option'), { value: String(id), textContent: name })))
+    if (this.stationId === null) {
+      // The station nearest the map centre.
+      const c = this.map.getCenter()
+      const near = [...this.stations].sort((a, b) => Math.hypot(a[2][0]! - c.lng, a[2][1]! - c.lat) - Math.hypot(b[2][0]! - c.lng, b[2][1]! - c.lat))[0]
+      if (near) await this.setStation(near[0], false)
+    } else {
+      p.station.value = String(this.stationId)
+      this.showCurrent(this.current)
+      p.showWorkload(this.lastPreview, COVERAGE_BUFFER)
+      void this.refreshTable()
+      void this.refreshHistory()
+      this.updateButtons()
+    }
+  }
+
+  /** Loads a station's zones and the routes of those zones into the drawing. */
+  async setStation(id: number, fit: boolean): Promise<void> {
+    this.stationId = id
+    this.panel.station.value = String(id)
+    this.panel.status.textContent = t('plan.loading')
+    this.panel.status.dataset.loaded = 'false'
+    const zones = await plannerApi.features<Polygon>('patrol-zones', { station_id: String(id) })
+    const zoneIds = new Set(zones.features.map((f) => Number(f.id)))
+    const bbox = bboxOf(zones.features.map((f) => f.geometry))
+    const routes = bbox ? await plannerApi.features<LineString>('patrol-routes', { bbox: bbox.join(',') }) : { features: [] as Feature<LineString>[] }
+    const mine = routes.features.filter((f) => zoneIds.has(Number(f.properties?.zone_id)))
+    const toLoad = [
+      ...zones.features.map((f) => ({ layer: 'patrol-zones' as PlannedLayer, f })),
+      ...mine.map((f) => ({ layer: 'patrol-routes' as PlannedLayer, f })),
+    ].map(({ layer, f }) => ({ layer, id: Number(f.id), version: Number(f.properties?.version), props: writable(layer, f.properties ?? {}), geometry: f.geometry }))
+    this.drawing?.load(toLoad)
+    this.current = null
+    this.showCurrent(null)
+    this.panel.status.textContent = t('plan.loaded', { zones: zones.features.length, routes: mine.length })
+    this.panel.status.dataset.loaded = 'true'
+    this.lastPreview = null
+    this.panel.showWorkload(null, COVERAGE_BUFFER)
+    this.setOverlay(SOURCES.overlaps, empty)
+    void this.refreshTable()
+    void this.refreshHistory()
+    this.updateButtons()
+    if (fit && bbox) this.map.fitBounds(bbox, { padding: { top: 80, bottom: 40, left: 40, right: 420 }, duration: 0 })
+  }
+
+  private setTool(tool: Tool): void {
+    if ((tool === 'split' || tool === 'merge') && this.current?.layer !== 'patrol-zones') {
+      this.panel.say(t('plan.needZone'), 'error')
+      return
+    }
+    const keep = this.current
+    this.drawing?.setTool(tool)
+    this.panel.setTool(tool)
+    // Merging picks the second zone by selecting it: the first stays the current one.
+    if (tool === 'merge' && keep) this.current = keep
+  }
+
+  private async onDrawn(item: Item | null, cut?: LineString): Promise<void> {
+    const d = this.drawing!
+    if (cut) return this.split(cut)
+    if (!item) return
+    const n = d.live().filter((i) => i.layer === item.layer).length
+    const station = this.stations.find(([id]) => id === this.stationId)
+    if (item.layer === 'patrol-zones') {
+      item.props = { name: `${t('plan.newZone')} ${n}`, station_id: this.stationId, team: station ? `${station[1]}巡逻组` : '', priority: 3 }
+    } else {
+      const zone = this.current?.layer === 'patrol-zones' ? this.current.serverId : undefined
+      item.props = { name: `${t('plan.newRoute')} ${n}`, team: station ? `${station[1]}巡逻组` : '', kind: 'foot', ...(zone ? { zone_id: zone } : {}) }
+    }
+    d.commit()
+    this.setTool('select')
+    d.select(item)
+    this.onSelected(item)
+  }
+
+  private onSelected(item: Item | null): void {
+    const d = this.drawing
+    if (!d) return
+    if (item && d.currentTool === 'merge' && this.current && item !== this.current && item.layer === 'patrol-zones') {
+      void this.merge(this.current, item)
+      return
+    }
+    // Keep the selection when the panel, not the map, took the click.
+    if (!item && d.currentTool === 'merge') return
+    this.current = item
+    if (item?.layer === 'patrol-zones') this.focus = item
+    this.setOverlay(SOURCES.history, empty)
+    this.showCurrent(item)
+    void this.refreshHistory()
+    if (item) this.schedulePreview()
+  }
+
+  private focusZone(): Item | null {
+    if (this.current?.layer === 'patrol-zones') return this.current
+    return this.focus && !this.focus.deleted && this.drawing?.items.get(this.focus.tdId) === this.focus ? this.focus : null
+  }
+
+  private showCurrent(item: Item | null): void {
+    const zones = (this.drawing?.live() ?? []).filter((i) => i.layer === 'patrol-zones' && i.serverId).map((i): [number, string] => [i.serverId!, String(i.props.name ?? i.serverId)])
+    this.panel.showItem(item, zones, () => {
+      this.updateButtons()
+      this.schedulePreview()
+    })
+    this.updateButtons()
+  }
+
+  private updateButtons(): void {
+    const d = this.drawing
+    const p = this.panel
+    p.undo.disabled = !d?.canUndo()
+    p.redo.disabled = !d?.canRedo()
+    p.remove.disabled = !this.current
+    const dirty = d?.dirtyItems().length ?? 0
+    p.saveAll.textContent = t('plan.saveAll', { n: dirty })
+    p.saveAll.disabled = dirty === 0
+  }
+
+  private undoStep(): void {
+    if (this.drawing?.stepBack()) this.afterHistoryStep()
+  }
+
+  private redo(): void {
+    if (this.drawing?.stepForward()) this.afterHistoryStep()
+  }
+
+  private afterHistoryStep(): void {
+    this.current = null
+    this.showCurrent(null)
+    this.lastPreview = null
+    this.panel.showWorkload(null, COVERAGE_BUFFER)
+  }
+
+  private removeSelected(): void {
+    const d = this.drawing
+    if (!d || !this.current) return
+    d.remove(this.current)
+    d.commit()
+    this.current = null
+    this.showCurrent(null)
+  }
+
+  /** The zone the workload is about: the one being drawn or dragged, else the selected zone. */
+  private schedulePreview(geometry?: Polygon, tdId?: string): void {
+    clearTimeout(this.previewTimer)
+    this.previewTimer = setTimeout(() => void this.preview(geometry, tdId), 250)
+  }
+
+  private async preview(drawn?: Polygon, tdId?: string): Promise<void> {
+    const d = this.drawing
+    if (!d) return
+    const item = tdId ? d.items.get(tdId) : this.focusZone()
+    const zone = item?.layer === 'patrol-zones' ? item : undefined
+    const geometry = drawn ?? (zone ? (d.geometryOf(zone) as Polygon | null) : null)
+    if (!geometry || new Set(geometry.coordinates[0]!.map((p) => `${p[0]},${p[1]}`)).size < 3) return
+    const routes = d.live().filter((i) => i.layer === 'patrol-routes')
+    const allRoutes = [...d.items.values()].filter((i) => i.layer === 'patrol-routes' && i.serverId)
+    const team = zone?.props.team
+    this.previewAbort?.abort()
+    const abort = (this.previewAbort = new AbortController())
+    try {
+      const w = await plannerApi.preview(
+        {
+          geometry,
+          routes: routes.map((r) => d.geometryOf(r)).filter((g): g is LineString => g?.type === 'LineString'),
+          exclude_routes: allRoutes.map((r) => r.serverId!),
+          ...(zone?.serverId ? { zone_id: zone.serverId } : {}),
+          ...(this.stationId ? { station_id: this.stationId } : {}),
+          ...(typeof team === 'string' && team ? { team } : {}),
+          ...this.period(),
+          buffer: COVERAGE_BUFFER,
+        },
+        abort.signal,
+      )
+      this.lastPreview = w
+      this.problemAt = null
+      this.setOverlay(SOURCES.problem, empty)
+      this.panel.showWorkload(w, COVERAGE_BUFFER)
+      this.setOverlay(SOURCES.overlaps, { type: 'FeatureCollection', features: w.overlaps.map((o) => ({ type: 'Feature', geometry: o.geometry, properties: { name: o.name } })) })
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') return
+      if (this.markInvalid(err)) return
+      this.panel.say(t('plan.workload.failed', { message: (err as Error).message }), 'error')
+    }
+  }
+
+  private period(): { from?: string; to?: string } {
+    const { from, to } = this.panel
+    return {
+      ...(from.value ? { from: `${from.value}T00:00:00+08:00` } : {}),
+      ...(to.value ? { to: `${to.value}T23:59:59+08:00` } : {}),
+    }
+  }
+
+  /** An `invalid_geometry` answer: say why and ring the spot the server named. */
+  private markInvalid(err: unknown): boolean {
+    if (!(err instanceof ApiError) || err.code !== 'invalid_geometry') return false
+    const details = err.details as { reason?: string; location?: [number, number] | null } | undefined
+    this.problemAt = details?.location ?? null
+    this.setOverlay(SOURCES.problem, details?.location ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: details.location }, properties: {} }] } : empty)
+    this.panel.say(t('plan.invalid', { reason: details?.reason ?? err.message }), 'error')
+    return true
+  }
+
+  /** Saves items one by one (create, update or delete); stops at the first refusal and shows it. */
+  private async saveItems(items: Item[]): Promise<void> {
+    const d = this.drawing
+    if (!d || items.length === 0) return
+    this.problemAt = null
+    this.setOverlay(SOURCES.problem, empty)
+    this.panel.say(t('plan.saving'))
+    for (const item of items) {
+      try {
+        if (item.deleted) {
+          if (item.serverId) await plannerApi.remove(item.layer, item.serverId, item.version!)
+          d.items.delete(item.tdId)
+          continue
+        }
+        const geometry = d.geometryOf(item)
+        if (!geometry) continue
+        const props = { ...item.props }
+        for (const k of Object.keys(props)) if (props[k] === '' || props[k] === undefined) delete props[k]
+        const saved = item.serverId
+          ? await plannerApi.update(item.layer, item.serverId, item.version!, geometry, props)
+          : await plannerApi.create(item.layer, geometry, props)
+        item.serverId = Number(saved.id)
+        item.version = Number(saved.properties?.version)
+        item.dirty = false
+      } catch (err) {
+        d.select(item)
+        this.current = item
+        this.showCurrent(item)
+        if (this.markInvalid(err)) return
+        if (err instanceof ApiError && err.status === 409) {
+          const version = (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?'
+          this.panel.say(t('plan.conflict', { version }), 'error', [
+            [t('plan.conflict.reload'), () => void this.reloadItem(item)],
+            [t('plan.conflict.keep'), () => this.panel.say('')],
+          ])
+          this.panel.message.dataset.conflict = 'true'
+          return
+        }
+        this.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
+        return
+      }
+    }
+    d.baseline()
+    this.problemAt = null
+    this.setOverlay(SOURCES.problem, empty)
+    this.panel.say(t('plan.saved'), 'ok')
+    this.showCurrent(this.current)
+    void this.refreshTable()
+    void this.refreshHistory()
+  }
+
+  /** The saved version replaces the local edit (after a conflict, the planner chose to reload). */
+  private async reloadItem(item: Item): Promise<void> {
+    const d = this.drawing
+    if (!d || !item.serverId) return
+    const f = await plannerApi.feature(item.layer, item.serverId)
+    d.setGeometry(item, f.geometry as Polygon | LineString)
+    item.props = writable(item.layer, f.properties ?? {})
+    item.version = Number(f.properties?.version)
+    item.dirty = false
+    d.baseline()
+    this.panel.say('')
+    delete this.panel.message.dataset.conflict
+    this.showCurrent(item)
+    this.schedulePreview()
+    void this.refreshHistory()
+  }
+
+  private async split(cut: LineString): Promise<void> {
+    const d = this.drawing!
+    const zone = this.current
+    this.setTool('select')
+    if (!zone || zone.layer !== 'patrol-zones') return this.panel.say(t('plan.needZone'), 'error')
+    const geometry = d.geometryOf(zone) as Polygon
+    try {
+      const { parts } = await plannerApi.split(geometry, cut)
+      d.setGeometry(zone, parts[0]!)
+      zone.dirty = true
+      parts.slice(1).forEach((part, i) => d.add('patrol-zones', part, { ...zone.props, name: `${String(zone.props.name)} (${i + 2})` }))
+      d.commit()
+      d.select(zone)
+      this.onSelected(zone)
+    } catch (err) {
+      this.panel.say(t('plan.split.failed', { message: (err as Error).message }), 'error')
+    }
+  }
+
+  private async merge(keep: Item, other: Item): Promise<void> {
+    const d = this.drawing!
+    this.drawing?.setTool('select')
+    this.panel.setTool('select')
+    try {
+      const { geometry } = await plannerApi.merge([d.geometryOf(keep) as Polygon, d.geometryOf(other) as Polygon])
+      d.remove(other)
+      d.setGeometry(keep, geometry)
+      keep.dirty = true
+      d.commit()
+      d.select(keep)
+      this.onSelected(keep)
+    } catch (err) {
+      this.panel.say(t('plan.merge.failed', { message: (err as Error).message }), 'error')
+      d.select(keep)
+    }
+  }
+
+  private async importTrack(): Promise<void> {
+    const d = this.drawing
+    const file = this.panel.importFile.files?.[0]
+    this.panel.importFile.value = ''
+    if (!d || !file) return
+    try {
+      const line = parseGpsTrack(await file.text(), file.name)
+      const station = this.stations.find(([id]) => id === this.stationId)
+      const zone = this.current?.layer === 'patrol-zones' ? this.current.serverId : undefined
+      const item = d.add('patrol-routes', line, { name: file.name.replace(/\.[^.]+$/, '').slice(0, 100) || t('plan.newRoute'), team: station ? `${station[1]}巡逻组` : '', kind: 'foot', ...(zone ? { zone_id: zone } : {}) })
+      d.commit()
+      if (item) {
+        d.select(item)
+        this.onSelected(item)
+      }
+      this.panel.say(t('plan.import.done', { points: line.coordinates.length }), 'ok')
+      const b = bboxOf([line])
+      if (b) this.map.fitBounds(b, { padding: 80, duration: 0, maxZoom: 16 })
+    } catch (err) {
+      this.panel.say(t('plan.import.failed', { message: (err as Error).message }), 'error')
+    }
+  }
+
+  private async refreshTable(): Promise<void> {
+    if (!this.stationId) return
+    const { from, to } = this.period()
+    try {
+      const { zones } = await plannerApi.workload(this.stationId, from, to)
+      this.panel.showTable(zones, this.current?.serverId, (id) => {
+        const item = this.drawing?.live().find((i) => i.layer === 'patrol-zones' && i.serverId === id)
+        if (item) {
+          this.drawing!.select(item)
+          this.onSelected(item)
+        }
+      })
+    } catch (err) {
+      this.panel.table.textContent = (err as Error).message
+    }
+  }
+
+  private async refreshHistory(): Promise<void> {
+    const item = this.current
+    if (!item?.serverId) return this.panel.showHistory(null, () => {}, () => {})
+    const { entries } = await plannerApi.history(item.layer, item.serverId)
+    if (this.current !== item) return
+    this.panel.showHistory(
+      entries,
+      (e) => {
+        const g = e.after!.geometry
+        this.setOverlay(SOURCES.history, { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: g, properties: {} }] })
+        const b = bboxOf([g as Polygon | LineString])
+        if (b) this.map.fitBounds(b, { padding: { top: 80, bottom: 40, left: 40, right: 420 }, duration: 0, maxZoom: 16 })
+      },
+      (e) => void this.restore(item, e),
+    )
+  }
+
+  private async restore(item: Item, e: HistoryEntry): Promise<void> {
+    const d = this.drawing
+    if (!d || !item.serverId) return
+    try {
+      const f = await plannerApi.restore(item.layer, item.serverId, item.version!, e.id)
+      d.setGeometry(item, f.geometry as Polygon | LineString)
+      item.props = writable(item.layer, f.properties ?? {})
+      item.version = Number(f.properties?.version)
+      item.dirty = false
+      d.baseline()
+      this.setOverlay(SOURCES.history, empty)
+      this.panel.say(t('plan.history.restored', { version: (e.after?.properties as { version?: number }).version ?? '?' }), 'ok')
+      this.showCurrent(item)
+      this.schedulePreview()
+      void this.refreshTable()
+      void this.refreshHistory()
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        this.panel.say(t('plan.conflict', { version: (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?' }), 'error', [[t('plan.conflict.reload'), () => void this.reloadItem(item)]])
+        return
+      }
+      this.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
+    }
+  }
+
+  /** Grid-cell edges of the view, to snap to (from zoom 11, where a cell is big enough to aim at). */
+  private async loadGrid(): Promise<void> {
+    if (this.map.getZoom() < 11) {
+      this.gridPaths = []
+      return
+    }
+    const b = this.map.getBounds()
+    try {
+      const cells = await plannerApi.gridCells([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])
+      this.gridPaths = pathsOf(cells.features.map((f) => f.geometry))
+    } catch {
+      this.gridPaths = []
+    }
+  }
+
+  private addOverlays(): void {
+    const m = this.map
+    for (const id of Object.values(SOURCES)) m.addSource(id, { type: 'geojson', data: empty })
+    m.addLayer({ id: 'planner-overlaps-fill', type: 'fill', source: SOURCES.overlaps, paint: { 'fill-color': '#ef4444', 'fill-opacity': 0.45 } })
+    m.addLayer({ id: 'planner-overlaps-line', type: 'line', source: SOURCES.overlaps, paint: { 'line-color': '#fecaca', 'line-width': 1.5, 'line-dasharray': [2, 1] } })
+    m.addLayer({ id: 'planner-history-line', type: 'line', source: SOURCES.history, paint: { 'line-color': '#c4b5fd', 'line-width': 2.5, 'line-dasharray': [3, 2] } })
+    m.addLayer({ id: 'planner-problem-halo', type: 'circle', source: SOURCES.problem, paint: { 'circle-radius': 16, 'circle-color': 'rgba(239,68,68,0.25)', 'circle-stroke-color': '#ef4444', 'circle-stroke-width': 3 } })
+    m.addLayer({ id: 'planner-problem-dot', type: 'circle', source: SOURCES.problem, paint: { 'circle-radius': 3, 'circle-color': '#fff' } })
+  }
+
+  private setOverlay(id: string, data: FeatureCollection): void {
+    ;(this.map.getSource(id) as maplibregl.GeoJSONSource | undefined)?.setData(data)
+    // Above terra-draw's layers, which it adds after ours.
+    for (const layer of OVERLAY_LAYERS) if (this.map.getLayer(layer)) this.map.moveLayer(layer)
+  }
+}
+
+/** The properties of a saved feature the planner may change (the catalog's writable ones). */
+function writable(layer: PlannedLayer, p: Record<string, unknown>): Record<string, unknown> {
+  const keys = (findLayer(layer)?.properties ?? []).filter((d) => !d.readOnly).map((d) => d.name)
+  return Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]))
+}
+
+function bboxOf(geometries: Array<Polygon | LineString>): [number, number, number, number] | null {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const g of geometries) {
+    const coords = g.type === 'Polygon' ? g.coordinates.flat() : g.coordinates
+    for (const [x, y] of coords) {
+      w = Math.min(w, x!)
+      s = Math.min(s, y!)
+      e = Math.max(e, x!)
+      n = Math.max(n, y!)
+    }
+  }
+  return Number.isFinite(w) ? [w, s, e, n] : null
+}

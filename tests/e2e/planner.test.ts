@@ -1,0 +1,240 @@
+import { seededDataDir } from './page-helpers.ts'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Polygon, Position } from 'geojson'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { CHROMIUM_ARGS, openPage, waitIdle, type WatchedPage } from './page-helpers.ts'
+
+const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
+const PORT = 3957
+const DESK = { width: 1280, height: 800 } as const
+const PLANNER = { username: 'planner', password: 'pingan-planner' }
+const NAME = 'E2E 规划巡区'
+
+interface Preview {
+  households: number
+  household_units: number
+  hazards_open: number
+  disputes: number
+  schools: number
+  guard_posts: number
+  area_m2: number
+  route_m: number
+  covered_share: number
+}
+
+/**
+ * The planner in Chromium at a desktop size: draws a zone by clicks, reads the live workload
+ * (checked against the API's own preview and the saved zone's row of the workload endpoint),
+ * saves, reloads and finds it; a stale save shows the conflict with a reload; a bow tie is
+ * refused with the reason and the spot ringed on the map.
+ */
+describe('the planner in Chromium', () => {
+  let server: ServerProcess
+  let browser: Browser
+  let dataDir: string
+  let cookie = ''
+  let csrf = ''
+  let station = 0
+  let centre: Position = [0, 0]
+  let w: WatchedPage
+  let savedId = 0
+
+  async function api<T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${server.url}${p}`, { ...init, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf, ...init.headers } })
+    return { status: res.status, body: (await res.json().catch(() => null)) as T }
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `planner-${name}.png`) })
+  const signIn = async (page: Page) => {
+    const r = await page.request.post(`${server.url}/api/auth/login`, { data: PLANNER })
+    expect(r.status()).toBe(200)
+  }
+  /** The page's pixel of a lon/lat (the map canvas fills the page). */
+  const pixel = (page: Page, p: Position) => page.evaluate(([lon, lat]) => window.pinganMap!.project([lon!, lat!]), p)
+  const zonesWithName = async (name: string) => (await api<{ features: Array<{ id: number; properties: { version: number } }> }>(`/api/layers/patrol-zones/features?name=${encodeURIComponent(name)}`)).body.features
+  const previewOnPage = (page: Page) => page.evaluate(() => window.pinganPlanner!.lastPreview)
+  const selectedGeometry = (page: Page) => page.evaluate(() => window.pinganPlanner!.geometryOf(window.pinganPlanner!.selected!) as Polygon | null)
+  /** Console errors but the refusals this file provokes (Chromium logs every 4xx answer of a fetch). */
+  const unexpected = (errors: string[]) => errors.filter((e) => !/status of (409|422) .*\/api\/(layers\/patrol-zones\/features|analysis\/workload\/preview)/.test(e))
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-planner-'))
+    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '' }, PORT, 180_000)
+    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PLANNER) })
+    expect(login.status).toBe(200)
+    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+    csrf = ((await login.json()) as { csrfToken: string }).csrfToken
+    // The zone with the most open hazards; the map is centred on one of them.
+    const work = await api<{ zones: Array<{ id: number; station_id: number; hazards_open: number }> }>('/api/analysis/workload')
+    const busiest = [...work.body.zones].sort((a, b) => b.hazards_open - a.hazards_open)[0]!
+    station = busiest.station_id
+    const zone = await api<{ geometry: Polygon }>(`/api/layers/patrol-zones/features/${busiest.id}`)
+    const xs = zone.body.geometry.coordinates[0]!.map((p) => p[0]!)
+    const ys = zone.body.geometry.coordinates[0]!.map((p) => p[1]!)
+    const hazards = await api<{ features: Array<{ geometry: { coordinates: Position }; properties: { status: string } }> }>(
+      `/api/layers/hazards/features?bbox=${Math.min(...xs)},${Math.min(...ys)},${Math.max(...xs)},${Math.max(...ys)}&limit=200`,
+    )
+    centre = hazards.body.features.find((h) => h.properties.status !== 'eliminated')!.geometry.coordinates
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    mkdirSync(SHOTS, { recursive: true })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  const openPlanner = async () => {
+    const opened = await openPage(browser, server.url, DESK, `#map=14.00/${centre[1]}/${centre[0]}&layers=admin-areas,grid-cells,hazards&lang=zh&plan=1`, signIn, PLANNER)
+    await opened.page.waitForSelector('#planner-panel[data-open="true"] .pl-status[data-loaded="true"]', { timeout: 30_000 })
+    return opened
+  }
+
+  it('draws a zone by clicks, shows its workload as the API computes it, saves it, and finds it after a reload', async () => {
+    w = await openPlanner()
+    const { page } = w
+    await page.selectOption('[data-plan="station"]', String(station))
+    await page.waitForSelector('.pl-status[data-loaded="true"]')
+    await page.evaluate(([lon, lat]) => window.pinganMap!.jumpTo({ center: [lon!, lat!], zoom: 14 }), centre)
+    await waitIdle(page)
+    await page.click('[data-tool="zone"]')
+    const c = await pixel(page, centre)
+    // Drawn left of the panel: the square's corners, then the first corner again to close it.
+    const corners: Array<[number, number]> = [[c.x - 130, c.y - 120], [c.x + 120, c.y - 130], [c.x + 130, c.y + 120], [c.x - 120, c.y + 130]]
+    for (const [x, y] of corners) {
+      await page.mouse.move(x, y, { steps: 3 })
+      await page.mouse.click(x, y)
+    }
+    await page.mouse.move(corners[0]![0], corners[0]![1], { steps: 3 })
+    await page.mouse.click(corners[0]![0], corners[0]![1])
+    await page.waitForFunction(() => window.pinganPlanner?.selected?.layer === 'patrol-zones' && document.querySelector('[data-kpi="households"]') !== null, undefined, { timeout: 15_000 })
+    const geometry = (await selectedGeometry(page))!
+    expect(geometry.type).toBe('Polygon')
+    expect(geometry.coordinates[0]).toHaveLength(5)
+    // The panel shows what the API answers for that geometry and period.
+    const shown = (await previewOnPage(page)) as Preview
+    const period = await page.evaluate(() => [(document.querySelectorAll('.panel-planner input[type=date]')[0] as HTMLInputElement).value, (document.querySelectorAll('.panel-planner input[type=date]')[1] as HTMLInputElement).value])
+    const from = `${period[0]}T00:00:00+08:00`
+    const to = `${period[1]}T23:59:59+08:00`
+    const asked = await api<Preview>('/api/analysis/workload/preview', { method: 'POST', body: JSON.stringify({ geometry, station_id: station, from, to }) })
+    expect(asked.status).toBe(200)
+    for (const k of ['households', 'household_units', 'hazards_open', 'disputes', 'schools', 'guard_posts'] as const) expect(shown[k], k).toBe(asked.body[k])
+    expect(shown.area_m2).toBeCloseTo(asked.body.area_m2, 3)
+    expect(shown.hazards_open).toBeGreaterThanOrEqual(1)
+    const kpi = (name: string) => page.textContent(`[data-kpi="${name}"]`)
+    expect(await kpi('hazards_open')).toBe(String(asked.body.hazards_open))
+    expect(await kpi('area_km2')).toBe((asked.body.area_m2 / 1e6).toFixed(3))
+    expect(await kpi('covered_share')).toBe(`${(asked.body.covered_share * 100).toFixed(1)}%`)
+    await shot(page, '1-drawn')
+
+    await page.fill('[data-prop="name"]', NAME)
+    await page.click('[data-plan="save"]')
+    await page.waitForSelector('[data-plan="message"][data-tone="ok"]', { timeout: 15_000 })
+    const saved = await zonesWithName(NAME)
+    expect(saved).toHaveLength(1)
+    savedId = saved[0]!.id
+    // The saved zone's row of the workload endpoint (workload.ts, not the preview) agrees with the panel.
+    const rows = await api<{ zones: Array<Record<string, number>> }>(`/api/analysis/workload?station=${station}&datetime=${encodeURIComponent(`${from}/${to}`)}`)
+    const row = rows.body.zones.find((z) => z.id === savedId)!
+    expect({ households: row.households, household_units: row.household_units, hazards_open: row.hazards_open, disputes: row.disputes, schools: row.schools, guard_posts: row.guard_posts }).toEqual({
+      households: shown.households, household_units: shown.household_units, hazards_open: shown.hazards_open, disputes: shown.disputes, schools: shown.schools, guard_posts: shown.guard_posts,
+    })
+    expect(row.area_km2).toBeCloseTo(shown.area_m2 / 1e6, 3)
+    await page.waitForSelector(`[data-plan="table"] tr[data-zone="${savedId}"]`)
+    await shot(page, '2-saved')
+
+    await page.reload()
+    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 150_000 })
+    await page.waitForSelector('.pl-status[data-loaded="true"]', { timeout: 30_000 })
+    await page.selectOption('[data-plan="station"]', String(station))
+    await page.waitForFunction((id) => window.pinganPlanner!.items.some((i) => i.serverId === id), savedId, { timeout: 15_000 })
+    await page.waitForSelector(`[data-plan="table"] tr[data-zone="${savedId}"]`)
+    expect(await page.textContent(`[data-plan="table"] tr[data-zone="${savedId}"]`)).toContain(NAME)
+    await shot(page, '3-reloaded')
+    expect(unexpected(w.errors)).toEqual([])
+  })
+
+  it('shows a conflict when the zone changed since it was loaded, and reloads the saved version on request', async () => {
+    const { page } = w
+    await page.click(`[data-plan="table"] tr[data-zone="${savedId}"] button`)
+    await page.waitForFunction((id) => window.pinganPlanner!.selected?.serverId === id, savedId)
+    const loadedVersion = await page.evaluate(() => window.pinganPlanner!.selected!.version!)
+    // Someone else renames it meanwhile.
+    const other = await api<{ properties: { version: number } }>(`/api/layers/patrol-zones/features/${savedId}`, { method: 'PATCH', body: JSON.stringify({ version: loadedVersion, properties: { name: `${NAME} 他人修改` } }) })
+    expect(other.status).toBe(200)
+    await page.fill('[data-prop="name"]', `${NAME} 我的修改`)
+    await page.click('[data-plan="save"]')
+    await page.waitForSelector('[data-plan="message"][data-conflict="true"]', { timeout: 15_000 })
+    expect(await page.textContent('[data-plan="message"]')).toContain(`版本 ${other.body.properties.version}`)
+    await shot(page, '4-conflict')
+    // Nothing of mine was written.
+    expect((await api<{ properties: { name: string } }>(`/api/layers/patrol-zones/features/${savedId}`)).body.properties.name).toBe(`${NAME} 他人修改`)
+    await page.click('[data-plan="message"] button:first-of-type')
+    await page.waitForFunction((v) => window.pinganPlanner!.selected?.version === v, other.body.properties.version)
+    expect(await page.inputValue('[data-prop="name"]')).toBe(`${NAME} 他人修改`)
+    expect(unexpected(w.errors)).toEqual([])
+  })
+
+  it('refuses a self-intersecting zone with the reason, rings the spot on the map, and saves nothing', async () => {
+    const { page } = w
+    await page.evaluate(([lon, lat]) => window.pinganMap!.jumpTo({ center: [lon!, lat!], zoom: 14 }), centre)
+    await waitIdle(page)
+    const before = (await api<{ numberMatched?: number; features: unknown[] }>('/api/layers/patrol-zones/features?limit=1000')).body.features.length
+    // Snapping off: the crossing must be where the clicks put it.
+    await page.uncheck('[data-plan="snap"]')
+    await page.click('[data-tool="zone"]')
+    const c = await pixel(page, centre)
+    // A bow tie: top-left → bottom-right → top-right → bottom-left; its edges cross at the centre.
+    const pts: Array<[number, number]> = [[c.x - 100, c.y - 100], [c.x + 100, c.y + 100], [c.x + 100, c.y - 100], [c.x - 100, c.y + 100]]
+    for (const [x, y] of pts) {
+      await page.mouse.move(x, y, { steps: 3 })
+      await page.mouse.click(x, y)
+    }
+    await page.mouse.move(pts[0]![0], pts[0]![1], { steps: 3 })
+    await page.mouse.click(pts[0]![0], pts[0]![1])
+    await page.waitForFunction(() => window.pinganPlanner?.selected?.layer === 'patrol-zones' && !window.pinganPlanner.selected.serverId)
+    await page.click('[data-plan="save"]')
+    await page.waitForSelector('[data-plan="message"][data-tone="error"]', { timeout: 15_000 })
+    const message = await page.textContent('[data-plan="message"]')
+    expect(message).toMatch(/几何无效：Self-intersection/)
+    // The spot the server names is where the two edges cross, worked out here from the drawn corners.
+    const g = (await selectedGeometry(page))!
+    const cross = ringCrossing(g.coordinates[0]! as Array<[number, number]>)
+    const at = (await page.evaluate(() => window.pinganPlanner!.problemAt))!
+    expect(at[0]).toBeCloseTo(cross[0], 6)
+    expect(at[1]).toBeCloseTo(cross[1], 6)
+    // …and the ring is drawn there.
+    await waitIdle(page)
+    const ringed = await page.evaluate(([lon, lat]) => {
+      const m = window.pinganMap!
+      return m.queryRenderedFeatures(m.project([lon!, lat!]), { layers: ['planner-problem-halo'] }).length
+    }, at)
+    expect(ringed).toBe(1)
+    await waitIdle(page)
+    await shot(page, '5-invalid')
+    expect((await api<{ features: unknown[] }>('/api/layers/patrol-zones/features?limit=1000')).body.features.length).toBe(before)
+    expect(unexpected(w.errors)).toEqual([])
+  })
+})
+
+/** Where two non-adjacent edges of a ring cross (lon/lat as a plane, as GEOS takes them). */
+function ringCrossing(ring: Array<[number, number]>): [number, number] {
+  const n = ring.length - 1
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue
+      const [a, b, c, d] = [ring[i]!, ring[i + 1]!, ring[j]!, ring[j + 1]!]
+      const r = [b[0] - a[0], b[1] - a[1]] as const
+      const s = [d[0] - c[0], d[1] - c[1]] as const
+      const den = r[0] * s[1] - r[1] * s[0]
+      if (den === 0) continue
+      const u = ((c[0] - a[0]) * s[1] - (c[1] - a[1]) * s[0]) / den
+      const v = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / den
+      if (u > 0 && u < 1 && v > 0 && v < 1) return [a[0] + u * r[0], a[1] + u * r[1]]
+    }
+  }
+  throw new Error('the ring does not cross itself')
+}
