@@ -32,6 +32,8 @@ export async function seedProgrammes(trx: Kysely<any>, anchor: string): Promise<
 }
 
 async function seedUnitReports(trx: Kysely<any>, anchor: string): Promise<void> {
+  // Report codes come from a sequence no table owns (TRUNCATE … RESTART IDENTITY leaves it): restart it, so a reseed gives the same codes.
+  await sql`SELECT setval('household_report_code_seq', 100000, false)`.execute(trx)
   await sql`
     INSERT INTO household_reports (household_unit_id, kind, dispute_id, description, grid_id, reported_at, recorded_by)
     SELECT d.household_unit_id, 'dispute', d.id, d.description, h.grid_id, d.reported_at, 'seed'
