@@ -67,6 +67,10 @@ try {
   const memStart = await memory()
   const started = new Date()
   const until = Date.now() + SECONDS * 1000
+  // RSS every 5 s: the tile cache (64 MB at most) and V8's heap fill early; what matters is
+  // whether it still grows in the run's second half.
+  const memSeries: number[] = [memStart]
+  const sampler = setInterval(() => void memory().then((m) => memSeries.push(m), () => undefined), 5000)
   const loop = async (fn: () => Promise<unknown>, pauseMs: number) => {
     while (Date.now() < until) {
       await fn()
@@ -127,7 +131,9 @@ try {
   ])
   const events = streams.reduce((s, st) => s + st.events(), 0)
   for (const s of streams) s.close()
+  clearInterval(sampler)
   const memEnd = await memory()
+  memSeries.push(memEnd)
 
   // Positions: every acknowledged one is stored (tracks of the bench's units in its window).
   let stored = 0
@@ -152,6 +158,9 @@ try {
   console.log(`positions acknowledged ${acknowledged}, stored ${stored}: ${stored === acknowledged ? 'none lost' : `${acknowledged - stored} LOST`}`)
   console.log(`5xx: ${fivexx} (goal 0)`)
   console.log(`server memory (RSS): ${(memStart / 1e6).toFixed(0)} MB after warm-up, ${(memEnd / 1e6).toFixed(0)} MB at the end (${(((memEnd - memStart) / memStart) * 100).toFixed(1)} %)`)
+  const mid = memSeries[Math.floor(memSeries.length / 2)]!
+  console.log(`  every 5 s (MB): ${memSeries.map((m) => (m / 1e6).toFixed(0)).join(' ')}`)
+  console.log(`  second half of the run: ${(mid / 1e6).toFixed(0)} → ${(memEnd / 1e6).toFixed(0)} MB (${(((memEnd - mid) / mid) * 100).toFixed(1)} %)`)
 } finally {
   await server.stop()
   rmSync(dir, { recursive: true, force: true })

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startServer } from '../helpers/server-process.ts'
@@ -7,10 +8,19 @@ import { startServer } from '../helpers/server-process.ts'
  * Seeds the demo city once for the whole browser run: each test file starts its server on a copy
  * of this data folder (tests/e2e/page-helpers.ts seededDataDir) instead of seeding its own.
  */
+/** A port nothing listens on now: two browser runs on one machine must not share the template's. */
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
 export async function setup(): Promise<() => void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-template-'))
   const dataDir = path.join(dir, 'data')
-  const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', ALERT_INTERVAL_S: '0', LOG_LEVEL: 'warn' }, 3960, 240_000)
+  const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', ALERT_INTERVAL_S: '0', LOG_LEVEL: 'warn' }, await freePort(), 240_000)
   const code = await server.stop()
   if (code !== 0) throw new Error(`the template server stopped with ${code}:\n${server.output().slice(-2000)}`)
   process.env.PINGAN_E2E_TEMPLATE = dataDir
