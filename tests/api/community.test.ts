@@ -265,7 +265,11 @@ describe('community: points ledger, safety shop, dashboard', () => {
       redemptions: await n(sql`SELECT count(*) FROM redemptions`),
       points_redeemed: await n(sql`SELECT sum(points) FROM redemptions`),
       volunteers_redeemed: await n(sql`SELECT count(DISTINCT volunteer_id) FROM redemptions`),
+      unit_reports: await n(sql`SELECT (SELECT count(*) FROM disputes WHERE source = 'household_unit') + (SELECT count(*) FROM household_reports WHERE kind <> 'dispute')`),
+      mediation_cases: await n(sql`SELECT count(*) FROM disputes WHERE status <> 'reported'`),
+      issues_resolved: 34,
     })
+    expect(r.body.by_category.mediation_cases.agreement).toBe(247)
     // Months and seasons add up to the totals; seasons by Beijing month, counted here independently.
     for (const f of ['disputes_resolved', 'hazards_found', 'river_patrols', 'points_redeemed']) {
       expect(r.body.by_month.reduce((s: number, m: Record<string, number>) => s + m[f]!, 0), f).toBe(r.body.totals[f])
@@ -287,6 +291,9 @@ describe('community: points ledger, safety shop, dashboard', () => {
     expect(d.body.totals.disputes_resolved).toBe(await n(sql`SELECT count(*) FROM disputes x ${inDistrict} AND x.resolved_at >= ${from}::timestamptz AND x.resolved_at < ${to}::timestamptz`))
     expect(d.body.totals.stations).toBe(await n(sql`SELECT count(*) FROM police_units p JOIN admin_areas a ON a.code = p.area_code WHERE p.kind = 'station' AND left(a.code, 6) = ${district}`))
     expect(d.body.totals.community_officers).toBe(await n(sql`SELECT count(*) FROM officers o JOIN police_units p ON p.id = o.unit_id WHERE o.role = 'community_officer' AND left(p.area_code, 6) = ${district}`))
+    expect(d.body.totals.issues_resolved).toBe(await n(sql`SELECT count(*) FROM coordination_issues i JOIN coordination_meetings m ON m.id = i.resolved_in
+      WHERE left(m.area_code, 6) = ${district} AND i.resolved_at >= ${from}::timestamptz AND i.resolved_at < ${to}::timestamptz`))
+    expect(d.body.totals.unit_reports).toBe(await n(sql`SELECT count(*) FROM household_reports x ${inDistrict} AND x.reported_at >= ${from}::timestamptz AND x.reported_at < ${to}::timestamptz`))
     expect(d.body.per_district.map((x: { code: string }) => x.code)).toEqual([district])
     expect(d.body.by_month.map((m: { month: string }) => m.month)).toEqual(expect.arrayContaining(['2026-05', '2026-08']))
     expect(d.body.by_month.every((m: { month: string }) => m.month >= '2026-05' && m.month <= '2026-08')).toBe(true)

@@ -5,6 +5,8 @@ import './dashboard.css'
 
 /** The headline figures, in the story's order. */
 const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
+/** The mechanisms behind them (十户联防, 调解室, 研判会商), smaller, with their breakdown. */
+const MECHANISMS = ['unit_reports', 'mediation_cases', 'issues_resolved'] as const
 const TABLE_COLUMNS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
 const CHARTS: ChartId[] = ['month', 'season', 'disputeCategory', 'hazardCategory']
 
@@ -32,6 +34,7 @@ export class DashboardView {
   readonly root = el('section', 'dashboard')
   private readonly status = el('div', 'dash-status')
   private readonly kpis = el('div', 'dash-kpis')
+  private readonly mechanisms = el('div', 'dash-kpis dash-mechanisms')
   private readonly tableWrap = el('div', 'dash-table-wrap')
   private readonly district = el('select', 'an-input')
   private readonly station = el('select', 'an-input')
@@ -77,7 +80,7 @@ export class DashboardView {
     const h3 = el('h3')
     this.text(() => (h3.textContent = t('dash.table.title')))
     tableCard.append(h3, this.tableWrap)
-    this.root.append(head, this.status, this.kpis, grid, tableCard)
+    this.root.append(head, this.status, this.kpis, this.mechanisms, grid, tableCard)
     document.body.append(this.root)
     this.charts = new DashboardCharts(chartEls)
     onLangChange(() => {
@@ -202,6 +205,22 @@ export class DashboardView {
         value.dataset.value = String(d.totals[k])
         card.append(value, el('span', 'dash-kpi-label', t(`dash.fig.${k}` as MessageKey)))
         if (k === 'points_redeemed') card.append(el('span', 'dash-kpi-note', t('dash.fig.volunteers_redeemed', { n: fmt(d.totals.volunteers_redeemed) })))
+        return card
+      }),
+    )
+    const cat = (f: (typeof MECHANISMS)[number]) => d.by_category[f]
+    const notes: Record<(typeof MECHANISMS)[number], string> = {
+      unit_reports: t('dash.mech.unit_reports', { dispute: fmt(cat('unit_reports').dispute ?? 0), hazard: fmt(cat('unit_reports').hazard ?? 0), suspicious: fmt(cat('unit_reports').suspicious ?? 0) }),
+      mediation_cases: t('dash.mech.mediation_cases', { agreement: fmt(cat('mediation_cases').agreement ?? 0), open: fmt(cat('mediation_cases').open ?? 0) }),
+      issues_resolved: t('dash.mech.issues_resolved'),
+    }
+    this.mechanisms.replaceChildren(
+      ...MECHANISMS.map((k) => {
+        const card = el('div', 'dash-kpi dash-mech')
+        card.dataset.figure = k
+        const value = el('span', 'dash-kpi-value', fmt(d.totals[k]))
+        value.dataset.value = String(d.totals[k])
+        card.append(value, el('span', 'dash-kpi-label', t(`dash.fig.${k}` as MessageKey)), el('span', 'dash-kpi-note', notes[k]))
         return card
       }),
     )

@@ -11,7 +11,11 @@ export interface DashboardFilter {
 }
 
 /** Counted events: each has a time, a category and a place (district, station). */
-export const EVENT_FIGURES = ['disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed'] as const
+export const EVENT_FIGURES = [
+  'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed',
+  // The mechanisms: ten-household units' reports (by kind), mediation cases opened (by outcome), issues resolved at coordination meetings (by category).
+  'unit_reports', 'mediation_cases', 'issues_resolved',
+] as const
 /** Standing figures: what exists now (stations, people). */
 export const STANDING_FIGURES = ['stations', 'community_officers', 'volunteers'] as const
 export type EventFigure = (typeof EVENT_FIGURES)[number]
@@ -48,7 +52,18 @@ const events = sql`
     FROM redemptions x JOIN volunteers v ON v.id = x.volunteer_id JOIN volunteer_orgs o ON o.id = v.org_id LEFT JOIN unit_place up ON up.unit_id = o.unit_id
   UNION ALL
   SELECT 'points_redeemed', x.redeemed_at, x.item, up.district, up.station_id, x.points
-    FROM redemptions x JOIN volunteers v ON v.id = x.volunteer_id JOIN volunteer_orgs o ON o.id = v.org_id LEFT JOIN unit_place up ON up.unit_id = o.unit_id`
+    FROM redemptions x JOIN volunteers v ON v.id = x.volunteer_id JOIN volunteer_orgs o ON o.id = v.org_id LEFT JOIN unit_place up ON up.unit_id = o.unit_id
+  UNION ALL
+  SELECT 'unit_reports', r.reported_at, r.kind, gp.district, gp.station_id, 1
+    FROM household_reports r LEFT JOIN grid_place gp ON gp.grid_id = r.grid_id
+  UNION ALL
+  SELECT 'mediation_cases', c.opened_at, coalesce(c.outcome, 'open'), gp.district, gp.station_id, 1
+    FROM mediation_cases c JOIN disputes d ON d.id = c.dispute_id LEFT JOIN grid_place gp ON gp.grid_id = d.grid_id
+  UNION ALL
+  SELECT 'issues_resolved', i.resolved_at, i.category,
+         CASE a.level WHEN 'district' THEN a.code WHEN 'town' THEN a.parent_code WHEN 'village' THEN t.parent_code END, m.station_id, 1
+    FROM coordination_issues i JOIN coordination_meetings m ON m.id = i.resolved_in
+    LEFT JOIN admin_areas a ON a.code = m.area_code LEFT JOIN admin_areas t ON t.code = a.parent_code`
 
 const standing = sql`
   SELECT 'stations' AS figure, up.district, up.station_id FROM police_units p JOIN unit_place up ON up.unit_id = p.id WHERE p.kind = 'station'
