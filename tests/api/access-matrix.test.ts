@@ -150,6 +150,8 @@ describe('authorization matrix', () => {
       { route: 'POST /api/coordination/meetings', path: '/api/coordination/meetings', body: {}, expect: [401, 403, 400, 403, 400, 400] },
       { route: 'GET /api/coordination/issues', path: '/api/coordination/issues', expect: [401, 403, 200, 200, 200, 200] },
       { route: 'GET /api/officer/my-grid', path: '/api/officer/my-grid', expect: [401, 403, 200, 403, 403, 403] },
+      { route: 'PUT /api/officer/hazards/:id/photo', path: `/api/officer/hazards/${own}/photo`, body: {}, expect: [401, 403, 422, 403, 403, 422] },
+      { route: 'GET /api/officer/hazards/:id/photo', path: `/api/officer/hazards/${own}/photo`, expect: [401, 403, 404, 404, 404, 404] },
       { route: 'GET /ogc', path: '/ogc', expect: all(200) },
       { route: 'GET /ogc/conformance', path: '/ogc/conformance', expect: all(200) },
       { route: 'GET /ogc/collections', path: '/ogc/collections', expect: signedIn(200) },

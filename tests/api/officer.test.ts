@@ -185,6 +185,39 @@ describe('officer: idempotent field entries and "my grid"', () => {
     }
   })
 
+  it('keeps one photo per hazard, stored again unchanged, inside the officer\u2019s scope only', async () => {
+    const body = entries().hazards
+    const h = await officer.post('/api/layers/hazards/features', { ...body, properties: { ...body.properties, client_ref: randomUUID() } })
+    expect(h.status).toBe(201)
+    // A 1×1 PNG, and a few bytes that are not one.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+    const put = (who: ReturnType<typeof apiClient>, id: number, content_type: string, data: string) => who.raw('PUT', `/api/officer/hazards/${id}/photo`, { content_type, data })
+    const first = await put(officer, h.body.id, 'image/png', png.toString('base64'))
+    expect(first.status).toBe(200)
+    expect(first.body).toEqual({ hazard_id: h.body.id, content_type: 'image/png', bytes: png.length })
+    expect((await put(officer, h.body.id, 'image/png', png.toString('base64'))).status).toBe(200)
+    expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM hazard_photos WHERE hazard_id = ${h.body.id}`)).toBe(1)
+    expect(await scalar<string>(t.db, sql`SELECT encode(bytes, 'hex') FROM hazard_photos WHERE hazard_id = ${h.body.id}`)).toBe(png.toString('hex'))
+    const got = await fetch(`${server.url}/api/officer/hazards/${h.body.id}/photo`, { headers: { authorization: 'Bearer pgt_test-officer-0000000000000000000000' } })
+    expect(got.status).toBe(200)
+    expect(got.headers.get('content-type')).toBe('image/png')
+    expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true)
+    const listed = (await officer.get('/api/officer/my-grid')).body.hazards.find((x: any) => x.id === h.body.id)
+    expect(listed.has_photo).toBe(true)
+
+    // Another officer neither reads nor replaces it; bad input is refused and nothing changes.
+    expect((await officer2.get(`/api/officer/hazards/${h.body.id}/photo`)).status).toBe(404)
+    expect((await put(officer2, h.body.id, 'image/png', png.toString('base64'))).status).toBe(404)
+    const notPng = await put(officer, h.body.id, 'image/png', Buffer.from('hello world').toString('base64'))
+    expect(notPng.status).toBe(422)
+    expect(notPng.body.error.message).toMatch(/not a image\/png/)
+    expect((await put(officer, h.body.id, 'image/gif', png.toString('base64'))).status).toBe(422)
+    expect((await put(officer, h.body.id, 'image/png', 'not base64!')).status).toBe(422)
+    const big = Buffer.concat([png, Buffer.alloc(1_500_001)])
+    expect((await put(officer, h.body.id, 'image/png', big.toString('base64'))).status).toBe(413)
+    expect(await scalar<string>(t.db, sql`SELECT encode(bytes, 'hex') FROM hazard_photos WHERE hazard_id = ${h.body.id}`)).toBe(png.toString('hex'))
+  })
+
   it('my grid refuses a malformed time', async () => {
     const r = await officer.get('/api/officer/my-grid?at=yesterday')
     expect(r.status).toBe(400)

@@ -163,6 +163,9 @@ describe('an officer\u2019s "my grid" on a phone', () => {
   it('records a hazard at a tapped point: on the map and in the API with the right grid cell and officer', async () => {
     const description = `${MARK} tapped`
     const at = await recordHazard(description)
+    // The phone's camera, played by a screenshot of the page (a PNG the page re-encodes as JPEG).
+    const camera = await page.screenshot()
+    await page.setInputFiles('.og-form input[name="photo"]', { name: 'photo.png', mimeType: 'image/png', buffer: camera })
     await shot('2-hazard-form')
     await page.click('.og-form button[type="submit"]')
     await expect.poll(async () => (await hazardsDescribed(description)).length, { timeout: 15_000 }).toBe(1)
@@ -184,6 +187,14 @@ describe('an officer\u2019s "my grid" on a phone', () => {
     await page.waitForFunction((id) => window.pinganMyGrid!.grid!.hazards.some((h) => h.id === id), stored!.id, { timeout: 15_000 })
     await page.click('.og-tab[data-tab="hazards"]')
     await page.waitForSelector(`.og-item[data-kind="hazard"][data-id="${stored!.id}"]`)
+    // The photo went with it, shrunk and re-encoded on the phone.
+    await page.waitForSelector(`.og-item[data-id="${stored!.id}"] .og-photo-link`, { timeout: 15_000 })
+    const photo = await fetch(`${server.url}/api/officer/hazards/${stored!.id}/photo`, { headers: { cookie: officerCookie.cookie } })
+    expect(photo.status).toBe(200)
+    expect(photo.headers.get('content-type')).toBe('image/jpeg')
+    const jpeg = Buffer.from(await photo.arrayBuffer())
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff])
+    expect(jpeg.length).toBeGreaterThan(1000)
     const onMap = await page.evaluate(([x, y]) => window.pinganMap!.queryRenderedFeatures([[x! - 6, y! - 6], [x! + 6, y! + 6]], { layers: ['officer-items-circle'] }).map((f) => f.properties), [at.x, at.y])
     expect(onMap.some((p) => p.kind === 'hazard' && p.id === stored!.id)).toBe(true)
     await shot('3-hazard-recorded')
@@ -312,7 +323,7 @@ describe('an officer\u2019s "my grid" on a phone', () => {
   it('moves a hazard along its lifecycle with a note', async () => {
     const [h] = await hazardsDescribed(`${MARK} tapped`)
     await page.click('.og-tab[data-tab="hazards"]')
-    await page.click(`.og-item[data-id="${h!.id}"] .og-act`)
+    await page.click(`.og-item[data-id="${h!.id}"] .og-move`)
     await page.waitForSelector('.og-choice[data-status="verified"]')
     await page.click('.og-lifecycle button[type="submit"]')
     expect(await page.textContent('.og-lifecycle')).toContain('请填写')

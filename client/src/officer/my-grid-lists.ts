@@ -1,7 +1,7 @@
 import type { CoverageAnswer } from '../analysis/analysis-api.ts'
 import { el } from '../analysis/dom.ts'
 import { formatNumber, t, valueLabel } from '../i18n.ts'
-import type { DisputeItem, GuardPostItem, HazardItem, MyGrid, UnitItem } from './officer-api.ts'
+import { officerApi, type DisputeItem, type GuardPostItem, type HazardItem, type MyGrid, type UnitItem } from './officer-api.ts'
 
 /** Longest list drawn at once (the rest is counted). */
 const MAX_ROWS = 200
@@ -41,6 +41,13 @@ function itemRow(kind: string, id: number, title: string, chip: string | null, l
 export function hazardList(items: readonly HazardItem[], actions: ListActions): HTMLElement {
   return list(items, (h) => {
     const li = itemRow('hazard', h.id, `${valueLabel('hazards', 'category', h.category)} · ${h.code}`, h.status, [`${age(h.age_days)} · ${h.description || '—'}`], () => actions.locate(h.lon, h.lat))
+    if (h.has_photo) {
+      const photo = el('a', 'og-btn og-act og-photo-link', t('officer.photo'))
+      photo.href = officerApi.photoUrl(h.id)
+      photo.target = '_blank'
+      photo.rel = 'noopener'
+      li.append(photo)
+    }
     li.append(actButton(() => actions.act({ layer: 'hazards', id: h.id, code: h.code, version: h.version })))
     return li
   })
@@ -59,7 +66,7 @@ export function disputeList(items: readonly DisputeItem[], actions: ListActions)
 }
 
 function actButton(onClick: () => void): HTMLButtonElement {
-  const b = el('button', 'og-btn og-act', t('officer.action.move'))
+  const b = el('button', 'og-btn og-act og-move', t('officer.action.move'))
   b.type = 'button'
   b.addEventListener('click', onClick)
   return b

@@ -9,9 +9,10 @@ import { LocationPicker, renderForm, type FieldSpec, type Values } from './forms
 import { renderLifecycleForm, type LifecycleTarget } from './lifecycle-form.ts'
 import { disputeList, hazardList, overview, postList, unitList, type ListActions } from './my-grid-lists.ts'
 import { MyGridLayers, OFFICER_ITEMS_LAYER } from './my-grid-layers.ts'
-import { officerApi, type MyGrid } from './officer-api.ts'
+import { officerApi, type MyGrid, type Photo } from './officer-api.ts'
 import { Outbox } from './outbox.ts'
 import { distinctPoints, PatrolTracker } from './patrol-tracker.ts'
+import { shrinkPhoto } from './photo.ts'
 import { fieldsFor, LAYER_OF, propertiesFor, unitPoint, type EntryKind } from './record-forms.ts'
 
 const TABS = ['overview', 'hazards', 'disputes', 'units', 'posts'] as const
@@ -145,9 +146,13 @@ export class MyGridView {
     this.refreshTimer = setTimeout(() => void this.load(), 300)
   }
 
+  /** Room the map must leave for what covers it: the top bar (and the mode switch under it on a phone), the open panels. */
   private padding(): maplibregl.PaddingOptions {
-    if (isPhone()) return { top: 20, left: 20, right: 20, bottom: this.open ? this.panel.offsetHeight + 16 : 30 }
-    return { top: 30, left: 30, right: this.open ? this.panel.offsetWidth + 40 : 30, bottom: 30 }
+    const top = (document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0) + (isPhone() ? 48 : 16)
+    if (isPhone()) return { top, left: 20, right: 20, bottom: this.open ? this.panel.offsetHeight + 16 : 30 }
+    const layers = document.getElementById('layer-panel')
+    const left = layers?.dataset.open === 'true' ? layers.getBoundingClientRect().right + 16 : 30
+    return { top, left, right: this.open ? this.panel.offsetWidth + 40 : 30, bottom: 30 }
   }
 
   private showOnMap(): void {
@@ -327,14 +332,22 @@ export class MyGridView {
     const mode = entry === 'river' ? 'line' : 'point'
     const picker = new LocationPicker(mode, (geometry, points) => this.layers.showPick(geometry, points), () => this.tracker.current?.track ?? [])
     const title: MessageKey = entry === 'hazard' ? 'officer.form.hazard' : entry === 'dispute' ? 'officer.form.dispute' : entry === 'river' ? 'officer.form.river' : 'officer.form.unitReport'
-    this.showForm(entry, { title, fields: fieldsFor(entry, this.grid), picker, submit: 'officer.form.submit' }, (values) => {
+    this.showForm(entry, { title, fields: fieldsFor(entry, this.grid), picker, submit: 'officer.form.submit' }, (values, photoFile) => {
       const geometry = picker.geometry()
       if (!geometry || !this.insideMyCells(geometry)) {
         picker.showError(t('officer.error.outside'))
         return
       }
       const startedAt = entry === 'river' ? (this.tracker.current?.startedAt ?? openedAt) : openedAt
-      this.queue(entry, geometry, propertiesFor(entry, values, startedAt))
+      const properties = propertiesFor(entry, values, startedAt)
+      if (!photoFile) return this.queue(entry, geometry, properties)
+      // A photo that cannot be read is said, and the entry still goes without it.
+      shrinkPhoto(photoFile)
+        .then((photo) => this.queue(entry, geometry, properties, photo))
+        .catch((err: Error) => {
+          this.queue(entry, geometry, properties)
+          this.say(`${t('officer.photo')}: ${err.message}`)
+        })
     })
     this.picker = picker
     this.panel.dataset.picking = 'true'
@@ -347,12 +360,12 @@ export class MyGridView {
     }
   }
 
-  private showForm(entry: EntryKind, spec: Parameters<typeof renderForm>[0], submit: (v: Values) => void): void {
+  private showForm(entry: EntryKind, spec: Parameters<typeof renderForm>[0], submit: (v: Values, photo: File | null) => void): void {
     this.sheet = { kind: 'form', entry }
     this.picker = null
     this.layers.showPick(null)
     this.body.dataset.sheet = 'form'
-    this.body.replaceChildren(renderForm(spec, (v) => submit(v), () => this.closeSheet()))
+    this.body.replaceChildren(renderForm(spec, submit, () => this.closeSheet()))
     this.renderActions()
     this.renderTabs()
     this.body.scrollTop = 0
@@ -374,9 +387,9 @@ export class MyGridView {
     })
   }
 
-  private queue(entry: EntryKind, geometry: Geometry, properties: Record<string, unknown>): void {
-    this.outbox.add(LAYER_OF[entry], { type: 'Feature', geometry, properties })
-    this.say(navigator.onLine ? t('officer.queue.sending') : t('officer.queue.saved'))
+  private queue(entry: EntryKind, geometry: Geometry, properties: Record<string, unknown>, photo?: Photo): void {
+    const added = this.outbox.add(LAYER_OF[entry], { type: 'Feature', geometry, properties }, photo)
+    this.say(added.photoDropped ? t('officer.photo.dropped') : navigator.onLine ? t('officer.queue.sending') : t('officer.queue.saved'))
     this.closeSheet()
   }
 

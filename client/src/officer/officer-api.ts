@@ -36,6 +36,7 @@ export interface HazardItem extends Located {
   version: number
   reported_at: string
   age_days: number
+  has_photo: boolean
 }
 export interface DisputeItem extends Located {
   code: string
@@ -71,6 +72,12 @@ export interface Transitions {
   history: Array<{ actor: string; at: string; reason: string | null; from: string; to: string }>
 }
 
+/** A photo as the API takes it: the type and the bytes in base64. */
+export interface Photo {
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp'
+  data: string
+}
+
 export interface NewFeature {
   type: 'Feature'
   geometry: Geometry
@@ -92,6 +99,9 @@ export const officerApi = {
   coverage: (gridIds: readonly number[]) => getJson<CoverageAnswer>(`/api/analysis/coverage?grid=${gridIds.join(',')}`),
   create: (layer: string, feature: NewFeature, signal?: AbortSignal) =>
     getJson<{ id: number; properties: Record<string, unknown> }>(`${layerUrl(layer)}/features`, { ...json(feature), ...(signal ? { signal } : {}) }),
+  putPhoto: (hazardId: number, photo: Photo) =>
+    getJson<{ hazard_id: number; bytes: number }>(`/api/officer/hazards/${hazardId}/photo`, { ...json(photo), method: 'PUT' }),
+  photoUrl: (hazardId: number) => `/api/officer/hazards/${hazardId}/photo`,
   transitions: (layer: string, id: number) => getJson<Transitions>(`${layerUrl(layer)}/features/${id}/transitions`),
   transition: (layer: string, id: number, body: { to: string; version: number; reason: string }) =>
     getJson<{ properties: Record<string, unknown> }>(`${layerUrl(layer)}/features/${id}/transitions`, json(body)),

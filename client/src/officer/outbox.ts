@@ -1,5 +1,5 @@
 import { ApiError } from '../api/client.ts'
-import { isNetworkFailure, officerApi, type NewFeature } from './officer-api.ts'
+import { isNetworkFailure, officerApi, type NewFeature, type Photo } from './officer-api.ts'
 
 /** One entry recorded on the phone, kept until the server has it. Its `ref` is the feature's client_ref. */
 export interface OutboxEntry {
@@ -11,6 +11,10 @@ export interface OutboxEntry {
   /** `failed`: the server refused it (kept to be read, then deleted by hand). */
   state: 'pending' | 'failed'
   error?: string
+  /** A hazard's photo, sent once the hazard is stored. */
+  photo?: Photo
+  /** The phone's storage was full: the photo was let go to keep the entry. */
+  photoDropped?: boolean
 }
 
 export type OutboxStatus = 'idle' | 'sending' | 'offline'
@@ -50,9 +54,12 @@ export class Outbox {
     this.listeners.add(cb)
   }
 
-  add(layer: string, feature: Omit<NewFeature, 'properties'> & { properties: Record<string, unknown> }): OutboxEntry {
+  add(layer: string, feature: NewFeature, photo?: Photo): OutboxEntry {
     const ref = crypto.randomUUID()
-    const entry: OutboxEntry = { ref, layer, feature: { ...feature, properties: { ...feature.properties, client_ref: ref } }, createdAt: new Date().toISOString(), attempts: 0, state: 'pending' }
+    const entry: OutboxEntry = {
+      ref, layer, feature: { ...feature, properties: { ...feature.properties, client_ref: ref } }, createdAt: new Date().toISOString(), attempts: 0, state: 'pending',
+      ...(photo ? { photo } : {}),
+    }
     this.entries.push(entry)
     this.save()
     void this.flush()
@@ -80,7 +87,17 @@ export class Outbox {
       this.emit()
       entry.attempts++
       try {
+        // Sent again after a lost answer or a photo not yet sent: the server answers the stored feature.
         const stored = await officerApi.create(entry.layer, entry.feature, AbortSignal.timeout(20_000))
+        if (entry.photo) {
+          try {
+            await officerApi.putPhoto(stored.id, entry.photo)
+          } catch (err) {
+            if (isNetworkFailure(err)) throw err
+            // Refused (not an image, too large): the hazard is stored; the photo is let go.
+            entry.error = err instanceof ApiError ? err.message : String(err)
+          }
+        }
         this.entries = this.entries.filter((e) => e.ref !== entry.ref)
         this.save()
         this.onSent(entry, stored.id)
@@ -108,7 +125,18 @@ export class Outbox {
   }
 
   private save(): void {
-    localStorage.setItem(this.key, JSON.stringify(this.entries))
+    try {
+      localStorage.setItem(this.key, JSON.stringify(this.entries))
+    } catch {
+      // Storage full: keep the entries, let their photos go (newest first would be fairer; all is simpler and rare).
+      for (const e of this.entries) {
+        if (e.photo) {
+          delete e.photo
+          e.photoDropped = true
+        }
+      }
+      localStorage.setItem(this.key, JSON.stringify(this.entries))
+    }
     this.emit()
   }
 

@@ -16,6 +16,7 @@ export function fieldsFor(kind: Exclude<EntryKind, 'patrol'>, grid: MyGrid | nul
       return [
         { kind: 'select', name: 'category', label: 'officer.form.category', options: options('hazards', 'category', HAZARD_CATEGORIES), required: true },
         { kind: 'textarea', name: 'description', label: 'officer.form.description', required: true, maxLength: 2000 },
+        { kind: 'photo', name: 'photo', label: 'officer.form.photo' },
       ]
     case 'dispute':
       return [

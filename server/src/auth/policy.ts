@@ -99,6 +99,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'PATCH', path: '/api/alert-rules/:id', allow: ['admin', 'planner'] },
   // The officer's own cells (issue 8); other roles have no cells of their own.
   { method: 'GET', path: '/api/officer/my-grid', allow: ['officer'] },
+  { method: 'PUT', path: '/api/officer/hazards/:id/photo', allow: ['admin', 'officer'] },
+  { method: 'GET', path: '/api/officer/hazards/:id/photo', allow: STAFF },
   { method: 'GET', path: '/ogc', allow: 'public' },
   { method: 'GET', path: '/ogc/conformance', allow: 'public' },
   { method: 'GET', path: '/ogc/collections', allow: 'signed-in' },

@@ -59,6 +59,7 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string, asked:
   const hazards = await dbStep('reading the hazards to check', async () => {
     const r = await sql`
       SELECT h.id, h.code, h.category, h.status, h.source, h.description, h.grid_id, h.version, h.reported_at,
+             EXISTS (SELECT 1 FROM hazard_photos p WHERE p.hazard_id = h.id) AS has_photo,
              round((extract(epoch FROM (${at}::timestamptz - h.reported_at)) / 86400)::numeric, 1)::float AS age_days,
              ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
       FROM hazards h

@@ -5,12 +5,15 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { handle } from '../http/errors.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { myGrid } from './my-grid.ts'
+import { photoRoutes } from './photo-routes.ts'
 
 const myGridQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() }).strict()
 
 /** The officer's phone view (issue 8): `GET /api/officer/my-grid`, scoped to the account's own cells. */
-export function officerRoutes({ db }: DbHandle): Router {
+export function officerRoutes(database: DbHandle): Router {
+  const { db } = database
   const router = Router()
+  router.use(photoRoutes(database))
   router.get(
     '/officer/my-grid',
     handle(async (req, res) => {
