@@ -119,6 +119,16 @@ const SUMMARIES: Record<string, string> = {
   'POST /api/shop/items': 'add a shop item {"name","price","stock"} (audited)',
   'POST /api/shop/redemptions': 'redeem {"volunteerId","itemId","quantity"}: 409 when points or stock are short, nothing written (audited)',
   'GET /api/community/dashboard': 'the story\'s figures live, by month, season, category and district: district=, station=, from=, to=, format=csv',
+  'GET /api/household-units/{id}/reports': 'a ten-household unit and the reports it raised, with the status of the dispute or hazard each became',
+  'POST /api/household-units/{id}/reports': 'a unit\'s report {"kind":"dispute"|"hazard"|"suspicious","category",…}: a dispute or hazard feature linked to the unit, or a suspicious-activity report (audited)',
+  'GET /api/household-reports/counts': 'unit reports counted per grid cell or per unit by kind: by=grid|unit, grid=, station=, from=, to=',
+  'GET /api/mediation-cases': 'mediation cases with room, outcome, duration and participants, and a summary (joint police+court+justice+petition cases)',
+  'POST /api/mediation-cases': 'open a case {"disputeId","roomId"?,"participants"?}: the dispute moves to mediating in the room (audited)',
+  'POST /api/mediation-cases/{id}/close': 'close a case {"outcome"}: agreement resolves the dispute, otherwise it is escalated (audited)',
+  'POST /api/mediation-cases/{id}/participants': 'seat a participant {"agency","name","role"?} at an open case (audited)',
+  'GET /api/coordination/meetings': 'monthly station–town meetings, weekly community analyses, daily officer–grid-worker contacts with the issues raised and resolved',
+  'POST /api/coordination/meetings': 'log a meeting with the issues it raised and the open issues of its station it resolved (audited)',
+  'GET /api/coordination/issues': 'issues raised at coordination meetings: raised, resolved, open',
 }
 
 /** `:param` path segments as OpenAPI `{param}`. */
