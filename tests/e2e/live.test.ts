@@ -5,7 +5,7 @@ import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, openPage, PHONE, WALL, type WatchedPage } from './page-helpers.ts'
+import { CHROMIUM_ARGS, DESKTOP, openPage, PHONE, WALL, type WatchedPage } from './page-helpers.ts'
 
 const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3953
@@ -29,7 +29,6 @@ describe('the live command view in Chromium', () => {
   let dataDir: string
   let tokens: Record<string, string>
   let cookie = ''
-  let eb002ReportedAt: Date
 
   /** Every direct API call of this file goes through here, as the command demo account (its session cookie). */
   async function api<T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
@@ -66,11 +65,6 @@ describe('the live command view in Chromium', () => {
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: 'pingan-command' }) })
     expect(login.status).toBe(200)
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
-    // EB002 reports once, 100 s ago (or just after its seeded report if the city is newer): it
-    // turns stale during the tests, while nothing more arrives for it.
-    const seeded = await unitRow('EB002')
-    eb002ReportedAt = new Date(Math.max(Date.now() - 100_000, Date.parse(seeded.ts!) + 1000))
-    expect((await report('EB002', CITY[0] + 0.002, CITY[1] - 0.001, eb002ReportedAt.toISOString())).body.accepted).toBe(1)
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
     mkdirSync(SHOTS, { recursive: true })
   })
@@ -140,11 +134,16 @@ describe('the live command view in Chromium', () => {
   })
 
   it('greys a unit once its last report is two minutes old, with no event arriving', async () => {
-    const ts = eb002ReportedAt
-    const { page, errors } = await open(WALL, `#map=15.00/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
-    await expect.poll(async () => (await drawn(page, 'EB002'))?.lon, { timeout: 5000 }).toBeCloseTo(CITY[0] + 0.002, 5)
+    const { page, errors } = await open(DESKTOP, `#map=15.00/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    // EB002 reports once, 105 s old (after its seeded report): the page draws it in colour, and
+    // with nothing more arriving for it, grey once it is two minutes old.
+    const seeded = await unitRow('EB002')
+    const ts = new Date(Math.max(Date.now() - 105_000, Date.parse(seeded.ts!) + 1000))
+    expect((await report('EB002', CITY[0] + 0.002, CITY[1] - 0.001, ts.toISOString())).body.accepted).toBe(1)
+    await expect.poll(async () => (await drawn(page, 'EB002'))?.lon, { timeout: 5000, interval: 50 }).toBeCloseTo(CITY[0] + 0.002, 5)
     const staleAt = ts.getTime() + 120_000
-    if (Date.now() < staleAt - 1500) expect((await drawn(page, 'EB002'))!.rgb).toEqual(EBIKE)
+    expect(Date.now()).toBeLessThan(staleAt - 1500)
+    expect((await drawn(page, 'EB002'))!.rgb).toEqual(EBIKE)
     await page.waitForTimeout(Math.max(0, staleAt - Date.now() + 1500))
     expect((await drawn(page, 'EB002'))!.rgb).toEqual(GREY)
     // Every unit of the API whose report is over 2 min old is grey; every fresh one is coloured.
@@ -163,7 +162,7 @@ describe('the live command view in Chromium', () => {
   })
 
   it('lists a new alert in the feed; clicking it flies the map there; acknowledging it calls the API', async () => {
-    const { page, errors, external } = await open(WALL, `#map=12.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    const { page, errors, external } = await open(DESKTOP, `#map=12.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
     const unit = await unitRow('EB006')
     const zone = (await api<{ bbox?: number[]; geometry: { coordinates: number[][][] } }>(`/api/layers/patrol-zones/features/${unit.zone_id}`)).body
     const xs = zone.geometry.coordinates[0]!.map((c) => c[0]!)
@@ -207,7 +206,7 @@ describe('the live command view in Chromium', () => {
     const track = (await api<{ units: Array<{ points: Array<{ ts: string; lon: number; lat: number }>; distance_m: number; stops: number }> }>(`/api/live/tracks?units=EB010&from=${fromIso}&to=${toIso}`)).body.units[0]!
     expect(track.points.length).toBeGreaterThan(40)
 
-    const { page, errors, external } = await open(WALL, `#map=13.00/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    const { page, errors, external } = await open(DESKTOP, `#map=13.00/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
     await page.click('.live-tabs [data-tab="playback"]')
     await page.fill('.live-playback input[type="search"]', 'EB010')
     await page.check('.live-unit-option input[value="EB010"]')
@@ -269,7 +268,7 @@ describe('the live command view in Chromium', () => {
   })
 
   it('zoomed out, draws counted clusters of every unit instead of icons', async () => {
-    const { page, errors } = await open(WALL, `#map=10.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    const { page, errors } = await open(DESKTOP, `#map=10.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
     const withPosition = (await api<{ units: UnitRow[] }>('/api/live/units')).body.units.filter((u) => u.ts).length
     const layers = () =>
       page.evaluate(() => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LAYERS } from '../../data/catalog/layers.ts'
 import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
 import { tokenFor } from '../helpers/accounts.ts'
-import { CHROMIUM_ARGS, deckLayerVisible, maplibreVisibility, openPage, PHONE, pixelStats, waitIdle, WALL } from './page-helpers.ts'
+import { CHROMIUM_ARGS, deckLayerVisible, DESKTOP, maplibreVisibility, openPage, PHONE, pixelStats, waitIdle, WALL } from './page-helpers.ts'
 
 const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const DEFAULT_LAYERS = ['admin-areas', 'grid-cells', 'police-units', 'schools', 'hazards']
@@ -73,7 +73,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('loads the default layers with CJK labels drawn from local fonts, no console errors and nothing from outside', async () => {
-    const { page, errors, external, glyphWarnings } = await openPage(browser, server.url, WALL)
+    const { page, errors, external, glyphWarnings } = await openPage(browser, server.url, DESKTOP)
     expect(await page.evaluate(() => window.pinganLayers!.visibleIds())).toEqual(LAYERS.map((l) => l.id).filter((id) => DEFAULT_LAYERS.includes(id)))
     for (const id of DEFAULT_LAYERS) expect(await deckOrMapLibreVisible(page, id), id).toBe(true)
     // District names are placed, so their glyphs were made (MapLibre draws no label without glyphs).
@@ -100,7 +100,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('toggles every catalog layer from the panel and changes its opacity', async () => {
-    const { page, errors, external } = await openPage(browser, server.url, WALL)
+    const { page, errors, external } = await openPage(browser, server.url, DESKTOP)
     for (const def of LAYERS) {
       const before = await deckOrMapLibreVisible(page, def.id)
       expect(before, def.id).toBe(DEFAULT_LAYERS.includes(def.id))
@@ -130,14 +130,14 @@ describe('the map client in Chromium', () => {
     const cell = (await api<FeatureCollection>('/api/layers/grid-cells/features?limit=1')).features[0]!
     const [minX, minY, maxX, maxY] = bboxOf(cell)
     const hash = `#map=15.00/${((minY + maxY) / 2).toFixed(5)}/${((minX + maxX) / 2).toFixed(5)}&layers=admin-areas,grid-cells&lang=zh&measure=none`
-    const { page, errors, external, glyphWarnings } = await openPage(browser, server.url, WALL, hash)
+    const { page, errors, external, glyphWarnings } = await openPage(browser, server.url, DESKTOP, hash)
     const hit = await page.evaluate(() => {
       const map = window.pinganMap!
       const c = map.getCanvas()
       return map.queryRenderedFeatures([c.clientWidth / 2, c.clientHeight / 2], { layers: ['grid-cells-fill'] })[0]?.id ?? null
     })
     expect(hit).not.toBeNull()
-    await page.mouse.click(WALL.width / 2, WALL.height / 2)
+    await page.mouse.click(DESKTOP.width / 2, DESKTOP.height / 2)
     const popup = page.locator('.feature-popup[data-layer="grid-cells"]')
     await popup.waitFor()
     expect(await popup.getAttribute('data-feature-id')).toBe(String(hit))
@@ -178,8 +178,8 @@ describe('the map client in Chromium', () => {
     const hazard = (await api<FeatureCollection>('/api/layers/hazards/features?limit=1&status=reported')).features[0]!
     if (hazard.geometry?.type !== 'Point') throw new Error(`a hazard is a Point, given ${hazard.geometry?.type}`)
     const [lng, lat] = hazard.geometry.coordinates as [number, number]
-    const { page, errors } = await openPage(browser, server.url, WALL, `#map=17.00/${lat.toFixed(6)}/${lng.toFixed(6)}&layers=hazards&lang=zh&measure=none`)
-    await page.mouse.click(WALL.width / 2, WALL.height / 2)
+    const { page, errors } = await openPage(browser, server.url, DESKTOP, `#map=17.00/${lat.toFixed(6)}/${lng.toFixed(6)}&layers=hazards&lang=zh&measure=none`)
+    await page.mouse.click(DESKTOP.width / 2, DESKTOP.height / 2)
     const popup = page.locator('.feature-popup[data-layer="hazards"]')
     await popup.waitFor()
     await expect.poll(() => popup.locator('.fp-status').count()).toBe(0)
@@ -221,7 +221,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('keeps the view in the URL hash: a copied link reopens the same view', async () => {
-    const { page, errors } = await openPage(browser, server.url, WALL)
+    const { page, errors } = await openPage(browser, server.url, DESKTOP)
     await page.click('[data-measure="population"]')
     await page.click('[data-layer-toggle="rivers"]')
     await page.click('[data-layer-toggle="schools"]')
@@ -233,7 +233,7 @@ describe('the map client in Chromium', () => {
     const hash = await page.evaluate(() => window.location.hash)
     await page.close()
 
-    const again = await openPage(browser, server.url, WALL, hash)
+    const again = await openPage(browser, server.url, DESKTOP, hash)
     const view = await again.page.evaluate(() => {
       const map = window.pinganMap!
       return { centre: map.getCenter().toArray(), zoom: map.getZoom(), layers: window.pinganLayers!.visibleIds(), measure: window.pinganLayers!.measure }
@@ -278,7 +278,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('finds place names, villages and grid codes and flies there', async () => {
-    const { page, errors } = await openPage(browser, server.url, WALL)
+    const { page, errors } = await openPage(browser, server.url, DESKTOP)
     const centreIn = async (f: Feature) => {
       const [minX, minY, maxX, maxY] = bboxOf(f)
       const [x, y] = await page.evaluate(() => window.pinganMap!.getCenter().toArray())
@@ -330,7 +330,7 @@ describe('the map client in Chromium', () => {
       )
       await page.route('**/test-raster/**', (route) => route.fulfill({ body: tile, contentType: 'image/png' }))
     }
-    const { page, errors, external } = await openPage(browser, server.url, WALL, '', withBasemap('CGCS2000'))
+    const { page, errors, external } = await openPage(browser, server.url, DESKTOP, '', withBasemap('CGCS2000'))
     const raster = () => page.evaluate(() => ({ layer: window.pinganMap!.getLayoutProperty('basemap-raster', 'visibility'), land: window.pinganMap!.getPaintProperty('basemap-land', 'fill-opacity') }))
     expect(await raster()).toEqual({ layer: 'visible', land: 0 })
     expect(await page.isChecked('[data-basemap-toggle="raster"]')).toBe(true)
@@ -342,7 +342,7 @@ describe('the map client in Chromium', () => {
     expect(external).toEqual([])
     await page.close()
 
-    const gcj = await openPage(browser, server.url, WALL, '', withBasemap('GCJ-02'))
+    const gcj = await openPage(browser, server.url, DESKTOP, '', withBasemap('GCJ-02'))
     expect(await gcj.page.evaluate(() => window.pinganMap!.getLayoutProperty('basemap-raster', 'visibility'))).toBe('none')
     expect(await gcj.page.isChecked('[data-basemap-toggle="raster"]')).toBe(false)
     expect(await gcj.page.textContent('[data-group="basemap"] .layer-note')).toBe('坐标系为 GCJ-02，与本图 WGS84 数据有偏移')

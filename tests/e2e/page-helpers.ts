@@ -5,6 +5,11 @@ import type { Browser, Page } from 'playwright-core'
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 export const WALL = { width: 1920, height: 1080 } as const
+/**
+ * A desk screen, for the tests that are not about the wall's layout: software WebGL draws every
+ * frame on the CPU, and a wall screen has twice its pixels.
+ */
+export const DESKTOP = { width: 1280, height: 800 } as const
 export const PHONE = { width: 390, height: 844 } as const
 
 /** Endpoints the client asks for that the server does not have yet (their 404 is allowed). */
