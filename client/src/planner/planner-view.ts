@@ -10,7 +10,7 @@ import { parseGpsTrack } from './gps-track.ts'
 import { planMode } from './plan-mode.ts'
 import { plannerApi, type HistoryEntry, type PlannedLayer, type WorkloadPreview } from './planner-api.ts'
 import { PlannerPanel } from './planner-panel.ts'
-import { pathsOf, snapPoint, type SnapPaths } from './snapping.ts'
+import { boxPaths, pathsNear, pathsOf, snapPoint, type BoxedPath } from './snapping.ts'
 
 const COVERAGE_BUFFER = 200
 const SOURCES = { problem: 'planner-problem', overlaps: 'planner-overlaps', history: 'planner-history' } as const
@@ -32,7 +32,7 @@ export class PlannerView {
   private current: Item | null = null
   /** The zone the workload is about when a route is selected: the last zone drawn or selected. */
   private focus: Item | null = null
-  private gridPaths: SnapPaths = []
+  private gridPaths: BoxedPath[] = []
   private previewTimer: ReturnType<typeof setTimeout> | undefined
   private previewAbort: AbortController | null = null
   private hidden: string[] = []
@@ -125,7 +125,12 @@ export class PlannerView {
       if (!this.panel.snap.checked) return undefined
       const others = (this.drawing?.live() ?? []).filter((i) => i.tdId !== String(ctx.currentId) && i.layer === 'patrol-zones')
       const zoneGeoms = others.map((i) => this.drawing!.geometryOf(i)).filter((g): g is Polygon => g?.type === 'Polygon')
-      return snapPoint(event.containerX, event.containerY, [...this.gridPaths, ...pathsOf(zoneGeoms)], ctx.project)
+      // Only the paths near the pointer: a station's view holds thousands of cell vertices.
+      const a = ctx.unproject(event.containerX - 12, event.containerY + 12)
+      const b = ctx.unproject(event.containerX + 12, event.containerY - 12)
+      const box: [number, number, number, number] = [a.lng, a.lat, b.lng, b.lat]
+      const near = [...pathsNear(this.gridPaths, box), ...pathsNear(boxPaths(pathsOf(zoneGeoms)), box)]
+      return snapPoint(event.containerX, event.containerY, near, ctx.project)
     }
     this.drawing = new Drawing(this.map, snap, {
       drawn: (item, cut) => void this.onDrawn(item, cut),
@@ -365,6 +370,10 @@ export class PlannerView {
     if (!(err instanceof ApiError) || err.code !== 'invalid_geometry') return false
     const details = err.details as { reason?: string; location?: [number, number] | null } | undefined
     this.problemAt = details?.location ?? null
+    // The numbers of an earlier shape would not be this zone's.
+    this.lastPreview = null
+    this.panel.showWorkload(null, COVERAGE_BUFFER)
+    this.setOverlay(SOURCES.overlaps, empty)
     this.setOverlay(SOURCES.problem, details?.location ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: details.location }, properties: {} }] } : empty)
     this.panel.say(t('plan.invalid', { reason: details?.reason ?? err.message }), 'error')
     return true
@@ -566,7 +575,7 @@ export class PlannerView {
     const b = this.map.getBounds()
     try {
       const cells = await plannerApi.gridCells([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])
-      this.gridPaths = pathsOf(cells.features.map((f) => f.geometry))
+      this.gridPaths = boxPaths(pathsOf(cells.features.map((f) => f.geometry)))
     } catch {
       this.gridPaths = []
     }

@@ -75,3 +75,27 @@ export function pathsOf(geometries: ReadonlyArray<{ type: string; coordinates: u
   }
   return out
 }
+
+/** A path with its lon/lat bounding box, so a pointer only tests the paths near it. */
+export interface BoxedPath {
+  path: readonly Position[]
+  box: [number, number, number, number]
+}
+
+export function boxPaths(paths: readonly (readonly Position[])[]): BoxedPath[] {
+  return paths.map((path) => {
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity]
+    for (const p of path) {
+      w = Math.min(w, p[0]!)
+      e = Math.max(e, p[0]!)
+      s = Math.min(s, p[1]!)
+      n = Math.max(n, p[1]!)
+    }
+    return { path, box: [w, s, e, n] }
+  })
+}
+
+/** The paths whose box comes within the lon/lat box [w, s, e, n] around the pointer. */
+export function pathsNear(boxed: readonly BoxedPath[], [w, s, e, n]: [number, number, number, number]): Array<readonly Position[]> {
+  return boxed.filter(({ box }) => box[0] <= e && box[2] >= w && box[1] <= n && box[3] >= s).map((b) => b.path)
+}
