@@ -75,9 +75,14 @@ export class MyGridView {
       this.say(t('officer.queue.sent'))
       this.scheduleRefresh()
     })
+    let refused = 0
     this.outbox.onChange(() => {
       this.renderQueue()
       if (this.grid) this.layers.showGrid(this.grid, this.outbox.pending)
+      if (this.outbox.failed.length !== refused) {
+        refused = this.outbox.failed.length
+        if (this.sheet.kind === 'tab') this.renderBody()
+      }
     })
     this.tracker = new PatrolTracker(`pingan.patrol.${userId}`)
     this.tracker.onChange(() => {
@@ -297,6 +302,27 @@ export class MyGridView {
       : this.tab === 'units' ? unitList(g.household_units, actions)
       : postList(g.guard_posts, actions)
     this.body.replaceChildren(content)
+    // Entries the server refused stay on the phone until read and deleted (their reason shown).
+    if (this.tab === 'overview' && this.outbox.failed.length) this.body.prepend(this.refusedList())
+  }
+
+  private refusedList(): HTMLElement {
+    const ul = el('ul', 'og-list og-refused')
+    for (const e of this.outbox.failed) {
+      const li = el('li', 'og-item')
+      li.dataset.ref = e.ref
+      const text = el('div', 'og-item-main')
+      text.append(el('span', 'og-item-title', `${t(`officer.layer.${e.layer}` as MessageKey)} · ${formatDateTime(e.createdAt)}`), el('span', 'og-error', t('officer.queue.rejected', { message: e.error ?? '' })))
+      const discard = el('button', 'og-btn og-act', t('officer.queue.discard'))
+      discard.type = 'button'
+      discard.addEventListener('click', () => {
+        this.outbox.discard(e.ref)
+        this.renderBody()
+      })
+      li.append(text, discard)
+      ul.append(li)
+    }
+    return ul
   }
 
   private closeSheet(): void {

@@ -28,6 +28,7 @@ export type OutboxStatus = 'idle' | 'sending' | 'offline'
 export class Outbox {
   private entries: OutboxEntry[]
   private flushing: Promise<void> | null = null
+  private again = false
   private timer: ReturnType<typeof setInterval> | null = null
   private listeners = new Set<() => void>()
   status: OutboxStatus = 'idle'
@@ -39,6 +40,12 @@ export class Outbox {
   ) {
     this.entries = load(key)
     window.addEventListener('online', () => void this.flush())
+    // Another tab of the same account changed the list: take it (the server's client_ref check covers any overlap).
+    window.addEventListener('storage', (e: StorageEvent) => {
+      if (e.key !== this.key) return
+      this.entries = load(this.key)
+      this.emit()
+    })
     void this.flush()
   }
 
@@ -71,9 +78,18 @@ export class Outbox {
     this.save()
   }
 
-  /** Sends what waits, one at a time, oldest first; one run at a time. */
+  /** Sends what waits, one at a time, oldest first; one run at a time (asked during a run: once more after it). */
   flush(): Promise<void> {
-    this.flushing ??= this.run().finally(() => {
+    if (this.flushing) {
+      this.again = true
+      return this.flushing
+    }
+    this.flushing = (async () => {
+      do {
+        this.again = false
+        await this.run()
+      } while (this.again)
+    })().finally(() => {
       this.flushing = null
       this.schedule()
       this.emit()
@@ -82,7 +98,10 @@ export class Outbox {
   }
 
   private async run(): Promise<void> {
-    for (const entry of [...this.pending]) {
+    // Each waiting entry once per run, those added while it runs too.
+    const tried = new Set<string>()
+    for (let entry = this.pending[0]; entry; entry = this.pending.find((e) => !tried.has(e.ref))) {
+      tried.add(entry.ref)
       this.status = 'sending'
       this.emit()
       entry.attempts++
