@@ -140,6 +140,12 @@ describe('the community dashboard in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-phone.png') })
     await page.evaluate(() => document.querySelector('#dashboard .dash-charts')!.scrollIntoView())
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-phone-charts.png') })
+    // English at a tap, figures unchanged.
+    await page.click('#lang-toggle')
+    expect(await page.textContent('#dashboard h2')).toBe('Police–community integration · Dashboard')
+    expect(await page.textContent('#dashboard .dash-kpi[data-figure="disputes_resolved"] .dash-kpi-label')).toBe('Disputes resolved')
+    expect(await page.textContent('#toggle-dashboard')).toBe('Dashboard')
+    expectShown(await shownFigures(page), (await r.json()) as Dashboard)
     expect(errors).toEqual([])
     await page.close()
   })
