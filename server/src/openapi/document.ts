@@ -129,6 +129,9 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/coordination/meetings': 'monthly station–town meetings, weekly community analyses, daily officer–grid-worker contacts with the issues raised and resolved',
   'POST /api/coordination/meetings': 'log a meeting with the issues it raised and the open issues of its station it resolved (audited)',
   'GET /api/coordination/issues': 'issues raised at coordination meetings: raised, resolved, open',
+  'GET /api/officer/my-grid': "an officer's own cells: open hazards and disputes by status and age, ten-household units with their lead, guard posts with today's duty windows, the four-seasons focus; at= for another moment",
+  'PUT /api/officer/hazards/{id}/photo': 'the photo of a hazard {"content_type","data" (base64)}: one per hazard, replaced when sent again, at most 1.5 MB',
+  'GET /api/officer/hazards/{id}/photo': 'the photo of a hazard (the image itself)',
 }
 
 /** `:param` path segments as OpenAPI `{param}`. */
