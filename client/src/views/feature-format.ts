@@ -2,7 +2,8 @@ import type { LayerDef, PropertyDef } from '../../../data/catalog/layers.ts'
 import { formatDate, formatDateTime, formatNumber, getLang, t, valueLabel } from '../i18n.ts'
 
 /** Properties that are bookkeeping, not information for the person reading the map. */
-const HIDDEN = new Set(['version'])
+// client_ref: the phone's own id of an entry (idempotent sends), nothing a reader needs.
+const HIDDEN = new Set(['version', 'client_ref'])
 
 export function shownProperties(def: LayerDef): PropertyDef[] {
   return def.properties.filter((p) => !HIDDEN.has(p.name))
