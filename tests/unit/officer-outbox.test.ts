@@ -73,7 +73,13 @@ describe('the officer outbox', () => {
     expect(box.pending).toHaveLength(0)
   })
 
-  it('keeps a refused entry with the reason, and retries server errors', async () => {
+  it('keeps a refused entry with the reason, and retries server errors and timeouts', async () => {
+    create.mockRejectedValueOnce(new DOMException('signal timed out', 'TimeoutError'))
+    const box0 = new Outbox('k0', () => {}, 60_000)
+    box0.add('hazards', hazard)
+    await box0.flush()
+    expect(box0.pending).toHaveLength(1)
+    create.mockReset()
     create.mockRejectedValueOnce(new ApiError(503, 'unavailable')).mockRejectedValueOnce(new ApiError(403, 'this hazards feature would lie outside your grid cells'))
     const box = new Outbox('k', () => {}, 60_000)
     box.add('hazards', hazard)

@@ -87,7 +87,8 @@ export interface NewFeature {
 /** Whether a failure means "no network" (keep the entry and try again) rather than a refusal. */
 export function isNetworkFailure(err: unknown): boolean {
   if (err instanceof ApiError) return err.status >= 500 || err.status === 408 || err.status === 429
-  return err instanceof TypeError || (err instanceof DOMException && err.name === 'AbortError')
+  // fetch rejects with a TypeError when there is no network; AbortSignal.timeout with a TimeoutError.
+  return err instanceof TypeError || (err instanceof DOMException && (err.name === 'AbortError' || err.name === 'TimeoutError'))
 }
 
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
