@@ -117,6 +117,17 @@ describe('the community dashboard in Chromium', () => {
     expect(summer.totals.hazards_found).toBeLessThan(one.totals.hazards_found!)
     expect(summer.totals.volunteers).toBe(one.totals.volunteers)
     expect(await page.getAttribute('#dashboard .dash-csv', 'href')).toBe(`/api/community/dashboard?district=${district.code}&from=2026-06-01&to=2026-09-01&format=csv`)
+    // A county: it offers just its own stations (as many as the API counts there), and one of them filters further.
+    const county = all.per_district.find((d) => (d.stations ?? 0) > 0)!
+    await page.selectOption('#dashboard select[name="district"]', county.code)
+    await page.evaluate(() => window.pinganDashboard!.loaded)
+    const stations = await page.$$eval('#dashboard select[name="station"] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))
+    expect(stations.length).toBe(county.stations)
+    await page.selectOption('#dashboard select[name="station"]', stations[0]!)
+    await page.evaluate(() => window.pinganDashboard!.loaded)
+    const station = await api(`?district=${county.code}&station=${stations[0]}&from=2026-06-01&to=2026-09-01`)
+    expect(station.totals.stations).toBe(1)
+    expectShown(await shownFigures(page), station)
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-wall-filtered.png') })
 
     expect(errors).toEqual([])

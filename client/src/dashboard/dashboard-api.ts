@@ -28,6 +28,8 @@ export interface DashboardData {
 export interface StationOption {
   id: number
   name: string
+  /** Its area's code: the district's six digits come first (admin codes nest). */
+  areaCode: string
 }
 
 function query(f: DashboardFilter, extra: Record<string, string> = {}): string {
@@ -43,6 +45,6 @@ export const fetchDashboard = (f: DashboardFilter) => getJson<DashboardData>(`/a
 export const dashboardCsvUrl = (f: DashboardFilter) => `/api/community/dashboard${query(f, { format: 'csv' })}`
 
 export async function fetchStations(): Promise<StationOption[]> {
-  const page = await getJson<{ features: Array<{ id: number; properties: { name: string } }> }>('/api/layers/police-units/features?kind=station&limit=100')
-  return page.features.map((f) => ({ id: Number(f.id), name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
+  const page = await getJson<{ features: Array<{ id: number; properties: { name: string; area_code: string | null } }> }>('/api/layers/police-units/features?kind=station&limit=100')
+  return page.features.map((f) => ({ id: Number(f.id), name: f.properties.name, areaCode: f.properties.area_code ?? '' })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
 }

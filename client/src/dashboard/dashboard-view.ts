@@ -1,6 +1,6 @@
 import { getLang, onLangChange, t, type MessageKey } from '../i18n.ts'
 import { DashboardCharts, type ChartId } from './charts.ts'
-import { dashboardCsvUrl, fetchDashboard, fetchStations, type DashboardData, type DashboardFilter } from './dashboard-api.ts'
+import { dashboardCsvUrl, fetchDashboard, fetchStations, type DashboardData, type DashboardFilter, type StationOption } from './dashboard-api.ts'
 import './dashboard.css'
 
 /** The headline figures, in the story's order. */
@@ -45,6 +45,7 @@ export class DashboardView {
   private readonly statics: Array<() => void> = []
   private data: DashboardData | null = null
   private districts: Array<{ code: string; name: string }> = []
+  private stations: StationOption[] = []
   private seq = 0
   /** Resolves when the figures of the latest filter are on screen (the browser tests wait on it). */
   loaded: Promise<void> = Promise.resolve()
@@ -90,7 +91,8 @@ export class DashboardView {
     })
     void fetchStations()
       .then((stations) => {
-        for (const s of stations) this.station.append(new Option(s.name, String(s.id)))
+        this.stations = stations
+        this.fillStations()
       })
       .catch(() => undefined)
   }
@@ -177,6 +179,8 @@ export class DashboardView {
     })
     this.csv.setAttribute('download', 'community-dashboard.csv')
     this.text(() => (this.csv.textContent = t('dash.export')))
+    // A district narrows the stations offered (a station outside it is let go).
+    this.district.addEventListener('change', () => this.fillStations())
     for (const x of [this.district, this.station, this.from, this.to]) x.addEventListener('change', () => void this.load())
     form.append(
       field('dash.filter.district', this.district, 'district'),
@@ -187,6 +191,13 @@ export class DashboardView {
       this.csv,
     )
     return form
+  }
+
+  private fillStations(): void {
+    const chosen = this.station.value
+    while (this.station.options.length > 1) this.station.remove(1)
+    for (const s of this.stations) if (!this.district.value || s.areaCode.startsWith(this.district.value)) this.station.append(new Option(s.name, String(s.id)))
+    this.station.value = [...this.station.options].some((o) => o.value === chosen) ? chosen : ''
   }
 
   private fillDistricts(): void {
