@@ -42,6 +42,47 @@ describe('live: ingest, stream, playback', () => {
     expect(await stored('EB001')).toBe(3)
   })
 
+  it('writes many units reporting at once together, answering each request for its own points', async () => {
+    const codes = (await sql<{ code: string }>`SELECT code FROM patrol_units WHERE code NOT IN ('EB001', 'EB002') ORDER BY code LIMIT 20`.execute(t.db)).rows.map((r) => r.code)
+    Object.assign(tokens, Object.fromEntries((await issueTokens(t.db, codes)).map((x) => [x.code, x.token])))
+    const [from, to] = [iso(300), iso(330)]
+    await sql`DELETE FROM unit_positions WHERE unit_id IN (SELECT id FROM patrol_units WHERE code IN (${sql.join(codes)})) AND ts >= ${from}::timestamptz`.execute(t.db)
+    const eventsBefore = await scalar<string>(t.db, sql`SELECT coalesce(max(id), 0)::text FROM live_events`)
+    // Per unit: a batch of three, the same batch again (a retry racing its original), and an older point.
+    const sent = codes.flatMap((c, k) => {
+      const batch = [pos(c, 320, 125.1 + k / 1000), pos(c, 321, 125.1 + k / 1000), pos(c, 322, 125.1 + k / 1000, 42.95)]
+      return [
+        { code: c, body: batch },
+        { code: c, body: batch },
+        { code: c, body: [pos(c, 310)] },
+      ]
+    })
+    const answers = await Promise.all(sent.map((r) => post(r.code, r.body)))
+    for (const [i, a] of answers.entries()) {
+      expect(a.status, sent[i]!.code).toBe(200)
+      expect(a.body.accepted + a.body.duplicates).toBe(sent[i]!.body.length)
+    }
+    for (const c of codes) {
+      const mine = answers.filter((_, i) => sent[i]!.code === c)
+      expect(mine.reduce((n, a) => n + a.body.accepted, 0), c).toBe(4)
+      expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM unit_positions p JOIN patrol_units u ON u.id = p.unit_id WHERE u.code = ${c} AND p.ts >= ${from}::timestamptz AND p.ts < ${to}::timestamptz`), c).toBe(4)
+    }
+    // Each unit's current position is its newest report, not the older one that came with it.
+    const current = await sql<{ code: string; newest: boolean; lat: number }>`
+      SELECT u.code, c.ts = ${iso(322)}::timestamptz AS newest, ST_Y(c.geom) AS lat FROM unit_current c JOIN patrol_units u ON u.id = c.unit_id WHERE u.code IN (${sql.join(codes)})`.execute(t.db)
+    expect(current.rows).toHaveLength(codes.length)
+    for (const r of current.rows) expect([r.code, r.newest, r.lat]).toEqual([r.code, true, 42.95])
+    // The live events name every unit at its newest point. On PostgreSQL, requests that arrive
+    // while a batch is written go together: some event carries several units. (PGlite's one
+    // connection takes each request's token lookup after the previous write, so there it is one
+    // request a transaction.)
+    const events = await sql<{ units: number; codes: string[] }>`
+      SELECT jsonb_array_length(payload) AS units, ARRAY(SELECT e ->> 'code' FROM jsonb_array_elements(payload) e WHERE (e ->> 'ts')::timestamptz = ${iso(322)}::timestamptz) AS codes
+      FROM live_events WHERE kind = 'positions' AND id > ${eventsBefore}::bigint`.execute(t.db)
+    expect(new Set(events.rows.flatMap((e) => e.codes))).toEqual(new Set(codes))
+    if (t.backend === 'postgres') expect(Math.max(...events.rows.map((e) => Number(e.units)))).toBeGreaterThan(1)
+  })
+
   it('keeps out-of-order points in the track but never moves the current position backwards', async () => {
     await post('EB002', [pos('EB002', 10, 125.2, 42.95)])
     await post('EB002', [pos('EB002', 5, 125.1, 42.85)])

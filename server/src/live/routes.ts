@@ -6,7 +6,7 @@ import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import type { LiveHub } from './hub.ts'
-import { ingestPositions, validateBatch } from './ingest.ts'
+import { IngestWriter, validateBatch } from './ingest.ts'
 import { openStream, streamAccess } from './stream.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { readTracks } from './tracks.ts'
@@ -24,13 +24,14 @@ const tracksQuery = z
 
 export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatMs?: number } = {}): Router {
   const router = Router()
+  const writer = new IngestWriter(db)
 
   router.post(
     '/live/positions',
     handle(async (req, res) => {
       const unit = await unitOfRequest(db, req)
       const { good, rejected } = validateBatch(req.body, unit.code)
-      const result = await ingestPositions(db, unit.id, good)
+      const result = await writer.write(unit.id, good)
       positionsCounter.inc({ result: 'accepted' }, result.accepted)
       positionsCounter.inc({ result: 'duplicate' }, result.duplicates)
       positionsCounter.inc({ result: 'rejected' }, rejected.length)
