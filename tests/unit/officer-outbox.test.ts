@@ -15,6 +15,8 @@ vi.mock('../../client/src/auth/expiry.ts', () => ({ sessionEnded: () => {} }))
 const store = new Map<string, string>()
 const listeners = new Map<string, Array<() => void>>()
 beforeEach(() => {
+  // The outboxes' retry intervals must not outlive a test (the API suites share this process).
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
   store.clear()
   listeners.clear()
   create.mockReset()
@@ -22,7 +24,11 @@ beforeEach(() => {
   vi.stubGlobal('localStorage', { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) })
   vi.stubGlobal('window', { addEventListener: (type: string, cb: () => void) => listeners.set(type, [...(listeners.get(type) ?? []), cb]) })
 })
-afterEach(() => vi.unstubAllGlobals())
+afterEach(() => {
+  vi.clearAllTimers()
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
 
 const { Outbox } = await import('../../client/src/officer/outbox.ts')
 const { ApiError } = await import('../../client/src/api/client.ts')
