@@ -81,3 +81,15 @@ describe('paths near the pointer', () => {
     expect(pathsNear(boxed, [-1, -1, 10, 10])).toHaveLength(2)
   })
 })
+
+describe('snapped points', () => {
+  it('carry at most 9 decimals (terra-draw refuses more)', () => {
+    const p = project(2 ** 16)
+    const cell = pathsOf([{ type: 'Polygon', coordinates: [[[125.1000000001234, 42.9], [125.11, 42.9], [125.11, 42.91], [125.1000000001234, 42.9]]] }])
+    const a = p(125.1, 42.9)
+    const b = p(125.11, 42.9)
+    for (const s of [snapPoint(a.x + 2, a.y, cell, p)!, snapPoint((a.x + b.x) / 2 + 0.37, a.y + 3, cell, p)!]) {
+      for (const v of s) expect(Math.abs(v * 1e9 - Math.round(v * 1e9))).toBeLessThan(1e-3)
+    }
+  })
+})

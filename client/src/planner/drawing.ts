@@ -1,6 +1,6 @@
 import type { LineString, Polygon, Position } from 'geojson'
 import type maplibregl from 'maplibre-gl'
-import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode, TerraDrawSelectMode, type GeoJSONStoreFeatures, type SnapToCustom } from 'terra-draw'
+import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode, TerraDrawRenderMode, TerraDrawSelectMode, type GeoJSONStoreFeatures, type SnapToCustom } from 'terra-draw'
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter'
 import type { PlannedLayer } from './planner-api.ts'
 import { UndoStack } from './undo-stack.ts'
@@ -75,6 +75,8 @@ export class Drawing {
         new TerraDrawPolygonMode({ snapping: { toCustom: snap }, styles: { fillColor: '#f59e0b', fillOpacity: 0.22, outlineColor: '#f59e0b', outlineWidth: 2, closingPointColor: '#fde68a', snappingPointColor: '#22d3ee' } }),
         new TerraDrawLineStringMode({ snapping: { toCustom: snap }, styles: { lineStringColor: '#fb923c', lineStringWidth: 3, snappingPointColor: '#22d3ee' } }),
         new TerraDrawLineStringMode({ modeName: 'cutline', styles: { lineStringColor: '#f43f5e', lineStringWidth: 2 } }),
+        // Merging picks the second zone with a plain map click (select mode would pick whichever polygon it likes).
+        new TerraDrawRenderMode({ modeName: 'pick', styles: {} }),
       ],
     })
     this.draw.start()
@@ -100,7 +102,7 @@ export class Drawing {
 
   setTool(tool: Tool): void {
     this.tool = tool
-    const mode = tool === 'zone' ? 'polygon' : tool === 'route' ? 'linestring' : tool === 'split' ? 'cutline' : 'select'
+    const mode = tool === 'zone' ? 'polygon' : tool === 'route' ? 'linestring' : tool === 'split' ? 'cutline' : tool === 'merge' ? 'pick' : 'select'
     if (this.draw.getMode() !== mode) this.draw.setMode(mode)
   }
 
@@ -221,7 +223,9 @@ export class Drawing {
       this.items.set(item.tdId, { ...item, props: { ...item.props } })
       const g = s.geometries[item.tdId]
       if (item.deleted || !g) continue
-      this.draw.addFeatures([{ id: item.tdId, type: 'Feature', geometry: g, properties: { mode: MODE_OF[item.layer] } } as GeoJSONStoreFeatures])
+      const [result] = this.draw.addFeatures([{ id: item.tdId, type: 'Feature', geometry: roundGeometry(g), properties: { mode: MODE_OF[item.layer] } } as GeoJSONStoreFeatures])
+      // terra-draw refuses some shapes it drew itself (a polygon crossing itself): keep the item, say so on save.
+      if (!result?.valid) console.warn(`planner: ${item.layer} ${item.serverId ?? 'new'} could not be put back on the map: ${result?.reason}`)
     }
     this.restoring = false
     this.events.selected(null)

@@ -1,6 +1,7 @@
 import type { Feature, FeatureCollection, LineString, Polygon, Position } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import type { SnapToCustom } from 'terra-draw'
+import { area, booleanPointInPolygon } from '@turf/turf'
 import { findLayer } from '../../../data/catalog/layers.ts'
 import { ApiError } from '../api/client.ts'
 import { onLangChange, t } from '../i18n.ts'
@@ -58,7 +59,9 @@ export class PlannerView {
     this.button.setAttribute('aria-label', t('plan.toggle.label'))
     // Clicks that draw open no feature popup (feature-popup.ts skips a prevented click).
     map.on('click', (e) => {
-      if (planMode.on) e.preventDefault()
+      if (!planMode.on) return
+      e.preventDefault()
+      if (this.drawing?.currentTool === 'merge') this.pickForMerge([e.lngLat.lng, e.lngLat.lat])
     })
     map.on('moveend', () => void (planMode.on && this.loadGrid()))
     window.addEventListener('keydown', (e) => {
@@ -250,12 +253,8 @@ export class PlannerView {
   private onSelected(item: Item | null): void {
     const d = this.drawing
     if (!d) return
-    if (item && d.currentTool === 'merge' && this.current && item !== this.current && item.layer === 'patrol-zones') {
-      void this.merge(this.current, item)
-      return
-    }
-    // Keep the selection when the panel, not the map, took the click.
-    if (!item && d.currentTool === 'merge') return
+    // Splitting and merging act on the zone selected before: leaving select mode deselects it.
+    if (!item && (d.currentTool === 'merge' || d.currentTool === 'split')) return
     this.current = item
     if (item?.layer === 'patrol-zones') this.focus = item
     this.setOverlay(SOURCES.history, empty)
@@ -394,7 +393,7 @@ export class PlannerView {
           continue
         }
         const geometry = d.geometryOf(item)
-        if (!geometry) continue
+        if (!geometry) throw new Error(`${String(item.props.name ?? item.layer)} is not on the map (undo it or draw it again)`)
         const props = { ...item.props }
         for (const k of Object.keys(props)) if (props[k] === '' || props[k] === undefined) delete props[k]
         const saved = item.serverId
@@ -464,6 +463,20 @@ export class PlannerView {
     } catch (err) {
       this.panel.say(t('plan.split.failed', { message: (err as Error).message }), 'error')
     }
+  }
+
+  /** The smallest other zone under the click joins the selected one. */
+  private pickForMerge(at: Position): void {
+    const d = this.drawing!
+    const keep = this.current
+    if (!keep || keep.layer !== 'patrol-zones') return
+    const under = d
+      .live()
+      .filter((i) => i.layer === 'patrol-zones' && i !== keep)
+      .map((i) => ({ i, g: d.geometryOf(i) as Polygon | null }))
+      .filter((x): x is { i: Item; g: Polygon } => !!x.g && booleanPointInPolygon(at, x.g))
+      .sort((a, b) => area(a.g) - area(b.g))[0]
+    if (under) void this.merge(keep, under.i)
   }
 
   private async merge(keep: Item, other: Item): Promise<void> {

@@ -1,5 +1,8 @@
 import type { Position } from 'geojson'
 
+/** terra-draw keeps 9 decimals (≈ 0.1 mm) and refuses a feature with more: a snapped point is rounded. */
+const round9 = (p: Position): Position => [Math.round(p[0]! * 1e9) / 1e9, Math.round(p[1]! * 1e9) / 1e9]
+
 /** Screen projection of a lon/lat (the map's). */
 export type Project = (lng: number, lat: number) => { x: number; y: number }
 
@@ -21,7 +24,7 @@ export function snapPoint(x: number, y: number, paths: SnapPaths, project: Proje
       const d = Math.hypot(s.x - x, s.y - y)
       if (d <= bestD) {
         bestD = d
-        best = [p[0]!, p[1]!]
+        best = round9([p[0]!, p[1]!])
       }
     }
   }
@@ -45,7 +48,7 @@ export function snapPoint(x: number, y: number, paths: SnapPaths, project: Proje
         const lon = a[0]! + f * (b[0]! - a[0]!)
         const merc = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))
         const m = merc(a[1]!) + f * (merc(b[1]!) - merc(a[1]!))
-        best = [lon, (360 / Math.PI) * Math.atan(Math.exp(m)) - 90]
+        best = round9([lon, (360 / Math.PI) * Math.atan(Math.exp(m)) - 90])
       }
     }
   }
