@@ -136,15 +136,21 @@ describe('an officer\u2019s "my grid" on a phone', () => {
     const shown = await page.evaluate(async () => {
       const g = window.pinganMyGrid!.grid!
       const src = window.pinganMap!.getSource('officer-cells') as unknown as { getData(): Promise<{ features: Array<{ id: number }> }> }
-      const b = window.pinganMap!.getBounds()
-      return { ids: g.grid_ids, hazards: g.hazards.map((h) => h.id), mapCells: (await src.getData()).features.map((f) => f.id), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], bbox: g.cells.bbox }
+      const [w, s, e, n] = g.cells.bbox!
+      const sw = window.pinganMap!.project([w, s])
+      const ne = window.pinganMap!.project([e, n])
+      // Where the cells' box lies on the screen, and the part of the map not under the top bar or the sheet.
+      const visible = { top: document.querySelector('.topbar')!.getBoundingClientRect().bottom, bottom: document.getElementById('officer-panel')!.getBoundingClientRect().top }
+      return { ids: g.grid_ids, hazards: g.hazards.map((h) => h.id), mapCells: (await src.getData()).features.map((f) => f.id), box: { left: sw.x, bottom: sw.y, right: ne.x, top: ne.y }, visible }
     })
     // The cells the server scopes the account to (user_grid_cells, through /api/auth/me), no more.
     expect(shown.ids).toEqual(myCells)
     expect(shown.mapCells).toEqual(myCells)
-    // Fitted: the map shows all of them.
-    expect(shown.bounds[0]).toBeLessThanOrEqual(shown.bbox![0])
-    expect(shown.bounds[2]).toBeGreaterThanOrEqual(shown.bbox![2])
+    // Fitted: all of them in the part of the map the top bar and the sheet leave free.
+    expect(shown.box.left).toBeGreaterThanOrEqual(0)
+    expect(shown.box.right).toBeLessThanOrEqual(PHONE.width)
+    expect(shown.box.top).toBeGreaterThanOrEqual(shown.visible.top)
+    expect(shown.box.bottom).toBeLessThanOrEqual(shown.visible.bottom)
     expect(shown.hazards).not.toContain(foreign.body.id)
     // Every hazard listed lies in one of my cells by an independent point-in-polygon test.
     const mine = (await api<{ hazards: Array<{ id: number; lon: number; lat: number }> }>(officerCookie, '/api/officer/my-grid')).body.hazards

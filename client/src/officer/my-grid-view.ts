@@ -126,8 +126,8 @@ export class MyGridView {
       this.statusLine.textContent = cached ? t('officer.offlineData', { time: formatDateTime(cached.at) }) : t('officer.failed', { message: (err as Error).message })
       if (!cached) return
     }
-    this.showOnMap()
     this.render()
+    this.showOnMap()
     const ids = this.grid?.grid_ids ?? []
     if (ids.length) {
       officerApi
@@ -154,7 +154,8 @@ export class MyGridView {
   /** Room the map must leave for what covers it: the top bar (and the mode switch under it on a phone), the open panels. */
   private padding(): maplibregl.PaddingOptions {
     const top = (document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0) + (isPhone() ? 48 : 16)
-    if (isPhone()) return { top, left: 20, right: 20, bottom: this.open ? this.panel.offsetHeight + 16 : 30 }
+    // The sheet's full height (its CSS max-height), whatever it holds at this moment.
+    if (isPhone()) return { top, left: 20, right: 20, bottom: this.open ? Math.max(this.panel.offsetHeight, window.innerHeight * 0.48) + 16 : 30 }
     const layers = document.getElementById('layer-panel')
     const left = layers?.dataset.open === 'true' ? layers.getBoundingClientRect().right + 16 : 30
     return { top, left, right: this.open ? this.panel.offsetWidth + 40 : 30, bottom: 30 }
