@@ -7,7 +7,7 @@ import { migrateToLatest } from '../../server/src/db/migrate.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { apiClient } from '../helpers/api-client.ts'
 import { listen, type TestServer } from '../helpers/http.ts'
-import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
+import { getTestDb, keepRows, scalar, type TestDb } from '../helpers/test-db.ts'
 
 type Client = ReturnType<typeof apiClient>
 
@@ -273,6 +273,7 @@ describe('community: unit reports, mediation, coordination meetings', () => {
     const expectReports = await scalar<number>(t.db, sql`SELECT count(*)::int FROM disputes WHERE source = 'household_unit'`)
     const expectCases = await scalar<number>(t.db, sql`SELECT count(*)::int FROM disputes WHERE mediation_room_id IS NOT NULL AND status <> 'reported'`)
     const expectAgreements = await scalar<number>(t.db, sql`SELECT count(*)::int FROM disputes WHERE status = 'resolved' AND mediation_room_id IS NOT NULL`)
+    const restore = await keepRows(t.db, ['household_reports', 'mediation_cases', 'mediation_participants', 'coordination_meetings', 'coordination_issues'], ['household_report_code_seq'])
     const down = await new Migrator({ db: t.db, provider: migrationProvider }).migrateTo('0016-community')
     expect(down.error).toBeUndefined()
     expect(await scalar<number>(t.db, sql`SELECT sum(reports)::int FROM household_units`)).toBe(expectReports)
@@ -283,6 +284,9 @@ describe('community: unit reports, mediation, coordination meetings', () => {
     expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM mediation_cases WHERE outcome = 'agreement'`)).toBe(expectAgreements)
     expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM mediation_cases WHERE closed_at IS NULL`)).toBe(
       await scalar<number>(t.db, sql`SELECT count(*)::int FROM disputes WHERE status = 'mediating' AND mediation_room_id IS NOT NULL`))
+    expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM household_units u WHERE u.reports <> (SELECT count(*) FROM household_reports r WHERE r.household_unit_id = u.id)`)).toBe(0)
+    // The seeded reports, cases and meetings back, for the files that run after this one.
+    await restore()
     expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM household_units u WHERE u.reports <> (SELECT count(*) FROM household_reports r WHERE r.household_unit_id = u.id)`)).toBe(0)
   })
 })

@@ -91,7 +91,7 @@ describe('the community dashboard in Chromium', () => {
     const all = await api('')
     expectShown(await shownFigures(page), all)
     // The story's figures in the demo city.
-    expect(all.totals.stations).toBe(27)
+    expect(all.totals.stations).toBe(35) // 8 branches and 27 stations (the story)
     expect(all.totals.volunteers).toBeGreaterThan(3000)
     expect(all.totals.issues_resolved).toBe(34)
     await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`#dashboard [data-chart="${id}"] canvas`)), [...CHARTS])
@@ -117,7 +117,7 @@ describe('the community dashboard in Chromium', () => {
     expect(summer.totals.hazards_found).toBeLessThan(one.totals.hazards_found!)
     expect(summer.totals.volunteers).toBe(one.totals.volunteers)
     expect(await page.getAttribute('#dashboard .dash-csv', 'href')).toBe(`/api/community/dashboard?district=${district.code}&from=2026-06-01&to=2026-09-01&format=csv`)
-    // A county: it offers just its own stations (as many as the API counts there), and one of them filters further.
+    // A district: it offers just its own stations and branches (as many as the API counts there), and one of them filters further.
     const county = all.per_district.find((d) => (d.stations ?? 0) > 0)!
     await page.selectOption('#dashboard select[name="district"]', county.code)
     await page.evaluate(() => window.pinganDashboard!.loaded)

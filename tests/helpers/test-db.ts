@@ -76,3 +76,27 @@ export async function scalar<T = number>(db: DbHandle['db'], query: ReturnType<t
   if (r.rows.length !== 1) throw new Error(`expected one row, got ${r.rows.length} (a swallowed database error?)`)
   return r.rows[0]!.v
 }
+
+/**
+ * Keeps the rows of tables a migration test drops and recreates (migrating the shared test
+ * database down and up), and puts them back afterwards: the test files share one database per
+ * worker, and the files that run later expect the seeded city. `tables` in dependency order
+ * (referenced first); `sequences` are set back to where they were.
+ */
+export async function keepRows(db: DbHandle['db'], tables: string[], sequences: string[] = []): Promise<() => Promise<void>> {
+  const seqAt = new Map<string, number>()
+  for (const s of sequences) seqAt.set(s, await scalar<number>(db, sql`SELECT last_value::bigint::int FROM ${sql.table(s)}`))
+  for (const t of tables) {
+    await sql`DROP TABLE IF EXISTS ${sql.table(`kept_${t}`)}`.execute(db)
+    await sql`CREATE TABLE ${sql.table(`kept_${t}`)} AS SELECT * FROM ${sql.table(t)}`.execute(db)
+  }
+  return async () => {
+    for (const t of [...tables].reverse()) await sql`DELETE FROM ${sql.table(t)}`.execute(db)
+    for (const t of tables) {
+      await sql`INSERT INTO ${sql.table(t)} SELECT * FROM ${sql.table(`kept_${t}`)}`.execute(db)
+      await sql`DROP TABLE ${sql.table(`kept_${t}`)}`.execute(db)
+      await sql`SELECT setval(pg_get_serial_sequence(${t}, 'id'), greatest(1, (SELECT max(id) FROM ${sql.table(t)})))`.execute(db)
+    }
+    for (const [s, at] of seqAt) await sql`SELECT setval(${s}, ${at})`.execute(db)
+  }
+}

@@ -44,7 +44,9 @@ export const fetchDashboard = (f: DashboardFilter) => getJson<DashboardData>(`/a
 /** The same figures as CSV (a download link; the session cookie goes with it). */
 export const dashboardCsvUrl = (f: DashboardFilter) => `/api/community/dashboard${query(f, { format: 'csv' })}`
 
+/** The station-level units: the counties' 派出所 and the city districts' 实战化分局. */
 export async function fetchStations(): Promise<StationOption[]> {
-  const page = await getJson<{ features: Array<{ id: number; properties: { name: string; area_code: string | null } }> }>('/api/layers/police-units/features?kind=station&limit=100')
-  return page.features.map((f) => ({ id: Number(f.id), name: f.properties.name, areaCode: f.properties.area_code ?? '' })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
+  type Page = { features: Array<{ id: number; properties: { name: string; area_code: string | null } }> }
+  const pages = await Promise.all(['station', 'branch'].map((kind) => getJson<Page>(`/api/layers/police-units/features?kind=${kind}&limit=100`)))
+  return pages.flatMap((page) => page.features).map((f) => ({ id: Number(f.id), name: f.properties.name, areaCode: f.properties.area_code ?? '' })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
 }

@@ -36,7 +36,7 @@ export function dashboardRoutes({ db }: DbHandle): Router {
       if (filter.district && !(await sql`SELECT 1 FROM admin_areas WHERE code = ${filter.district} AND level = 'district'`.execute(db)).rows.length) {
         throw new ApiError(404, 'unknown_district', `no district ${filter.district}`)
       }
-      if (filter.station && !(await sql`SELECT 1 FROM police_units WHERE id = ${filter.station} AND kind = 'station'`.execute(db)).rows.length) {
+      if (filter.station && !(await sql`SELECT 1 FROM police_units WHERE id = ${filter.station} AND kind IN ('station', 'branch')`.execute(db)).rows.length) {
         throw new ApiError(404, 'unknown_station', `no police station ${filter.station}`)
       }
       const dashboard = await communityDashboard(db, filter)
