@@ -17,6 +17,7 @@ import * as m0015 from './0015-auth.ts'
 import * as m0016 from './0016-community.ts'
 import * as m0017 from './0017-community-reports-mediation-meetings.ts'
 import * as m0018 from './0018-client-ref.ts'
+import * as m0019 from './0019-household-dispute-reports.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0016-community': m0016,
   '0017-community-reports-mediation-meetings': m0017,
   '0018-client-ref': m0018,
+  '0019-household-dispute-reports': m0019,
 }
 
 export const migrationProvider: MigrationProvider = {

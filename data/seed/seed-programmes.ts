@@ -33,6 +33,8 @@ export async function seedProgrammes(trx: Kysely<any>, anchor: string): Promise<
 
 async function seedUnitReports(trx: Kysely<any>, anchor: string): Promise<void> {
   // Report codes come from a sequence no table owns (TRUNCATE … RESTART IDENTITY leaves it): restart it, so a reseed gives the same codes.
+  // The disputes step has linked the units' disputes already (migration 0019's trigger): written again here in dispute order, with the restarted codes.
+  await sql`DELETE FROM household_reports`.execute(trx)
   await sql`SELECT setval('household_report_code_seq', 100000, false)`.execute(trx)
   await sql`
     INSERT INTO household_reports (household_unit_id, kind, dispute_id, description, grid_id, reported_at, recorded_by)

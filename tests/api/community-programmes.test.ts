@@ -111,6 +111,28 @@ describe('community: unit reports, mediation, coordination meetings', () => {
     expect(m.body.summary.reduce((a: number, k: { resolved: number }) => a + k.resolved, 0)).toBe(34)
   })
 
+  it('counts a unit\'s dispute written as a plain dispute feature (the officer\'s phone form) as that unit\'s report', async () => {
+    const unitReports = () => scalar<number>(t.db, sql`SELECT reports FROM household_units WHERE id = ${ownUnit}`)
+    const before = await unitReports()
+    const at = JSON.parse(await scalar<string>(t.db, sql`SELECT ST_AsGeoJSON(geom) FROM household_units WHERE id = ${ownUnit}`))
+    const r = await officer.post('/api/layers/disputes/features', { geometry: at, properties: { category: 'neighbour', source: 'household_unit', parties: 2, description: 'TEST-PROG 手机表单', household_unit_id: ownUnit } })
+    expect(r.status).toBe(201)
+    const rows = (await sql<{ household_unit_id: number; kind: string; grid_id: number; recorded_by: string }>`
+      SELECT household_unit_id, kind, grid_id, recorded_by FROM household_reports WHERE dispute_id = ${r.body.id}`.execute(t.db)).rows
+    expect(rows).toEqual([{ household_unit_id: ownUnit, kind: 'dispute', grid_id: ownCells[0], recorded_by: 'test-officer' }])
+    expect(await unitReports()).toBe(before + 1)
+    const byUnit = await command.get(`/api/household-reports/counts?by=unit&grid=${ownCells[0]}`)
+    const mine = byUnit.body.rows.filter((x: { household_unit_id: number }) => x.household_unit_id === ownUnit)
+    expect(mine.reduce((n: number, x: { total: number }) => n + x.total, 0)).toBe(await scalar<number>(t.db, sql`
+      SELECT (SELECT count(*) FROM disputes WHERE household_unit_id = ${ownUnit} AND source = 'household_unit')::int
+           + (SELECT count(*) FROM household_reports WHERE household_unit_id = ${ownUnit} AND kind <> 'dispute')::int`))
+    // A dispute without a unit, or from another source, is no unit's report.
+    const plain = await officer.post('/api/layers/disputes/features', { geometry: at, properties: { category: 'neighbour', source: 'patrol', parties: 2, description: 'TEST-PROG 巡逻发现' } })
+    expect(plain.status).toBe(201)
+    expect(await scalar<number>(t.db, sql`SELECT count(*)::int FROM household_reports WHERE dispute_id = ${plain.body.id}`)).toBe(0)
+    expect(await unitReports()).toBe(before + 1)
+  })
+
   it('turns a unit\'s dispute and hazard reports into features of the same lifecycles, and keeps suspicious activity as a report', async () => {
     const before = await counts()
     const lastAudit = await scalar<number>(t.db, sql`SELECT max(id)::int FROM audit_log`)
