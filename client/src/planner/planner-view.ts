@@ -1,8 +1,7 @@
-import type { Feature, FeatureCollection, LineString, Polygon, Position } from 'geojson'
+import type { Feature, LineString, Polygon, Position } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import type { SnapToCustom } from 'terra-draw'
 import { area, booleanPointInPolygon } from '@turf/turf'
-import { findLayer } from '../../../data/catalog/layers.ts'
 import { ApiError } from '../api/client.ts'
 import { onLangChange, t } from '../i18n.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
@@ -10,13 +9,12 @@ import { Drawing, type Item, type Tool } from './drawing.ts'
 import { parseGpsTrack } from './gps-track.ts'
 import { planMode } from './plan-mode.ts'
 import { plannerApi, type HistoryEntry, type PlannedLayer, type WorkloadPreview } from './planner-api.ts'
+import { bboxOf, writable } from './planner-geometry.ts'
+import { PlannerOverlays } from './planner-overlays.ts'
 import { PlannerPanel } from './planner-panel.ts'
 import { boxPaths, pathsNear, pathsOf, snapPoint, type BoxedPath } from './snapping.ts'
 
 const COVERAGE_BUFFER = 200
-const SOURCES = { problem: 'planner-problem', overlaps: 'planner-overlaps', history: 'planner-history' } as const
-const OVERLAY_LAYERS = ['planner-overlaps-fill', 'planner-overlaps-line', 'planner-history-line', 'planner-problem-halo', 'planner-problem-dot']
-const empty: FeatureCollection = { type: 'FeatureCollection', features: [] }
 const isoDate = (d: Date) => d.toISOString().slice(0, 10)
 
 /**
@@ -37,6 +35,7 @@ export class PlannerView {
   private previewTimer: ReturnType<typeof setTimeout> | undefined
   private previewAbort: AbortController | null = null
   private hidden: string[] = []
+  private readonly overlays: PlannerOverlays
   /** The last preview answer, for the browser tests. */
   lastPreview: WorkloadPreview | null = null
   /** Where the server said the geometry is invalid, for the browser tests. */
@@ -47,6 +46,7 @@ export class PlannerView {
     private readonly layers: LayerController,
     private readonly button: HTMLButtonElement,
   ) {
+    this.overlays = new PlannerOverlays(map)
     this.mountPanel()
     button.addEventListener('click', () => planMode.set(!planMode.on))
     planMode.onChange((on) => void (on ? this.activate() : this.deactivate()))
@@ -123,7 +123,7 @@ export class PlannerView {
     // The saved zones and routes are drawn by the planner while it is on (the tiles would lag the edits).
     this.hidden = ['patrol-zones', 'patrol-routes'].filter((id) => this.layers.stateOf(id).visible)
     for (const id of this.hidden) this.layers.setVisible(id, false)
-    if (!this.map.getSource(SOURCES.overlaps)) this.addOverlays()
+    this.overlays.ensure()
     const snap: SnapToCustom = (event, ctx) => {
       if (!this.panel.snap.checked) return undefined
       const others = (this.drawing?.live() ?? []).filter((i) => i.tdId !== String(ctx.currentId) && i.layer === 'patrol-zones')
@@ -164,9 +164,7 @@ export class PlannerView {
     this.current = null
     for (const id of this.hidden) this.layers.setVisible(id, true)
     this.hidden = []
-    this.setOverlay(SOURCES.problem, empty)
-    this.setOverlay(SOURCES.overlaps, empty)
-    this.setOverlay(SOURCES.history, empty)
+    this.overlays.clear()
   }
 
   private async fillPanel(): Promise<void> {
@@ -213,7 +211,7 @@ export class PlannerView {
     this.panel.status.dataset.loaded = 'true'
     this.lastPreview = null
     this.panel.showWorkload(null, COVERAGE_BUFFER)
-    this.setOverlay(SOURCES.overlaps, empty)
+    this.overlays.overlaps([])
     void this.refreshTable()
     void this.refreshHistory()
     this.updateButtons()
@@ -257,7 +255,7 @@ export class PlannerView {
     if (!item && (d.currentTool === 'merge' || d.currentTool === 'split')) return
     this.current = item
     if (item?.layer === 'patrol-zones') this.focus = item
-    this.setOverlay(SOURCES.history, empty)
+    this.overlays.history(null)
     this.showCurrent(item)
     void this.refreshHistory()
     if (item) this.schedulePreview()
@@ -346,9 +344,9 @@ export class PlannerView {
       )
       this.lastPreview = w
       this.problemAt = null
-      this.setOverlay(SOURCES.problem, empty)
+      this.overlays.problem(null)
       this.panel.showWorkload(w, COVERAGE_BUFFER)
-      this.setOverlay(SOURCES.overlaps, { type: 'FeatureCollection', features: w.overlaps.map((o) => ({ type: 'Feature', geometry: o.geometry, properties: { name: o.name } })) })
+      this.overlays.overlaps(w.overlaps)
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') return
       if (this.markInvalid(err)) return
@@ -372,8 +370,8 @@ export class PlannerView {
     // The numbers of an earlier shape would not be this zone's.
     this.lastPreview = null
     this.panel.showWorkload(null, COVERAGE_BUFFER)
-    this.setOverlay(SOURCES.overlaps, empty)
-    this.setOverlay(SOURCES.problem, details?.location ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: details.location }, properties: {} }] } : empty)
+    this.overlays.overlaps([])
+    this.overlays.problem(details?.location ?? null)
     this.panel.say(t('plan.invalid', { reason: details?.reason ?? err.message }), 'error')
     return true
   }
@@ -383,7 +381,7 @@ export class PlannerView {
     const d = this.drawing
     if (!d || items.length === 0) return
     this.problemAt = null
-    this.setOverlay(SOURCES.problem, empty)
+    this.overlays.problem(null)
     this.panel.say(t('plan.saving'))
     for (const item of items) {
       try {
@@ -422,7 +420,7 @@ export class PlannerView {
     }
     d.baseline()
     this.problemAt = null
-    this.setOverlay(SOURCES.problem, empty)
+    this.overlays.problem(null)
     this.panel.say(t('plan.saved'), 'ok')
     this.showCurrent(this.current)
     void this.refreshTable()
@@ -546,7 +544,7 @@ export class PlannerView {
       entries,
       (e) => {
         const g = e.after!.geometry
-        this.setOverlay(SOURCES.history, { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: g, properties: {} }] })
+        this.overlays.history(g)
         const b = bboxOf([g as Polygon | LineString])
         if (b) this.map.fitBounds(b, { padding: { top: 80, bottom: 40, left: 40, right: 420 }, duration: 0, maxZoom: 16 })
       },
@@ -564,7 +562,7 @@ export class PlannerView {
       item.version = Number(f.properties?.version)
       item.dirty = false
       d.baseline()
-      this.setOverlay(SOURCES.history, empty)
+      this.overlays.history(null)
       this.panel.say(t('plan.history.restored', { version: (e.after?.properties as { version?: number }).version ?? '?' }), 'ok')
       this.showCurrent(item)
       this.schedulePreview()
@@ -593,40 +591,4 @@ export class PlannerView {
       this.gridPaths = []
     }
   }
-
-  private addOverlays(): void {
-    const m = this.map
-    for (const id of Object.values(SOURCES)) m.addSource(id, { type: 'geojson', data: empty })
-    m.addLayer({ id: 'planner-overlaps-fill', type: 'fill', source: SOURCES.overlaps, paint: { 'fill-color': '#ef4444', 'fill-opacity': 0.45 } })
-    m.addLayer({ id: 'planner-overlaps-line', type: 'line', source: SOURCES.overlaps, paint: { 'line-color': '#fecaca', 'line-width': 1.5, 'line-dasharray': [2, 1] } })
-    m.addLayer({ id: 'planner-history-line', type: 'line', source: SOURCES.history, paint: { 'line-color': '#c4b5fd', 'line-width': 2.5, 'line-dasharray': [3, 2] } })
-    m.addLayer({ id: 'planner-problem-halo', type: 'circle', source: SOURCES.problem, paint: { 'circle-radius': 16, 'circle-color': 'rgba(239,68,68,0.25)', 'circle-stroke-color': '#ef4444', 'circle-stroke-width': 3 } })
-    m.addLayer({ id: 'planner-problem-dot', type: 'circle', source: SOURCES.problem, paint: { 'circle-radius': 3, 'circle-color': '#fff' } })
-  }
-
-  private setOverlay(id: string, data: FeatureCollection): void {
-    ;(this.map.getSource(id) as maplibregl.GeoJSONSource | undefined)?.setData(data)
-    // Above terra-draw's layers, which it adds after ours.
-    for (const layer of OVERLAY_LAYERS) if (this.map.getLayer(layer)) this.map.moveLayer(layer)
-  }
-}
-
-/** The properties of a saved feature the planner may change (the catalog's writable ones). */
-function writable(layer: PlannedLayer, p: Record<string, unknown>): Record<string, unknown> {
-  const keys = (findLayer(layer)?.properties ?? []).filter((d) => !d.readOnly).map((d) => d.name)
-  return Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]))
-}
-
-function bboxOf(geometries: Array<Polygon | LineString>): [number, number, number, number] | null {
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const g of geometries) {
-    const coords = g.type === 'Polygon' ? g.coordinates.flat() : g.coordinates
-    for (const [x, y] of coords) {
-      w = Math.min(w, x!)
-      s = Math.min(s, y!)
-      e = Math.max(e, x!)
-      n = Math.max(n, y!)
-    }
-  }
-  return Number.isFinite(w) ? [w, s, e, n] : null
 }
