@@ -1,22 +1,4 @@
-/** Whether the live command view is on (`live=1` in the URL hash), with change listeners. */
-class LiveMode {
-  private value = false
-  private readonly listeners = new Set<(on: boolean) => void>()
+import { Toggle } from '../views/toggle.ts'
 
-  get on(): boolean {
-    return this.value
-  }
-
-  set(on: boolean): void {
-    if (on === this.value) return
-    this.value = on
-    for (const cb of this.listeners) cb(on)
-  }
-
-  onChange(cb: (on: boolean) => void): () => void {
-    this.listeners.add(cb)
-    return () => this.listeners.delete(cb)
-  }
-}
-
-export const liveMode = new LiveMode()
+/** Whether the live command view is on (`live=1` in the URL hash). */
+export const liveMode = new Toggle()
