@@ -7,6 +7,7 @@ import { hashToken } from '../../server/src/live/unit-token.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { listen } from '../helpers/http.ts'
 import { createTestAccounts } from '../helpers/accounts.ts'
+import { startServer } from '../helpers/server-process.ts'
 import { openSse } from '../helpers/sse.ts'
 
 /**
@@ -15,11 +16,15 @@ import { openSse } from '../helpers/sse.ts'
  * p50/p99 from POST to the event reaching an SSE client, and the count check at the end. The
  * baseline is a bare batched INSERT of the same number of rows in the same run.
  * Uses a throw-away database: in-memory PGlite, or DATABASE_URL (its data is modified).
+ * `--server process` runs the server as its own process (PostgreSQL only), so the load and the
+ * server do not share one Node event loop.
  */
 const args = process.argv.slice(2)
 const opt = (n: string, d: string) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1]! : d)
 const scales = opt('scales', '500,2000,5000').split(',').map(Number)
 const seconds = Number(opt('seconds', '10'))
+/** `app` (default): the server in this process, beside the load; `process`: its own process, as devices would meet it (PostgreSQL only). */
+const serverIn = opt('server', 'app')
 const REPORT_EVERY_S = 5
 
 const url = process.env.DATABASE_URL
@@ -41,10 +46,14 @@ if (hashToken(token(1)) !== (await sql<{ h: string }>`SELECT token_hash AS h FRO
 if (((await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE username = 'test-command'`.execute(database.db)).rows[0]?.n ?? 0) === 0) {
   await createTestAccounts(database.db)
 }
-const server = await listen(createApp({ database, logger: createLogger('silent') }))
+if (serverIn === 'process' && !url) throw new Error('--server process needs DATABASE_URL (two processes cannot share an embedded database)')
+const server =
+  serverIn === 'process'
+    ? await startServer({ DATABASE_URL: url!, LOG_LEVEL: 'warn', ALERT_INTERVAL_S: '0', WRITES_PER_MINUTE: '1000000' }, Number(opt('port', '3996')), 240_000).then((p) => ({ url: p.url, close: async () => void (await p.stop()) }))
+    : await listen(createApp({ database, logger: createLogger('silent') }))
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN)
 
-console.log(`live ingest (${database.backend}), each unit reports every ${REPORT_EVERY_S} s for ${seconds} s`)
+console.log(`live ingest (${database.backend}, server ${serverIn === 'process' ? 'in its own process' : 'in the bench process'}), each unit reports every ${REPORT_EVERY_S} s for ${seconds} s`)
 for (const units of scales) {
   // Baseline: the same number of rows in one batched INSERT.
   const rows = Math.ceil((units * seconds) / REPORT_EVERY_S)
