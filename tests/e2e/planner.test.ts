@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { Polygon, Position } from 'geojson'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WorkloadPreview as Preview } from '../../client/src/planner/planner-api.ts'
 import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
 import { CHROMIUM_ARGS, openPage, waitIdle, type WatchedPage } from './page-helpers.ts'
 
@@ -13,18 +14,6 @@ const PORT = 3957
 const DESK = { width: 1280, height: 800 } as const
 const PLANNER = { username: 'planner', password: 'pingan-planner' }
 const NAME = 'E2E 规划巡区'
-
-interface Preview {
-  households: number
-  household_units: number
-  hazards_open: number
-  disputes: number
-  schools: number
-  guard_posts: number
-  area_m2: number
-  route_m: number
-  covered_share: number
-}
 
 /**
  * The planner in Chromium at a desktop size: draws a zone by clicks, reads the live workload
