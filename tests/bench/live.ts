@@ -73,16 +73,21 @@ for (const units of scales) {
     for (const e of sse.events.splice(0)) {
       if (e.event !== 'positions') continue
       for (const p of e.data.payload as Array<{ code: string; ts: string }>) {
-        const t = sentAt.get(`${p.code}@${new Date(p.ts).toISOString()}`)
+        const key = `${p.code}@${new Date(p.ts).toISOString()}`
+        const t = sentAt.get(key)
         if (t !== undefined) {
           latencies.push(performance.now() - t)
           received++
+          sentAt.delete(key)
         }
       }
     }
   }, 20)
   let posted = 0
   let accepted = 0
+  /** Accepted reports that were not the unit's newest (a current position never moves back): stored in the track, not streamed. */
+  const notNewest = new Set<string>()
+  const acceptedKeys = new Set<string>()
   let failed = 0
   const start = performance.now()
   const inflight: Array<Promise<void>> = []
@@ -93,14 +98,17 @@ for (const units of scales) {
     if (wait > 1) await new Promise((r) => setTimeout(r, wait))
     const k = (slot % units) + 1
     const code = `BN${String(k).padStart(5, '0')}`
-    const ts = new Date(Date.now() + slot).toISOString()
+    // The time of the fix, as a device sends it (never ahead of the clock).
+    const ts = new Date().toISOString()
     sentAt.set(`${code}@${ts}`, performance.now())
     inflight.push(
       fetch(`${server.url}/api/live/positions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token(k)}` }, body: JSON.stringify([{ unit: code, ts, lon: 125.14, lat: 42.9 }]) })
         .then(async (r) => {
           posted++
-          const j = (await r.json()) as { accepted?: number }
+          const j = (await r.json()) as { accepted?: number; currentMoved?: boolean }
           accepted += j.accepted ?? 0
+          if (j.accepted) acceptedKeys.add(`${code}@${ts}`)
+          if (j.accepted && !j.currentMoved) notNewest.add(`${code}@${ts}`)
           if (!r.ok) failed++
         })
         .catch(() => void failed++),
@@ -114,11 +122,14 @@ for (const units of scales) {
   await sse.close()
   const stored = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM unit_positions p JOIN patrol_units u ON u.id = p.unit_id WHERE u.code LIKE 'BN%' AND p.ts > now() - interval '1 hour'`.execute(database.db)).rows[0]!.n
   const rate = accepted / elapsed
+  // Every accepted report that moved its unit must have reached the stream.
+  const missing = [...acceptedKeys].filter((k) => sentAt.has(k) && !notNewest.has(k))
   const baseRate = (Math.ceil(rows / units) * units) / (baselineMs / 1000)
   console.log(
     `  ${String(units).padStart(5)} units: asked ${(units / REPORT_EVERY_S).toFixed(0)}/s, ingested ${rate.toFixed(0)}/s (bare INSERT ${baseRate.toFixed(0)} rows/s, ${(baseRate / rate).toFixed(1)}× faster)` +
-      `, POST→SSE p50 ${pct(latencies, 50).toFixed(0)} ms p99 ${pct(latencies, 99).toFixed(0)} ms, delivered ${received}/${accepted}, stored ${stored}, failed ${failed}` +
-      `${stored === accepted ? '' : '  COUNT MISMATCH'}`,
+      `, POST→SSE p50 ${pct(latencies, 50).toFixed(0)} ms p99 ${pct(latencies, 99).toFixed(0)} ms, stored ${stored} of ${accepted} acknowledged, failed ${failed}` +
+      `, streamed ${received} of the ${accepted - notNewest.size} that moved their unit (${notNewest.size} older than the unit's current position joined its track only)` +
+      `${stored === accepted ? '' : '  STORED≠ACKNOWLEDGED'}${missing.length ? `  NOT STREAMED: ${missing.slice(0, 5).join(', ')}` : ''}`,
   )
   await sql`DELETE FROM unit_positions p USING patrol_units u WHERE u.id = p.unit_id AND u.code LIKE 'BN%'`.execute(database.db)
 }
