@@ -2,13 +2,13 @@ import { IconLayer, ScatterplotLayer, TextLayer, TripsLayer, type Layer, type Pi
 import { CJK_FONT_FAMILY } from '../map/glyph-protocol.ts'
 import { slotEnd } from '../map/slots.ts'
 import type { Cluster } from './cluster.ts'
-import { drawIconAtlas, UNIT_KINDS } from './icon-atlas.ts'
+import { drawIconAtlas, iconName } from './icon-atlas.ts'
 import type { TrailBuffers, UnitBuffers } from './unit-store.ts'
 
 /** Interleaved with MapLibre: under the labels, over every other layer (deck's own prop, not in the layer types). */
 export const ABOVE_POINTS: object = { beforeId: slotEnd('labels') }
 
-export const LIVE_LAYER_IDS = { trails: 'live-trails', halo: 'live-halo', units: 'live-units', clusters: 'live-clusters', clusterLabels: 'live-cluster-labels' } as const
+export const LIVE_LAYER_IDS = { trails: 'live-trails', units: 'live-units', clusters: 'live-clusters', clusterLabels: 'live-cluster-labels' } as const
 
 /** Seconds a trail point stays visible, fading. */
 export const TRAIL_SECONDS = 90
@@ -16,41 +16,28 @@ export const TRAIL_SECONDS = 90
 let atlas: ReturnType<typeof drawIconAtlas> | null = null
 
 /**
- * The live units as deck.gl layers over binary attributes: the same typed arrays, handed over
- * as new views when they changed (deck uploads them; no object per unit is built).
+ * The live units as one deck.gl icon layer over binary attributes: the same typed arrays, handed
+ * over as new views when they changed (deck uploads them; no object per unit is built). Each
+ * unit is one sprite (its badge, backdrop and ring included), picked by kind and staleness.
  */
-export function unitLayers(b: UnitBuffers, kindVersion: number, onClick: (index: number) => void): Layer[] {
+export function unitLayer(b: UnitBuffers, iconVersion: number, onClick: (index: number) => void): Layer {
   atlas ??= drawIconAtlas()
-  const position = { value: b.positions, size: 2 }
-  return [
-    new ScatterplotLayer({
-      id: LIVE_LAYER_IDS.halo,
-      ...ABOVE_POINTS,
-      data: { length: b.length, attributes: { getPosition: position, getLineColor: { value: b.colours, size: 4, normalized: true } } },
-      radiusUnits: 'pixels',
-      getRadius: 17,
-      getFillColor: [6, 11, 22, 215],
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 1.5,
-    }),
-    new IconLayer({
-      id: LIVE_LAYER_IDS.units,
-      ...ABOVE_POINTS,
-      data: { length: b.length, attributes: { getPosition: position, getAngle: { value: b.angles, size: 1 }, getColor: { value: b.colours, size: 4, normalized: true } } },
-      iconAtlas: atlas.canvas as unknown as string,
-      iconMapping: atlas.mapping,
-      getIcon: (_: unknown, { index }: { index: number }) => UNIT_KINDS[b.kinds[index]!]!,
-      sizeUnits: 'pixels',
-      getSize: 40,
-      billboard: false,
-      pickable: true,
-      autoHighlight: true,
-      highlightColor: [255, 255, 255, 90],
-      onClick: (info: PickingInfo) => onClick(info.index),
-      updateTriggers: { getIcon: kindVersion },
-    }),
-  ]
+  return new IconLayer({
+    id: LIVE_LAYER_IDS.units,
+    ...ABOVE_POINTS,
+    data: { length: b.length, attributes: { getPosition: { value: b.positions, size: 2 }, getAngle: { value: b.angles, size: 1 } } },
+    iconAtlas: atlas.canvas as unknown as string,
+    iconMapping: atlas.mapping,
+    getIcon: (_: unknown, { index }: { index: number }) => iconName(b.kinds[index]!, b.stale[index] === 1),
+    sizeUnits: 'pixels',
+    getSize: 40,
+    billboard: false,
+    pickable: true,
+    autoHighlight: true,
+    highlightColor: [255, 255, 255, 90],
+    onClick: (info: PickingInfo) => onClick(info.index),
+    updateTriggers: { getIcon: iconVersion },
+  })
 }
 
 export function trailLayer(t: TrailBuffers, currentTime: number): Layer {

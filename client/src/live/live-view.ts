@@ -6,16 +6,15 @@ import { formatAge } from './age.ts'
 import { CLUSTER_BELOW_ZOOM, clusterUnits } from './cluster.ts'
 import { LiveFeed } from './feed.ts'
 import { liveApi } from './live-api.ts'
-import { clusterLayers, LIVE_LAYER_IDS, trailLayer, unitLayers } from './live-layers.ts'
+import { clusterLayers, LIVE_LAYER_IDS, trailLayer, unitLayer } from './live-layers.ts'
 import { liveMode } from './live-mode.ts'
 import { LiveStream, type ConnectionState } from './live-stream.ts'
 import './live.css'
 import { Playback, PLAYBACK_LAYER_IDS } from './playback.ts'
+import { RedrawPacer } from './redraw-pacer.ts'
 import { UnitCard, type UnitDirectory } from './unit-card.ts'
 import { UnitStore, type LivePosition, type TrailBuffers } from './unit-store.ts'
 
-/** Least time between two redraws of the units (batched: many reports, one upload). */
-const FLUSH_MS = 250
 /** Connected but silent this long: say the data may be old. */
 const QUIET_MS = 60_000
 
@@ -28,7 +27,7 @@ declare global {
 
 /**
  * The live command view: units on the map from the SSE stream (binary deck.gl attributes,
- * redrawn at most every 250 ms), trails, clusters when zoomed out, the unit card, the event and
+ * redrawn every 250–800 ms as the frames allow, see RedrawPacer), trails, clusters when zoomed out, the unit card, the event and
  * alert feed, track playback, and an honest connection line. Off, it closes the stream and
  * draws nothing.
  */
@@ -45,7 +44,9 @@ export class LiveView {
   private clock: ReturnType<typeof setInterval> | null = null
   private readonly layers = new Map<string, Layer | null>()
   private readonly placeholders = new Map<string, Layer>()
-  private drawn: { version: number; halo: Layer; icons: Layer; trails: TrailBuffers } | null = null
+  private drawn: { version: number; icons: Layer; trails: TrailBuffers } | null = null
+  private readonly pacer = new RedrawPacer()
+  private timingFrame = false
   private directory: UnitDirectory | null = null
   private readonly feed: LiveFeed
   private readonly card: UnitCard
@@ -218,20 +219,20 @@ export class LiveView {
     this.schedule()
   }
 
-  /** Many reports, one redraw: at most every FLUSH_MS. */
+  /** Many reports, one redraw, when the pacer allows. */
   private schedule(): void {
     this.dirty = true
     if (this.flushTimer) return
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null
       if (this.dirty) this.redraw()
-    }, FLUSH_MS)
+    }, this.pacer.wait(performance.now()))
   }
 
   private tick(): void {
-    if (this.store.refreshStale(this.now())) this.dirty = true
-    // Trails fade with the clock even when nothing arrives.
-    this.redraw()
+    this.store.refreshStale(this.now())
+    // Trails fade with the clock even when nothing arrives (paced with the reports' redraws).
+    this.schedule()
     this.renderStatus()
     if (this.card.shown) this.card.render()
   }
@@ -255,22 +256,41 @@ export class LiveView {
   private redraw(): void {
     this.dirty = false
     if (!liveMode.on) return
+    const t0 = performance.now()
+    this.pacer.drew(t0)
+    if (!this.timingFrame) {
+      // The redraw is drawn within the next few animation frames (deck.gl asks MapLibre for a
+      // repaint from its own frame loop, and WebGL work can hold up the frame after). The longest
+      // distance between them is what showing a redraw costs here, and paces the next ones.
+      this.timingFrame = true
+      let frames = 0
+      let last = t0
+      let longest = 0
+      const step = (now: number) => {
+        longest = Math.max(longest, now - last)
+        last = now
+        if (++frames < 4 && now - t0 < 2000) requestAnimationFrame(step)
+        else {
+          this.timingFrame = false
+          this.pacer.frame(longest)
+        }
+      }
+      requestAnimationFrame(step)
+    }
     const showUnits = !this.playbackOn
     const clustered = this.map.getZoom() < CLUSTER_BELOW_ZOOM
     if (showUnits && !clustered) {
       // Nothing new since the last redraw (a clock tick): the same layers and trail data, so deck
       // uploads and tessellates nothing; only the trails' fade time moves.
       if (this.drawn?.version !== this.store.version) {
-        const [halo, icons] = unitLayers(this.store.buffers(), this.store.kindVersion, (i) => this.openCard(i))
-        this.drawn = { version: this.store.version, halo: halo!, icons: icons!, trails: this.store.trails() }
+        const icons = unitLayer(this.store.buffers(), this.store.iconVersion, (i) => this.openCard(i))
+        this.drawn = { version: this.store.version, icons, trails: this.store.trails() }
       }
-      this.layers.set(LIVE_LAYER_IDS.halo, this.drawn.halo)
       this.layers.set(LIVE_LAYER_IDS.units, this.drawn.icons)
       this.layers.set(LIVE_LAYER_IDS.trails, trailLayer(this.drawn.trails, (this.now() - this.store.epochMs) / 1000))
       this.layers.set(LIVE_LAYER_IDS.clusters, null)
       this.layers.set(LIVE_LAYER_IDS.clusterLabels, null)
     } else {
-      this.layers.set(LIVE_LAYER_IDS.halo, null)
       this.layers.set(LIVE_LAYER_IDS.units, null)
       this.layers.set(LIVE_LAYER_IDS.trails, null)
       if (showUnits) {

@@ -1,4 +1,4 @@
-import { KIND_COLOURS, STALE_COLOUR, UNIT_KINDS, unitKind, type UnitKind } from './icon-atlas.ts'
+import { UNIT_KINDS, unitKind, type UnitKind } from './icon-atlas.ts'
 
 /** A unit position as the live stream sends it (snapshot and `positions` events). */
 export interface LivePosition {
@@ -24,9 +24,10 @@ export interface UnitBuffers {
   length: number
   positions: Float32Array
   angles: Float32Array
-  colours: Uint8Array
   /** Unit index → kind index in UNIT_KINDS (for getIcon). */
   kinds: Uint8Array
+  /** Unit index → 1 when stale (no report for STALE_MS), else 0. */
+  stale: Uint8Array
 }
 
 export interface TrailBuffers {
@@ -52,7 +53,6 @@ export class UnitStore {
   private unitIds: number[] = []
   private pos = new Float32Array(0)
   private angle = new Float32Array(0)
-  private colour = new Uint8Array(0)
   private kind = new Uint8Array(0)
   private tsMs = new Float64Array(0)
   private speed = new Float32Array(0)
@@ -63,8 +63,8 @@ export class UnitStore {
   private trailHead = new Uint8Array(0)
   /** Bumped whenever anything deck draws changed. */
   version = 0
-  /** Bumped when units were added (icons must be re-read). */
-  kindVersion = 0
+  /** Bumped when a unit's sprite changed: a unit added, or turned stale or fresh (icons are re-read). */
+  iconVersion = 0
 
   constructor(epochMs = Date.now()) {
     this.epochMs = epochMs
@@ -81,7 +81,6 @@ export class UnitStore {
     const u8 = (old: Uint8Array, per: number) => { const a = new Uint8Array(cap * per); a.set(old); return a }
     this.pos = f32(this.pos, 2)
     this.angle = f32(this.angle, 1)
-    this.colour = u8(this.colour, 4)
     this.kind = u8(this.kind, 1)
     const ts = new Float64Array(cap)
     ts.set(this.tsMs)
@@ -105,8 +104,8 @@ export class UnitStore {
     this.callsigns[i] = p.callsign
     this.unitIds[i] = p.unit_id
     this.kind[i] = UNIT_KINDS.indexOf(unitKind(p.kind))
-    this.stale[i] = 2 // unknown: the first refresh sets the colour
-    this.kindVersion++
+    this.stale[i] = 0
+    this.iconVersion++
     return i
   }
 
@@ -137,18 +136,19 @@ export class UnitStore {
     this.version++
   }
 
-  /** Recolours units whose staleness changed at `nowMs`; returns whether any did. */
+  /** Marks units whose staleness changed at `nowMs`; returns whether any did. */
   refreshStale(nowMs: number): boolean {
     let changed = false
     for (let i = 0; i < this.n; i++) {
       const s = nowMs - this.tsMs[i]! > STALE_MS ? 1 : 0
       if (s === this.stale[i]) continue
       this.stale[i] = s
-      const [r, g, b] = s ? STALE_COLOUR : KIND_COLOURS[UNIT_KINDS[this.kind[i]!]!]
-      this.colour.set([r, g, b, s ? 200 : 255], 4 * i)
       changed = true
     }
-    if (changed) this.version++
+    if (changed) {
+      this.version++
+      this.iconVersion++
+    }
     return changed
   }
 
@@ -160,7 +160,7 @@ export class UnitStore {
 
   buffers(): UnitBuffers {
     const n = this.n
-    return { length: n, positions: this.pos.subarray(0, 2 * n), angles: this.angle.subarray(0, n), colours: this.colour.subarray(0, 4 * n), kinds: this.kind.subarray(0, n) }
+    return { length: n, positions: this.pos.subarray(0, 2 * n), angles: this.angle.subarray(0, n), kinds: this.kind.subarray(0, n), stale: this.stale.subarray(0, n) }
   }
 
   /** The trails as one flat path list (units with at least two reports), oldest point first. */
