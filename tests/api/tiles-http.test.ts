@@ -83,6 +83,23 @@ describe('vector tiles over HTTP', () => {
     })
   })
 
+  it('says in Server-Timing what a tile cost: the database on a render, a cache hit after', async () => {
+    const url = server.url + path('hazards', centreTile(13))
+    const timing = (h: unknown) => Object.fromEntries([...String(h).matchAll(/(\w+);(?:desc="(\w+)"|dur=([\d.]+))/g)].map((m) => [m[1], m[2] ?? Number(m[3])]))
+    const first = timing((await rawGet(url, { 'accept-encoding': 'gzip' })).headers['server-timing'])
+    expect(first.db).toBeGreaterThan(0)
+    expect(first.total).toBeGreaterThanOrEqual(first.db as number)
+    // A render that closely follows a write to the layer is not kept (see TileCache): ask until it is.
+    let later: Record<string, unknown> = {}
+    for (let i = 0; i < 30 && later.cache !== 'hit'; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 200))
+      later = timing((await rawGet(url, { 'accept-encoding': 'gzip' })).headers['server-timing'])
+    }
+    expect(later.cache).toBe('hit')
+    expect(later.db).toBeUndefined()
+    expect(later.total).toBeGreaterThan(0)
+  })
+
   describe('TileJSON', () => {
     it('describes every layer: absolute tile URL, fields, zooms and the bounds of its table', async () => {
       for (const layer of LAYERS) {

@@ -25,6 +25,14 @@ export function routeOf(req: Request): string {
 
 const QUIET = /^\/(tiles\/|api\/health$)/
 
+const STARTED = Symbol('request started')
+
+/** Milliseconds since the request reached the server (0 outside requestLogging). */
+export function msSinceStart(res: import('express').Response): number {
+  const start = (res.locals as { [STARTED]?: bigint })[STARTED]
+  return start === undefined ? 0 : Number(process.hrtime.bigint() - start) / 1e6
+}
+
 /**
  * Gives every request an id (`X-Request-Id`, kept when the client sent a sane one), runs it in
  * the request context, and on finish logs one JSON line (method, route, status, ms, id, user)
@@ -36,6 +44,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     const id = given && /^[A-Za-z0-9._-]{8,80}$/.test(given) ? given : randomUUID()
     res.set('X-Request-Id', id)
     const start = process.hrtime.bigint()
+    ;(res.locals as { [STARTED]?: bigint })[STARTED] = start
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9
       const route = routeOf(req)

@@ -11,6 +11,7 @@ import { registerTileCache, TileCache, type TileCacheOptions } from './tile-cach
 import { parseTileCoord, tilePath } from './tile-coord.ts'
 import { BASEMAP, tilesetOf, type Tileset } from './tile-sources.ts'
 import { tileJson, tilesetBounds } from './tilejson.ts'
+import { msSinceStart } from '../ops/request-context.ts'
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile'
 const CACHE_CONTROL = 'public, max-age=60'
@@ -55,23 +56,39 @@ export function tileRoutes(database: DbHandle, options: TileRouteOptions = {}): 
       return
     }
     const key = `${access ? scopeKey(access.scope, access.principal) : 'public'}:${tileset.id}/${tilePath(c)}`
-    const tile = await cache.get(key, tileset.dependsOn, () => renderTile(database, tileset.id, sources, c))
+    let dbMs: number | null = null
+    const tile = await cache.get(key, tileset.dependsOn, async () => {
+      const t0 = performance.now()
+      try {
+        return await renderTile(database, tileset.id, sources, c)
+      } finally {
+        dbMs = performance.now() - t0
+      }
+    })
+    // Server-Timing: what the tile cost in the database (when it was rendered for this request)
+    // and in the server in all, as browsers' developer tools and the benchmark read it.
+    const timing = (total: number) =>
+      res.set('Server-Timing', `${dbMs === null ? 'cache;desc="hit"' : `db;dur=${(dbMs as number).toFixed(2)}`}, total;dur=${total.toFixed(2)}`)
     if (!tile.bytes || !tile.hash) {
+      timing(msSinceStart(res))
       res.status(204).end()
       return
     }
     // Weak: the gzip and the identity encodings are the same tile.
     res.set('ETag', `W/"${tile.hash}"`)
     if (notModified(req, tile.hash)) {
+      timing(msSinceStart(res))
       res.status(304).end()
       return
     }
     res.type(MVT_TYPE)
     if (req.acceptsEncodings('gzip') === 'gzip') {
       const gzipped = (await cache.gzipped(key, tile))!
+      timing(msSinceStart(res))
       res.set('Content-Encoding', 'gzip').send(Buffer.from(gzipped.buffer, gzipped.byteOffset, gzipped.byteLength))
       return
     }
+    timing(msSinceStart(res))
     res.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
   }
 
