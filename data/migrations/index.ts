@@ -18,6 +18,7 @@ import * as m0016 from './0016-community.ts'
 import * as m0017 from './0017-community-reports-mediation-meetings.ts'
 import * as m0018 from './0018-client-ref.ts'
 import * as m0019 from './0019-household-dispute-reports.ts'
+import * as m0020 from './0020-district-keys.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0017-community-reports-mediation-meetings': m0017,
   '0018-client-ref': m0018,
   '0019-household-dispute-reports': m0019,
+  '0020-district-keys': m0020,
 }
 
 export const migrationProvider: MigrationProvider = {

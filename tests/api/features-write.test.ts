@@ -45,6 +45,42 @@ describe('writing features', () => {
     expect(moved.body.properties).toMatchObject({ grid_id: b.id, officer_id: b.officer_id, version: 2 })
   })
 
+  it('gives a point the district that covers it, and a hazard moved across a district line takes its photo and report along', async () => {
+    // Two cells in different districts (区/县), by the district polygons themselves.
+    const cells = (
+      await sql<{ id: number; district: string; lon: number; lat: number }>`
+        SELECT DISTINCT ON (a.code) g.id, a.code AS district, ST_X(ST_PointOnSurface(g.geom)) AS lon, ST_Y(ST_PointOnSurface(g.geom)) AS lat
+        FROM grid_cells g JOIN admin_areas a ON a.level = 'district' AND ST_Covers(a.geom, ST_PointOnSurface(g.geom))
+        ORDER BY a.code, g.id LIMIT 2`.execute(t.db)
+    ).rows
+    const [a, b] = cells as [(typeof cells)[0], (typeof cells)[0]]
+    expect(a.district).not.toBe(b.district)
+    const created = await api.post('/api/layers/hazards/features', { geometry: point(a.lon, a.lat), properties: { category: 'manhole', source: 'offline', description: `${MARK} 跨区` } })
+    expect(created.status).toBe(201)
+    const id = created.body.id as number
+    const districtOf = (table: string, column: string) => scalar<string>(t.db, sql`SELECT district_code FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ${id}`)
+    expect(await districtOf('hazards', 'id')).toBe(a.district)
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
+    expect((await api.raw('PUT', `/api/officer/hazards/${id}/photo`, { content_type: 'image/png', data: png })).status).toBe(200)
+    const unit = await scalar<number>(t.db, sql`SELECT min(id) FROM household_units`)
+    await sql`INSERT INTO household_reports (household_unit_id, kind, hazard_id, recorded_by) VALUES (${unit}, 'hazard', ${id}, ${MARK})`.execute(t.db)
+    expect(await districtOf('hazard_photos', 'hazard_id')).toBe(a.district)
+    expect(await districtOf('household_reports', 'hazard_id')).toBe(a.district)
+
+    const moved = await api.patch(`/api/layers/hazards/features/${id}`, { version: 1, geometry: point(b.lon, b.lat) })
+    expect(moved.status).toBe(200)
+    expect(await districtOf('hazards', 'id')).toBe(b.district)
+    expect(await districtOf('hazard_photos', 'hazard_id')).toBe(b.district)
+    expect(await districtOf('household_reports', 'hazard_id')).toBe(b.district)
+    // Every stored event is in the district polygon that covers it (an independent spatial join).
+    for (const table of ['incidents', 'hazards', 'disputes']) {
+      const wrong = await scalar<number>(t.db, sql`
+        SELECT count(*)::int FROM ${sql.table(table)} x JOIN admin_areas d ON d.level = 'district' AND ST_Covers(d.geom, x.geom) WHERE x.district_code <> d.code`)
+      expect(wrong, table).toBe(0)
+    }
+    await sql`DELETE FROM household_reports WHERE recorded_by = ${MARK}`.execute(t.db)
+  })
+
   it('assigns a point just outside the city to the nearest cell within 2 km, and none far away', async () => {
     // 1 km west of the westernmost city vertex.
     const edge = await sql<{ lon: number; lat: number; nearest: number }>`

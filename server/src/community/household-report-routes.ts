@@ -81,7 +81,7 @@ export function householdReportRoutes({ db }: DbHandle): Router {
                   ${body.kind === 'suspicious' ? body.category : null}, ${body.kind === 'suspicious' ? 'open' : null},
                   ${body.description ?? ''}, ${unit.grid_id}, coalesce(${reportedAt ?? null}::timestamptz, now()), ${actor})
           -- A dispute's report row is already there (migration 0019 links the unit's disputes): this one completes it.
-          ON CONFLICT (dispute_id) DO UPDATE SET description = excluded.description, reported_at = excluded.reported_at, recorded_by = excluded.recorded_by
+          ON CONFLICT (district_code, dispute_id) DO UPDATE SET description = excluded.description, reported_at = excluded.reported_at, recorded_by = excluded.recorded_by
           RETURNING *`.execute(trx)).rows[0]!
         await auditRecord(trx, { actor, action: 'create', layer: 'household_reports', id: report.id, after: report })
         return { report, feature }

@@ -202,6 +202,6 @@ async function lockCase(trx: Kysely<any>, id: number, scope: ReturnType<typeof c
 
 async function addParticipant(trx: Kysely<any>, caseId: number, p: z.infer<typeof participant>): Promise<void> {
   const r = await sql`INSERT INTO mediation_participants (case_id, agency, name, role) VALUES (${caseId}, ${p.agency}, ${p.name}, ${p.role ?? ''})
-    ON CONFLICT (case_id, agency, name) DO NOTHING RETURNING id`.execute(trx)
+    ON CONFLICT (district_code, case_id, agency, name) DO NOTHING RETURNING id`.execute(trx)
   if (!r.rows.length) throw new ApiError(409, 'duplicate_participant', `${p.name} (${p.agency}) already sits on this case`)
 }

@@ -4,6 +4,7 @@ import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { ApiError } from '../http/errors.ts'
 import { clientErrorFromDb } from '../http/db-errors.ts'
 import { readFeature } from './read-features.ts'
+import { DISTRICT_KEYED } from '../db/citus.ts'
 
 type Values = Record<string, unknown>
 
@@ -95,7 +96,8 @@ export async function insertFeature(
     values.push(sql`${access.createdBy}`)
   }
   // A concurrent send of the same entry waits on the unique client_ref and then inserts nothing.
-  const onConflict = typeof clientRef === 'string' ? sql`ON CONFLICT (client_ref) DO NOTHING` : sql``
+  // Where the table is keyed by district (migration 0020), the key leads with it.
+  const onConflict = typeof clientRef === 'string' ? sql`ON CONFLICT (${sql.join([...(DISTRICT_KEYED.has(layer.table) ? [sql.ref('district_code')] : []), sql.ref('client_ref')])}) DO NOTHING` : sql``
   let id: number | undefined
   try {
     const r = await sql<{ id: number }>`

@@ -51,7 +51,7 @@ export function photoRoutes({ db }: DbHandle): Router {
           if (h.rows.length === 0) return false
           await sql`
             INSERT INTO hazard_photos (hazard_id, content_type, bytes, created_by) VALUES (${id}, ${body.content_type}, decode(${body.data}, 'base64'), ${principal.userId})
-            ON CONFLICT (hazard_id) DO UPDATE SET content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes, created_by = EXCLUDED.created_by, created_at = now()`.execute(trx)
+            ON CONFLICT (district_code, hazard_id) DO UPDATE SET content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes, created_by = EXCLUDED.created_by, created_at = now()`.execute(trx)
           return true
         }),
       )
