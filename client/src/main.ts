@@ -2,6 +2,7 @@ import './style.css'
 import { setupAnalysis } from './analysis/setup.ts'
 import { api, type ClientConfig } from './api/client.ts'
 import { setupDashboard } from './dashboard/setup.ts'
+import { dashboardQuery, parseDashboardQuery } from './dashboard/dashboard-mode.ts'
 import { mountAccountChip } from './auth/account-chip.ts'
 import { mountAdminPanel } from './auth/admin-panel.ts'
 import { loadSession } from './auth/auth-api.ts'
@@ -50,6 +51,7 @@ mountAccountChip(document.querySelector<HTMLElement>('.actions')!, signedIn)
 if (signedIn.user.role === 'admin') mountAdminPanel(document.querySelector<HTMLElement>('.actions')!)
 setupStatus(byId('db-status'), api.health())
 // The dashboard needs no map: it opens at once when the link asks for it.
+dashboardQuery.set(parseDashboardQuery(initial.dashboard))
 setupDashboard(initial.view === 'dashboard')
 
 const map = createMap('map', initial)

@@ -130,6 +130,24 @@ describe('the community dashboard in Chromium', () => {
     expectShown(await shownFigures(page), station)
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-wall-filtered.png') })
 
+    // The filter is in the URL: the link opens the dashboard filtered, in a new page.
+    const dq = `dq=district:${county.code};station:${stations[0]};from:2026-06-01;to:2026-08-31`
+    expect(page.url()).toContain(`view=dashboard&${dq}`)
+    const linked = await openPage(browser, server.url, WALL_SCREEN, new URL(page.url()).hash)
+    await linked.page.waitForSelector('#dashboard[data-state="ready"]', { timeout: 30_000 })
+    await linked.page.evaluate(() => window.pinganDashboard!.loaded)
+    expectShown(await shownFigures(linked.page), station)
+    await expect.poll(() => linked.page.$eval('#dashboard select[name="station"]', (e) => (e as HTMLSelectElement).value), { timeout: 10_000 }).toBe(stations[0])
+    expect(await linked.page.$eval('#dashboard select[name="district"]', (e) => (e as HTMLSelectElement).value)).toBe(county.code)
+    expect(await linked.page.$eval('#dashboard input[name="to"]', (e) => (e as HTMLInputElement).value)).toBe('2026-08-31')
+    // Editing the hash by hand (or Back) applies the filter it names.
+    await linked.page.evaluate((code) => (window.location.hash = `#view=dashboard&dq=district:${code}`), district.code)
+    await expect.poll(() => linked.page.$eval('#dashboard select[name="district"]', (e) => (e as HTMLSelectElement).value), { timeout: 10_000 }).toBe(district.code)
+    await linked.page.evaluate(() => window.pinganDashboard!.loaded)
+    expectShown(await shownFigures(linked.page), one)
+    expect(linked.errors).toEqual([])
+    await linked.page.close()
+
     expect(errors).toEqual([])
     expect(external).toEqual([])
     await page.close()

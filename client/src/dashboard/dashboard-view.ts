@@ -1,6 +1,7 @@
 import { getLang, onLangChange, t, type MessageKey } from '../i18n.ts'
 import { DashboardCharts, type ChartId } from './charts.ts'
 import { dashboardCsvUrl, fetchDashboard, fetchStations, type DashboardData, type DashboardFilter, type StationOption } from './dashboard-api.ts'
+import { dashboardQuery, formatDashboardQuery, type DashboardQuery } from './dashboard-mode.ts'
 import './dashboard.css'
 
 /** The headline figures, in the story's order. */
@@ -47,6 +48,11 @@ export class DashboardView {
   private districts: Array<{ code: string; name: string }> = []
   private stations: StationOption[] = []
   private seq = 0
+  /**
+   * The filter asked for (from the form, or the URL when the view opens): the source of truth,
+   * since the district and station lists arrive after the first figures.
+   */
+  private wanted: DashboardQuery = { ...dashboardQuery.value }
   /** Resolves when the figures of the latest filter are on screen (the browser tests wait on it). */
   loaded: Promise<void> = Promise.resolve()
 
@@ -89,6 +95,14 @@ export class DashboardView {
       this.fillDistricts()
       if (this.data) this.render(this.data)
     })
+    // A link or an edited URL hash with another filter: show it.
+    dashboardQuery.onChange((q) => {
+      if (formatDashboardQuery(q) === formatDashboardQuery(this.wanted)) return
+      this.wanted = { ...q }
+      this.showWanted()
+      void this.load()
+    })
+    this.showWanted()
     void fetchStations()
       .then((stations) => {
         this.stations = stations
@@ -110,14 +124,34 @@ export class DashboardView {
     document.body.classList.remove('dashboard-open')
   }
 
-  /** The filter as the form says, in the API's terms. */
+  /** The filter asked for, in the API's terms. */
   filter(): DashboardFilter {
+    const w = this.wanted
     const f: DashboardFilter = {}
-    if (this.district.value) f.district = this.district.value
-    if (this.station.value) f.station = this.station.value
-    if (this.from.value) f.from = this.from.value
-    if (this.to.value) f.to = dayAfter(this.to.value)
+    if (w.district) f.district = w.district
+    if (w.station) f.station = w.station
+    if (w.from) f.from = w.from
+    if (w.to) f.to = dayAfter(w.to)
     return f
+  }
+
+  /** The form's values become the filter asked for (and the URL's). */
+  private takeForm(): void {
+    const q: DashboardQuery = {}
+    if (this.district.value) q.district = this.district.value
+    if (this.station.value) q.station = this.station.value
+    if (this.from.value) q.from = this.from.value
+    if (this.to.value) q.to = this.to.value
+    this.wanted = q
+    dashboardQuery.set(q)
+  }
+
+  /** The form shows the filter asked for (a district or station once its list is there). */
+  private showWanted(): void {
+    this.from.value = this.wanted.from ?? ''
+    this.to.value = this.wanted.to ?? ''
+    this.fillDistricts()
+    this.fillStations()
   }
 
   load(): Promise<void> {
@@ -175,13 +209,21 @@ export class DashboardView {
     this.text(() => (reset.textContent = t('dash.filter.reset')))
     reset.addEventListener('click', () => {
       for (const x of [this.district, this.station, this.from, this.to]) x.value = ''
+      this.takeForm()
       void this.load()
     })
     this.csv.setAttribute('download', 'community-dashboard.csv')
     this.text(() => (this.csv.textContent = t('dash.export')))
     // A district narrows the stations offered (a station outside it is let go).
-    this.district.addEventListener('change', () => this.fillStations())
-    for (const x of [this.district, this.station, this.from, this.to]) x.addEventListener('change', () => void this.load())
+    this.district.addEventListener('change', () => {
+      this.wanted = { ...this.wanted, district: this.district.value || undefined }
+      this.fillStations()
+    })
+    for (const x of [this.district, this.station, this.from, this.to])
+      x.addEventListener('change', () => {
+        this.takeForm()
+        void this.load()
+      })
     form.append(
       field('dash.filter.district', this.district, 'district'),
       field('dash.filter.station', this.station, 'station'),
@@ -194,17 +236,19 @@ export class DashboardView {
   }
 
   private fillStations(): void {
-    const chosen = this.station.value
+    const chosen = this.wanted.station ?? ''
+    const district = this.wanted.district ?? ''
     while (this.station.options.length > 1) this.station.remove(1)
-    for (const s of this.stations) if (!this.district.value || s.areaCode.startsWith(this.district.value)) this.station.append(new Option(s.name, String(s.id)))
+    for (const s of this.stations) if (!district || s.areaCode.startsWith(district)) this.station.append(new Option(s.name, String(s.id)))
+    // Until the list has come, the station asked for stays asked for.
+    if (!this.stations.length) return
     this.station.value = [...this.station.options].some((o) => o.value === chosen) ? chosen : ''
   }
 
   private fillDistricts(): void {
-    const chosen = this.district.value
     while (this.district.options.length > 1) this.district.remove(1)
     for (const d of this.districts) this.district.append(new Option(d.name, d.code))
-    this.district.value = chosen
+    this.district.value = this.wanted.district ?? ''
   }
 
   private render(d: DashboardData): void {

@@ -21,6 +21,8 @@ export interface HashState {
   live?: boolean
   /** A full-screen view over the map (`view=dashboard`). */
   view?: 'dashboard'
+  /** The dashboard's filter (`dq=district:…;station:…;from:…;to:…`, see dashboard-mode.ts). */
+  dashboard?: string
   /** The planner's drawing mode is on (`plan=1`). */
   plan?: boolean
 }
@@ -48,11 +50,15 @@ export function parseHash(hash: string): HashState {
   if (aq) state.analysis = aq
   if (params.get('live') === '1') state.live = true
   if (params.get('view') === 'dashboard') state.view = 'dashboard'
+  const dq = params.get('dq')
+  if (dq) state.dashboard = dq
   if (params.get('plan') === '1') state.plan = true
   return state
 }
 
-export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis' | 'live' | 'view' | 'plan'>> & Pick<HashState, 'mode' | 'analysis' | 'live' | 'view' | 'plan'>): string {
+export function formatHash(
+  state: Required<Omit<HashState, 'mode' | 'analysis' | 'live' | 'view' | 'plan' | 'dashboard'>> & Pick<HashState, 'mode' | 'analysis' | 'live' | 'view' | 'plan' | 'dashboard'>,
+): string {
   const [lng, lat] = state.center
   // Commas stay readable: URLSearchParams would escape them.
   return (
@@ -60,7 +66,7 @@ export function formatHash(state: Required<Omit<HashState, 'mode' | 'analysis' |
     `&layers=${state.layers.map(encodeURIComponent).join(',')}&lang=${state.lang}&measure=${state.measure}` +
     (state.mode && state.mode !== 'map' ? `&mode=${state.mode}${state.analysis ? `&aq=${state.analysis}` : ''}` : '') +
     (state.live ? '&live=1' : '') +
-    (state.view ? `&view=${state.view}` : '') +
+    (state.view ? `&view=${state.view}${state.dashboard ? `&dq=${state.dashboard}` : ''}` : '') +
     (state.plan ? '&plan=1' : '')
   )
 }
