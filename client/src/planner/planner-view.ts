@@ -253,6 +253,7 @@ export class PlannerView {
     if (!d) return
     // Splitting and merging act on the zone selected before: leaving select mode deselects it.
     if (!item && (d.currentTool === 'merge' || d.currentTool === 'split')) return
+    if (item !== this.current) this.clearProblem()
     this.current = item
     if (item?.layer === 'patrol-zones') this.focus = item
     this.overlays.history(null)
@@ -301,9 +302,19 @@ export class PlannerView {
     this.panel.showWorkload(null, COVERAGE_BUFFER)
   }
 
+  /** An invalid shape's message and ring belong to that shape: gone when another is chosen or it is removed. */
+  private clearProblem(): void {
+    if (!this.problemAt && this.panel.message.dataset.tone !== 'error') return
+    this.problemAt = null
+    this.overlays.problem(null)
+    this.panel.say('')
+    delete this.panel.message.dataset.conflict
+  }
+
   private removeSelected(): void {
     const d = this.drawing
     if (!d || !this.current) return
+    this.clearProblem()
     d.remove(this.current)
     d.commit()
     this.current = null
