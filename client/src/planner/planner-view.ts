@@ -1,16 +1,15 @@
 import type { Feature, LineString, Polygon, Position } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import type { SnapToCustom } from 'terra-draw'
-import { area, booleanPointInPolygon } from '@turf/turf'
 import { ApiError } from '../api/client.ts'
 import { onLangChange, t } from '../i18n.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
 import { Drawing, type Item, type Tool } from './drawing.ts'
-import { parseGpsTrack } from './gps-track.ts'
 import { planMode } from './plan-mode.ts'
-import { plannerApi, type HistoryEntry, type PlannedLayer, type WorkloadPreview } from './planner-api.ts'
+import { plannerApi, type PlannedLayer, type WorkloadPreview } from './planner-api.ts'
 import { bboxOf, writable } from './planner-geometry.ts'
 import { PlannerOverlays } from './planner-overlays.ts'
+import { importTrack, pickForMerge, refreshHistory, splitZone, type PlannerHost } from './planner-edits.ts'
 import { PlannerPanel } from './planner-panel.ts'
 import { boxPaths, pathsNear, pathsOf, snapPoint, type BoxedPath } from './snapping.ts'
 
@@ -40,6 +39,26 @@ export class PlannerView {
   lastPreview: WorkloadPreview | null = null
   /** Where the server said the geometry is invalid, for the browser tests. */
   problemAt: Position | null = null
+  /** This view as its edits (planner-edits.ts) see it. */
+  private readonly host: PlannerHost = (() => {
+    const view = this
+    return {
+      get map() { return view.map },
+      get drawing() { return view.drawing },
+      get panel() { return view.panel },
+      get overlays() { return view.overlays },
+      get current() { return view.current },
+      set current(item: Item | null) { view.current = item },
+      get stations() { return view.stations },
+      get stationId() { return view.stationId },
+      setTool: (tool) => view.setTool(tool),
+      onSelected: (item) => view.onSelected(item),
+      showCurrent: (item) => view.showCurrent(item),
+      schedulePreview: () => view.schedulePreview(),
+      refreshTable: () => view.refreshTable(),
+      reloadItem: (item) => view.reloadItem(item),
+    }
+  })()
 
   constructor(
     private readonly map: maplibregl.Map,
@@ -61,7 +80,7 @@ export class PlannerView {
     map.on('click', (e) => {
       if (!planMode.on) return
       e.preventDefault()
-      if (this.drawing?.currentTool === 'merge') this.pickForMerge([e.lngLat.lng, e.lngLat.lat])
+      if (this.drawing?.currentTool === 'merge') pickForMerge(this.host, [e.lngLat.lng, e.lngLat.lat])
     })
     map.on('moveend', () => void (planMode.on && this.loadGrid()))
     window.addEventListener('keydown', (e) => {
@@ -105,7 +124,7 @@ export class PlannerView {
     p.undo.addEventListener('click', () => this.undoStep())
     p.redo.addEventListener('click', () => this.redo())
     p.importButton.addEventListener('click', () => p.importFile.click())
-    p.importFile.addEventListener('change', () => void this.importTrack())
+    p.importFile.addEventListener('change', () => void importTrack(this.host))
     p.save.addEventListener('click', () => void (this.current && this.saveItems([this.current])))
     p.saveAll.addEventListener('click', () => void this.saveItems(this.drawing?.dirtyItems() ?? []))
     const today = new Date()
@@ -184,7 +203,7 @@ export class PlannerView {
       this.showCurrent(this.current)
       p.showWorkload(this.lastPreview, COVERAGE_BUFFER)
       void this.refreshTable()
-      void this.refreshHistory()
+      void refreshHistory(this.host)
       this.updateButtons()
     }
   }
@@ -213,7 +232,7 @@ export class PlannerView {
     this.panel.showWorkload(null, COVERAGE_BUFFER)
     this.overlays.overlaps([])
     void this.refreshTable()
-    void this.refreshHistory()
+    void refreshHistory(this.host)
     this.updateButtons()
     if (fit && bbox) this.map.fitBounds(bbox, { padding: { top: 80, bottom: 40, left: 40, right: 420 }, duration: 0 })
   }
@@ -232,7 +251,7 @@ export class PlannerView {
 
   private async onDrawn(item: Item | null, cut?: LineString): Promise<void> {
     const d = this.drawing!
-    if (cut) return this.split(cut)
+    if (cut) return splitZone(this.host, cut)
     if (!item) return
     const n = d.live().filter((i) => i.layer === item.layer).length
     const station = this.stations.find(([id]) => id === this.stationId)
@@ -258,7 +277,7 @@ export class PlannerView {
     if (item?.layer === 'patrol-zones') this.focus = item
     this.overlays.history(null)
     this.showCurrent(item)
-    void this.refreshHistory()
+    void refreshHistory(this.host)
     if (item) this.schedulePreview()
   }
 
@@ -435,7 +454,7 @@ export class PlannerView {
     this.panel.say(t('plan.saved'), 'ok')
     this.showCurrent(this.current)
     void this.refreshTable()
-    void this.refreshHistory()
+    void refreshHistory(this.host)
   }
 
   /** The saved version replaces the local edit (after a conflict, the planner chose to reload). */
@@ -452,81 +471,7 @@ export class PlannerView {
     delete this.panel.message.dataset.conflict
     this.showCurrent(item)
     this.schedulePreview()
-    void this.refreshHistory()
-  }
-
-  private async split(cut: LineString): Promise<void> {
-    const d = this.drawing!
-    const zone = this.current
-    this.setTool('select')
-    if (!zone || zone.layer !== 'patrol-zones') return this.panel.say(t('plan.needZone'), 'error')
-    const geometry = d.geometryOf(zone) as Polygon
-    try {
-      const { parts } = await plannerApi.split(geometry, cut)
-      d.setGeometry(zone, parts[0]!)
-      zone.dirty = true
-      parts.slice(1).forEach((part, i) => d.add('patrol-zones', part, { ...zone.props, name: `${String(zone.props.name)} (${i + 2})` }))
-      d.commit()
-      d.select(zone)
-      this.onSelected(zone)
-    } catch (err) {
-      this.panel.say(t('plan.split.failed', { message: (err as Error).message }), 'error')
-    }
-  }
-
-  /** The smallest other zone under the click joins the selected one. */
-  private pickForMerge(at: Position): void {
-    const d = this.drawing!
-    const keep = this.current
-    if (!keep || keep.layer !== 'patrol-zones') return
-    const under = d
-      .live()
-      .filter((i) => i.layer === 'patrol-zones' && i !== keep)
-      .map((i) => ({ i, g: d.geometryOf(i) as Polygon | null }))
-      .filter((x): x is { i: Item; g: Polygon } => !!x.g && booleanPointInPolygon(at, x.g))
-      .sort((a, b) => area(a.g) - area(b.g))[0]
-    if (under) void this.merge(keep, under.i)
-  }
-
-  private async merge(keep: Item, other: Item): Promise<void> {
-    const d = this.drawing!
-    this.drawing?.setTool('select')
-    this.panel.setTool('select')
-    try {
-      const { geometry } = await plannerApi.merge([d.geometryOf(keep) as Polygon, d.geometryOf(other) as Polygon])
-      d.remove(other)
-      d.setGeometry(keep, geometry)
-      keep.dirty = true
-      d.commit()
-      d.select(keep)
-      this.onSelected(keep)
-    } catch (err) {
-      this.panel.say(t('plan.merge.failed', { message: (err as Error).message }), 'error')
-      d.select(keep)
-    }
-  }
-
-  private async importTrack(): Promise<void> {
-    const d = this.drawing
-    const file = this.panel.importFile.files?.[0]
-    this.panel.importFile.value = ''
-    if (!d || !file) return
-    try {
-      const line = parseGpsTrack(await file.text(), file.name)
-      const station = this.stations.find(([id]) => id === this.stationId)
-      const zone = this.current?.layer === 'patrol-zones' ? this.current.serverId : undefined
-      const item = d.add('patrol-routes', line, { name: file.name.replace(/\.[^.]+$/, '').slice(0, 100) || t('plan.newRoute'), team: station ? `${station[1]}巡逻组` : '', kind: 'foot', ...(zone ? { zone_id: zone } : {}) })
-      d.commit()
-      if (item) {
-        d.select(item)
-        this.onSelected(item)
-      }
-      this.panel.say(t('plan.import.done', { points: line.coordinates.length }), 'ok')
-      const b = bboxOf([line])
-      if (b) this.map.fitBounds(b, { padding: 80, duration: 0, maxZoom: 16 })
-    } catch (err) {
-      this.panel.say(t('plan.import.failed', { message: (err as Error).message }), 'error')
-    }
+    void refreshHistory(this.host)
   }
 
   private async refreshTable(): Promise<void> {
@@ -543,48 +488,6 @@ export class PlannerView {
       })
     } catch (err) {
       this.panel.table.textContent = (err as Error).message
-    }
-  }
-
-  private async refreshHistory(): Promise<void> {
-    const item = this.current
-    if (!item?.serverId) return this.panel.showHistory(null, () => {}, () => {})
-    const { entries } = await plannerApi.history(item.layer, item.serverId)
-    if (this.current !== item) return
-    this.panel.showHistory(
-      entries,
-      (e) => {
-        const g = e.after!.geometry
-        this.overlays.history(g)
-        const b = bboxOf([g as Polygon | LineString])
-        if (b) this.map.fitBounds(b, { padding: { top: 80, bottom: 40, left: 40, right: 420 }, duration: 0, maxZoom: 16 })
-      },
-      (e) => void this.restore(item, e),
-    )
-  }
-
-  private async restore(item: Item, e: HistoryEntry): Promise<void> {
-    const d = this.drawing
-    if (!d || !item.serverId) return
-    try {
-      const f = await plannerApi.restore(item.layer, item.serverId, item.version!, e.id)
-      d.setGeometry(item, f.geometry as Polygon | LineString)
-      item.props = writable(item.layer, f.properties ?? {})
-      item.version = Number(f.properties?.version)
-      item.dirty = false
-      d.baseline()
-      this.overlays.history(null)
-      this.panel.say(t('plan.history.restored', { version: (e.after?.properties as { version?: number }).version ?? '?' }), 'ok')
-      this.showCurrent(item)
-      this.schedulePreview()
-      void this.refreshTable()
-      void this.refreshHistory()
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        this.panel.say(t('plan.conflict', { version: (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?' }), 'error', [[t('plan.conflict.reload'), () => void this.reloadItem(item)]])
-        return
-      }
-      this.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
     }
   }
 

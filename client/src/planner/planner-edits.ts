@@ -1,0 +1,151 @@
+import type { LineString, Polygon, Position } from 'geojson'
+import type maplibregl from 'maplibre-gl'
+import { area, booleanPointInPolygon } from '@turf/turf'
+import { ApiError } from '../api/client.ts'
+import { t } from '../i18n.ts'
+import type { Drawing, Item, Tool } from './drawing.ts'
+import { parseGpsTrack } from './gps-track.ts'
+import { plannerApi, type HistoryEntry } from './planner-api.ts'
+import { bboxOf, writable } from './planner-geometry.ts'
+import type { PlannerOverlays } from './planner-overlays.ts'
+import type { PlannerPanel } from './planner-panel.ts'
+
+/** What the planner's edits need of the planner view. */
+export interface PlannerHost {
+  readonly map: maplibregl.Map
+  readonly drawing: Drawing | null
+  readonly panel: PlannerPanel
+  readonly overlays: PlannerOverlays
+  /** The selected zone or route. */
+  current: Item | null
+  readonly stations: ReadonlyArray<[number, string, Position]>
+  readonly stationId: number | null
+  setTool(tool: Tool): void
+  onSelected(item: Item | null): void
+  showCurrent(item: Item | null): void
+  schedulePreview(): void
+  refreshTable(): Promise<void>
+  reloadItem(item: Item): Promise<void>
+}
+
+/*
+ * The planner's edits that go through the server or a file: cutting a zone along a line and
+ * joining two (PostGIS), importing a GPS track as a route, and a zone's or route's saved
+ * versions (browse, restore).
+ */
+
+export async function splitZone(host: PlannerHost, cut: LineString): Promise<void> {
+  const d = host.drawing!
+  const zone = host.current
+  host.setTool('select')
+  if (!zone || zone.layer !== 'patrol-zones') return host.panel.say(t('plan.needZone'), 'error')
+  const geometry = d.geometryOf(zone) as Polygon
+  try {
+    const { parts } = await plannerApi.split(geometry, cut)
+    d.setGeometry(zone, parts[0]!)
+    zone.dirty = true
+    parts.slice(1).forEach((part, i) => d.add('patrol-zones', part, { ...zone.props, name: `${String(zone.props.name)} (${i + 2})` }))
+    d.commit()
+    d.select(zone)
+    host.onSelected(zone)
+  } catch (err) {
+    host.panel.say(t('plan.split.failed', { message: (err as Error).message }), 'error')
+  }
+}
+
+/** The smallest other zone under the click joins the selected one. */
+export function pickForMerge(host: PlannerHost, at: Position): void {
+  const d = host.drawing!
+  const keep = host.current
+  if (!keep || keep.layer !== 'patrol-zones') return
+  const under = d
+    .live()
+    .filter((i) => i.layer === 'patrol-zones' && i !== keep)
+    .map((i) => ({ i, g: d.geometryOf(i) as Polygon | null }))
+    .filter((x): x is { i: Item; g: Polygon } => !!x.g && booleanPointInPolygon(at, x.g))
+    .sort((a, b) => area(a.g) - area(b.g))[0]
+  if (under) void mergeZones(host, keep, under.i)
+}
+
+async function mergeZones(host: PlannerHost, keep: Item, other: Item): Promise<void> {
+  const d = host.drawing!
+  host.drawing?.setTool('select')
+  host.panel.setTool('select')
+  try {
+    const { geometry } = await plannerApi.merge([d.geometryOf(keep) as Polygon, d.geometryOf(other) as Polygon])
+    d.remove(other)
+    d.setGeometry(keep, geometry)
+    keep.dirty = true
+    d.commit()
+    d.select(keep)
+    host.onSelected(keep)
+  } catch (err) {
+    host.panel.say(t('plan.merge.failed', { message: (err as Error).message }), 'error')
+    d.select(keep)
+  }
+}
+
+export async function importTrack(host: PlannerHost): Promise<void> {
+  const d = host.drawing
+  const file = host.panel.importFile.files?.[0]
+  host.panel.importFile.value = ''
+  if (!d || !file) return
+  try {
+    const line = parseGpsTrack(await file.text(), file.name)
+    const station = host.stations.find(([id]) => id === host.stationId)
+    const zone = host.current?.layer === 'patrol-zones' ? host.current.serverId : undefined
+    const item = d.add('patrol-routes', line, { name: file.name.replace(/\.[^.]+$/, '').slice(0, 100) || t('plan.newRoute'), team: station ? `${station[1]}巡逻组` : '', kind: 'foot', ...(zone ? { zone_id: zone } : {}) })
+    d.commit()
+    if (item) {
+      d.select(item)
+      host.onSelected(item)
+    }
+    host.panel.say(t('plan.import.done', { points: line.coordinates.length }), 'ok')
+    const b = bboxOf([line])
+    if (b) host.map.fitBounds(b, { padding: 80, duration: 0, maxZoom: 16 })
+  } catch (err) {
+    host.panel.say(t('plan.import.failed', { message: (err as Error).message }), 'error')
+  }
+}
+
+export async function refreshHistory(host: PlannerHost): Promise<void> {
+  const item = host.current
+  if (!item?.serverId) return host.panel.showHistory(null, () => {}, () => {})
+  const { entries } = await plannerApi.history(item.layer, item.serverId)
+  if (host.current !== item) return
+  host.panel.showHistory(
+    entries,
+    (e) => {
+      const g = e.after!.geometry
+      host.overlays.history(g)
+      const b = bboxOf([g as Polygon | LineString])
+      if (b) host.map.fitBounds(b, { padding: { top: 80, bottom: 40, left: 40, right: 420 }, duration: 0, maxZoom: 16 })
+    },
+    (e) => void restoreVersion(host, item, e),
+  )
+}
+
+async function restoreVersion(host: PlannerHost, item: Item, e: HistoryEntry): Promise<void> {
+  const d = host.drawing
+  if (!d || !item.serverId) return
+  try {
+    const f = await plannerApi.restore(item.layer, item.serverId, item.version!, e.id)
+    d.setGeometry(item, f.geometry as Polygon | LineString)
+    item.props = writable(item.layer, f.properties ?? {})
+    item.version = Number(f.properties?.version)
+    item.dirty = false
+    d.baseline()
+    host.overlays.history(null)
+    host.panel.say(t('plan.history.restored', { version: (e.after?.properties as { version?: number }).version ?? '?' }), 'ok')
+    host.showCurrent(item)
+    host.schedulePreview()
+    void host.refreshTable()
+    void refreshHistory(host)
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) {
+      host.panel.say(t('plan.conflict', { version: (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?' }), 'error', [[t('plan.conflict.reload'), () => void host.reloadItem(item)]])
+      return
+    }
+    host.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
+  }
+}
