@@ -4,6 +4,21 @@ import { runDdl } from './run-ddl.ts'
 /** The bulky event tables, each point's district found from where it is. */
 export const DISTRICT_ROOTS = ['incidents', 'hazards', 'disputes'] as const
 
+/** Migration 0019's function linking a unit's dispute as its report, with `arbiter` for ON CONFLICT. */
+const householdDisputeReport = (arbiter: string) => `
+    CREATE OR REPLACE FUNCTION household_dispute_report() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      IF NEW.source = 'household_unit' AND NEW.household_unit_id IS NOT NULL THEN
+        INSERT INTO household_reports (household_unit_id, kind, dispute_id, description, grid_id, reported_at, recorded_by)
+        SELECT NEW.household_unit_id, 'dispute', NEW.id, left(coalesce(NEW.description, ''), 1000), h.grid_id, coalesce(NEW.reported_at, now()),
+               coalesce((SELECT username FROM users WHERE id = NEW.created_by), 'system')
+        FROM household_units h WHERE h.id = NEW.household_unit_id
+        ON CONFLICT (${arbiter}) DO NOTHING;
+      END IF;
+      RETURN NEW;
+    END
+    $fn$;`
+
 /**
  * Every incident, hazard and dispute, and every row that belongs to one (its photo, the
  * ten-household report that raised it, its mediation case and the case's participants), carries
@@ -120,35 +135,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TRIGGER mediation_participants_district BEFORE INSERT OR UPDATE OF case_id ON mediation_participants FOR EACH ROW EXECUTE FUNCTION district_from_parent();
 
     -- Migration 0019's link, with the district-led key as its arbiter.
-    CREATE OR REPLACE FUNCTION household_dispute_report() RETURNS trigger LANGUAGE plpgsql AS $fn$
-    BEGIN
-      IF NEW.source = 'household_unit' AND NEW.household_unit_id IS NOT NULL THEN
-        INSERT INTO household_reports (household_unit_id, kind, dispute_id, description, grid_id, reported_at, recorded_by)
-        SELECT NEW.household_unit_id, 'dispute', NEW.id, left(coalesce(NEW.description, ''), 1000), h.grid_id, coalesce(NEW.reported_at, now()),
-               coalesce((SELECT username FROM users WHERE id = NEW.created_by), 'system')
-        FROM household_units h WHERE h.id = NEW.household_unit_id
-        ON CONFLICT (district_code, dispute_id) DO NOTHING;
-      END IF;
-      RETURN NEW;
-    END
-    $fn$;
+    ${householdDisputeReport('district_code, dispute_id')}
   `)
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await runDdl(db, `
-    CREATE OR REPLACE FUNCTION household_dispute_report() RETURNS trigger LANGUAGE plpgsql AS $fn$
-    BEGIN
-      IF NEW.source = 'household_unit' AND NEW.household_unit_id IS NOT NULL THEN
-        INSERT INTO household_reports (household_unit_id, kind, dispute_id, description, grid_id, reported_at, recorded_by)
-        SELECT NEW.household_unit_id, 'dispute', NEW.id, left(coalesce(NEW.description, ''), 1000), h.grid_id, coalesce(NEW.reported_at, now()),
-               coalesce((SELECT username FROM users WHERE id = NEW.created_by), 'system')
-        FROM household_units h WHERE h.id = NEW.household_unit_id
-        ON CONFLICT (dispute_id) DO NOTHING;
-      END IF;
-      RETURN NEW;
-    END
-    $fn$;
+    ${householdDisputeReport('dispute_id')}
     DROP INDEX mediation_cases_district_one_open;
     CREATE UNIQUE INDEX mediation_cases_one_open ON mediation_cases (dispute_id) WHERE closed_at IS NULL;
     ALTER TABLE mediation_participants ADD CONSTRAINT mediation_participants_case_id_agency_name_key UNIQUE (case_id, agency, name);
