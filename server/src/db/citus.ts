@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely'
 /**
  * The layout of the schema on a Citus cluster (README, "Scale-out"), and the script that turns a
  * migrated PostgreSQL database into it. Run on the coordinator after `npm run db:migrate`:
- * `DATABASE_URL=… npm run -s db:citus > citus.sql && psql -f citus.sql` (it is printed, not run, so a person reads
- * it first). Citus itself is not in Debian's archive: the script is checked here against
+ * `DATABASE_URL=… npm run -s db:citus > citus.sql && psql -f citus.sql` (printed, not run, so
+ * that a person reads it first). Citus itself is not in Debian's archive: the script is checked against
  * PostgreSQL with stand-ins for Citus's functions that apply Citus's rules to the real catalog
  * (tests/api/citus-layout.test.ts).
  */
