@@ -25,13 +25,16 @@ export interface PlannerHost {
   showCurrent(item: Item | null): void
   schedulePreview(): void
   refreshTable(): Promise<void>
-  reloadItem(item: Item): Promise<void>
+  /** An `invalid_geometry` answer: said, and its spot ringed; false for any other error. */
+  markInvalid(err: unknown): boolean
+  /** No shape is marked invalid any more. */
+  resetProblem(): void
 }
 
 /*
- * The planner's edits that go through the server or a file: cutting a zone along a line and
- * joining two (PostGIS), importing a GPS track as a route, and a zone's or route's saved
- * versions (browse, restore).
+ * The planner's edits that go through the server or a file: saving (refusals and version
+ * conflicts shown), cutting a zone along a line and joining two (PostGIS), importing a GPS track
+ * as a route, and a zone's or route's saved versions (browse, restore).
  */
 
 export async function splitZone(host: PlannerHost, cut: LineString): Promise<void> {
@@ -143,9 +146,75 @@ async function restoreVersion(host: PlannerHost, item: Item, e: HistoryEntry): P
     void refreshHistory(host)
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) {
-      host.panel.say(t('plan.conflict', { version: (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?' }), 'error', [[t('plan.conflict.reload'), () => void host.reloadItem(item)]])
+      host.panel.say(t('plan.conflict', { version: (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?' }), 'error', [[t('plan.conflict.reload'), () => void reloadItem(host, item)]])
       return
     }
     host.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
   }
+}
+
+/** Saves items one by one (create, update or delete); stops at the first refusal and shows it. */
+export async function saveItems(host: PlannerHost, items: Item[]): Promise<void> {
+  const d = host.drawing
+  if (!d || items.length === 0) return
+  host.resetProblem()
+  host.panel.say(t('plan.saving'))
+  for (const item of items) {
+    try {
+      if (item.deleted) {
+        if (item.serverId) await plannerApi.remove(item.layer, item.serverId, item.version!)
+        d.items.delete(item.tdId)
+        continue
+      }
+      const geometry = d.geometryOf(item)
+      if (!geometry) throw new Error(`${String(item.props.name ?? item.layer)} is not on the map (undo it or draw it again)`)
+      const props = { ...item.props }
+      for (const k of Object.keys(props)) if (props[k] === '' || props[k] === undefined) delete props[k]
+      const saved = item.serverId
+        ? await plannerApi.update(item.layer, item.serverId, item.version!, geometry, props)
+        : await plannerApi.create(item.layer, geometry, props)
+      item.serverId = Number(saved.id)
+      item.version = Number(saved.properties?.version)
+      item.dirty = false
+    } catch (err) {
+      d.select(item)
+      host.current = item
+      host.showCurrent(item)
+      if (host.markInvalid(err)) return
+      if (err instanceof ApiError && err.status === 409) {
+        const version = (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?'
+        host.panel.say(t('plan.conflict', { version }), 'error', [
+          [t('plan.conflict.reload'), () => void reloadItem(host, item)],
+          [t('plan.conflict.keep'), () => host.panel.say('')],
+        ])
+        host.panel.message.dataset.conflict = 'true'
+        return
+      }
+      host.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
+      return
+    }
+  }
+  d.baseline()
+  host.resetProblem()
+  host.panel.say(t('plan.saved'), 'ok')
+  host.showCurrent(host.current)
+  void host.refreshTable()
+  void refreshHistory(host)
+}
+
+/** The saved version replaces the local edit (after a conflict, the planner chose to reload). */
+export async function reloadItem(host: PlannerHost, item: Item): Promise<void> {
+  const d = host.drawing
+  if (!d || !item.serverId) return
+  const f = await plannerApi.feature(item.layer, item.serverId)
+  d.setGeometry(item, f.geometry as Polygon | LineString)
+  item.props = writable(item.layer, f.properties ?? {})
+  item.version = Number(f.properties?.version)
+  item.dirty = false
+  d.baseline()
+  host.panel.say('')
+  delete host.panel.message.dataset.conflict
+  host.showCurrent(item)
+  host.schedulePreview()
+  void refreshHistory(host)
 }

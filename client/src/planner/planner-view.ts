@@ -9,7 +9,7 @@ import { planMode } from './plan-mode.ts'
 import { plannerApi, type PlannedLayer, type WorkloadPreview } from './planner-api.ts'
 import { bboxOf, writable } from './planner-geometry.ts'
 import { PlannerOverlays } from './planner-overlays.ts'
-import { importTrack, pickForMerge, refreshHistory, splitZone, type PlannerHost } from './planner-edits.ts'
+import { importTrack, pickForMerge, refreshHistory, saveItems, splitZone, type PlannerHost } from './planner-edits.ts'
 import { PlannerPanel } from './planner-panel.ts'
 import { boxPaths, pathsNear, pathsOf, snapPoint, type BoxedPath } from './snapping.ts'
 
@@ -56,7 +56,11 @@ export class PlannerView {
       showCurrent: (item) => view.showCurrent(item),
       schedulePreview: () => view.schedulePreview(),
       refreshTable: () => view.refreshTable(),
-      reloadItem: (item) => view.reloadItem(item),
+      markInvalid: (err) => view.markInvalid(err),
+      resetProblem: () => {
+        view.problemAt = null
+        view.overlays.problem(null)
+      },
     }
   })()
 
@@ -125,8 +129,8 @@ export class PlannerView {
     p.redo.addEventListener('click', () => this.redo())
     p.importButton.addEventListener('click', () => p.importFile.click())
     p.importFile.addEventListener('change', () => void importTrack(this.host))
-    p.save.addEventListener('click', () => void (this.current && this.saveItems([this.current])))
-    p.saveAll.addEventListener('click', () => void this.saveItems(this.drawing?.dirtyItems() ?? []))
+    p.save.addEventListener('click', () => void (this.current && saveItems(this.host, [this.current])))
+    p.saveAll.addEventListener('click', () => void saveItems(this.host, this.drawing?.dirtyItems() ?? []))
     const today = new Date()
     p.to.value = isoDate(today)
     p.from.value = isoDate(new Date(today.getTime() - 365 * 864e5))
@@ -404,74 +408,6 @@ export class PlannerView {
     this.overlays.problem(details?.location ?? null)
     this.panel.say(t('plan.invalid', { reason: details?.reason ?? err.message }), 'error')
     return true
-  }
-
-  /** Saves items one by one (create, update or delete); stops at the first refusal and shows it. */
-  private async saveItems(items: Item[]): Promise<void> {
-    const d = this.drawing
-    if (!d || items.length === 0) return
-    this.problemAt = null
-    this.overlays.problem(null)
-    this.panel.say(t('plan.saving'))
-    for (const item of items) {
-      try {
-        if (item.deleted) {
-          if (item.serverId) await plannerApi.remove(item.layer, item.serverId, item.version!)
-          d.items.delete(item.tdId)
-          continue
-        }
-        const geometry = d.geometryOf(item)
-        if (!geometry) throw new Error(`${String(item.props.name ?? item.layer)} is not on the map (undo it or draw it again)`)
-        const props = { ...item.props }
-        for (const k of Object.keys(props)) if (props[k] === '' || props[k] === undefined) delete props[k]
-        const saved = item.serverId
-          ? await plannerApi.update(item.layer, item.serverId, item.version!, geometry, props)
-          : await plannerApi.create(item.layer, geometry, props)
-        item.serverId = Number(saved.id)
-        item.version = Number(saved.properties?.version)
-        item.dirty = false
-      } catch (err) {
-        d.select(item)
-        this.current = item
-        this.showCurrent(item)
-        if (this.markInvalid(err)) return
-        if (err instanceof ApiError && err.status === 409) {
-          const version = (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?'
-          this.panel.say(t('plan.conflict', { version }), 'error', [
-            [t('plan.conflict.reload'), () => void this.reloadItem(item)],
-            [t('plan.conflict.keep'), () => this.panel.say('')],
-          ])
-          this.panel.message.dataset.conflict = 'true'
-          return
-        }
-        this.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
-        return
-      }
-    }
-    d.baseline()
-    this.problemAt = null
-    this.overlays.problem(null)
-    this.panel.say(t('plan.saved'), 'ok')
-    this.showCurrent(this.current)
-    void this.refreshTable()
-    void refreshHistory(this.host)
-  }
-
-  /** The saved version replaces the local edit (after a conflict, the planner chose to reload). */
-  private async reloadItem(item: Item): Promise<void> {
-    const d = this.drawing
-    if (!d || !item.serverId) return
-    const f = await plannerApi.feature(item.layer, item.serverId)
-    d.setGeometry(item, f.geometry as Polygon | LineString)
-    item.props = writable(item.layer, f.properties ?? {})
-    item.version = Number(f.properties?.version)
-    item.dirty = false
-    d.baseline()
-    this.panel.say('')
-    delete this.panel.message.dataset.conflict
-    this.showCurrent(item)
-    this.schedulePreview()
-    void refreshHistory(this.host)
   }
 
   private async refreshTable(): Promise<void> {
