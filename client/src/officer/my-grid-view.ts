@@ -1,19 +1,18 @@
-import { booleanPointInPolygon } from '@turf/turf'
 import type { Geometry } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import type { CoverageAnswer } from '../analysis/analysis-api.ts'
 import { el } from '../analysis/dom.ts'
-import { formatDateTime, onLangChange, t, valueLabel, type MessageKey } from '../i18n.ts'
+import { formatDateTime, onLangChange, t, type MessageKey } from '../i18n.ts'
 import { isPhone } from '../views/panels.ts'
-import { LocationPicker, renderForm, type FieldSpec, type Values } from './forms.ts'
+import { LocationPicker, renderForm, type Values } from './forms.ts'
 import { renderLifecycleForm, type LifecycleTarget } from './lifecycle-form.ts'
 import { disputeList, hazardList, overview, postList, unitList, type ListActions } from './my-grid-lists.ts'
 import { MyGridLayers, OFFICER_ITEMS_LAYER } from './my-grid-layers.ts'
 import { officerApi, type MyGrid, type Photo } from './officer-api.ts'
 import { Outbox } from './outbox.ts'
-import { distinctPoints, PatrolTracker } from './patrol-tracker.ts'
-import { shrinkPhoto } from './photo.ts'
-import { fieldsFor, LAYER_OF, propertiesFor, unitPoint, type EntryKind } from './record-forms.ts'
+import { openEntryForm, startPatrolForm, type EntryHost } from './my-grid-entries.ts'
+import { PatrolTracker } from './patrol-tracker.ts'
+import { LAYER_OF, type EntryKind } from './record-forms.ts'
 
 const TABS = ['overview', 'hazards', 'disputes', 'units', 'posts'] as const
 type Tab = (typeof TABS)[number]
@@ -49,6 +48,26 @@ export class MyGridView {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null
   private toastTimer: ReturnType<typeof setTimeout> | null = null
   private readonly cacheKey: string
+  /** This view as the entry forms (my-grid-entries.ts) see it. */
+  private readonly entryHost: EntryHost = (() => {
+    const view = this
+    return {
+      get grid() { return view.grid },
+      get tracker() { return view.tracker },
+      get layers() { return view.layers },
+      get body() { return view.body },
+      get open() { return view.open },
+      setOpen: (open) => view.setOpen(open),
+      showForm: (entry, spec, submit) => view.showForm(entry, spec, submit),
+      picking: (picker) => {
+        view.picker = picker
+        view.panel.dataset.picking = 'true'
+      },
+      closeSheet: () => view.closeSheet(),
+      say: (message) => view.say(message),
+      queue: (entry, geometry, properties, photo) => view.queue(entry, geometry, properties, photo),
+    }
+  })()
 
   constructor(
     private readonly map: maplibregl.Map,
@@ -228,7 +247,7 @@ export class MyGridView {
         b.type = 'button'
         b.dataset.action = kind
         if (this.sheet.kind === 'form' && this.sheet.entry === kind) b.classList.add('active')
-        b.addEventListener('click', () => (kind === 'patrolStart' ? this.startPatrol() : this.openForm(kind)))
+        b.addEventListener('click', () => (kind === 'patrolStart' ? startPatrolForm(this.entryHost) : openEntryForm(this.entryHost, kind)))
         return b
       }),
     )
@@ -341,52 +360,6 @@ export class MyGridView {
     this.toastTimer = setTimeout(() => (this.toast.dataset.show = 'false'), 4000)
   }
 
-  private startPatrol(): void {
-    const kinds: FieldSpec = { kind: 'select', name: 'kind', label: 'officer.form.kind', required: true, value: 'foot', options: (['foot', 'ebike', 'car'] as const).map((k) => [k, valueLabel('patrols', 'kind', k)]) }
-    this.showForm('patrol', { title: 'officer.action.patrolStart', fields: [kinds], picker: null, submit: 'officer.action.patrolStart' }, (v) => {
-      this.tracker.start(String(v.kind))
-      this.closeSheet()
-    })
-  }
-
-  private openForm(entry: EntryKind): void {
-    if (!this.open) this.setOpen(true)
-    if (entry === 'patrol') {
-      this.showForm('patrol', { title: 'officer.form.patrol', fields: [{ kind: 'textarea', name: 'notes', label: 'officer.form.notes', maxLength: 2000 }], picker: null, submit: 'officer.action.patrolStop' }, (v) => this.stopPatrol(v))
-      return
-    }
-    const openedAt = new Date().toISOString()
-    const mode = entry === 'river' ? 'line' : 'point'
-    const picker = new LocationPicker(mode, (geometry, points) => this.layers.showPick(geometry, points), () => this.tracker.current?.track ?? [])
-    const title: MessageKey = entry === 'hazard' ? 'officer.form.hazard' : entry === 'dispute' ? 'officer.form.dispute' : entry === 'river' ? 'officer.form.river' : 'officer.form.unitReport'
-    this.showForm(entry, { title, fields: fieldsFor(entry, this.grid), picker, submit: 'officer.form.submit' }, (values, photoFile) => {
-      const geometry = picker.geometry()
-      if (!geometry || !this.insideMyCells(geometry)) {
-        picker.showError(t('officer.error.outside'))
-        return
-      }
-      const startedAt = entry === 'river' ? (this.tracker.current?.startedAt ?? openedAt) : openedAt
-      const properties = propertiesFor(entry, values, startedAt)
-      if (!photoFile) return this.queue(entry, geometry, properties)
-      // A photo that cannot be read is said, and the entry still goes without it.
-      shrinkPhoto(photoFile)
-        .then((photo) => this.queue(entry, geometry, properties, photo))
-        .catch((err: Error) => {
-          this.queue(entry, geometry, properties)
-          this.say(`${t('officer.photo')}: ${err.message}`)
-        })
-    })
-    this.picker = picker
-    this.panel.dataset.picking = 'true'
-    // A ten-household report starts at the unit chosen.
-    if (entry === 'unitReport') {
-      this.body.querySelector<HTMLSelectElement>('select[name="household_unit_id"]')?.addEventListener('change', (e) => {
-        const p = unitPoint(this.grid, Number((e.target as HTMLSelectElement).value))
-        if (p) picker.set([p])
-      })
-    }
-  }
-
   private showForm(entry: EntryKind, spec: Parameters<typeof renderForm>[0], submit: (v: Values, photo: File | null) => void): void {
     this.sheet = { kind: 'form', entry }
     this.picker = null
@@ -398,33 +371,9 @@ export class MyGridView {
     this.body.scrollTop = 0
   }
 
-  private stopPatrol(v: Values): void {
-    const patrol = this.tracker.current
-    if (!patrol) return this.closeSheet()
-    if (distinctPoints(patrol.track) < 2) {
-      this.say(t('officer.patrol.tooShort'))
-      this.tracker.stop()
-      this.closeSheet()
-      return
-    }
-    const done = this.tracker.stop()!
-    this.queue('patrol', { type: 'LineString', coordinates: done.track.map((p) => [...p]) }, {
-      kind: done.kind, started_at: done.startedAt, ended_at: done.endedAt, notes: v.notes ?? null,
-      ...(this.grid?.officer.officer_id ? { officer_id: this.grid.officer.officer_id } : {}),
-    })
-  }
-
   private queue(entry: EntryKind, geometry: Geometry, properties: Record<string, unknown>, photo?: Photo): void {
     const added = this.outbox.add(LAYER_OF[entry], { type: 'Feature', geometry, properties }, photo)
     this.say(added.photoDropped ? t('officer.photo.dropped') : navigator.onLine ? t('officer.queue.sending') : t('officer.queue.saved'))
     this.closeSheet()
-  }
-
-  /** A point in one of my cells, or a line touching one (the server refuses the rest). */
-  private insideMyCells(g: Geometry): boolean {
-    const cells = this.grid?.cells.features ?? []
-    if (cells.length === 0) return true
-    const points = g.type === 'Point' ? [g.coordinates] : g.type === 'LineString' ? g.coordinates : []
-    return points.some((p) => cells.some((c) => booleanPointInPolygon(p, c)))
   }
 }
