@@ -1,6 +1,5 @@
 import type { Feature, LineString, Polygon, Position } from 'geojson'
 import type maplibregl from 'maplibre-gl'
-import type { SnapToCustom } from 'terra-draw'
 import { ApiError } from '../api/client.ts'
 import { onLangChange, t } from '../i18n.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
@@ -11,7 +10,8 @@ import { bboxOf, writable } from './planner-geometry.ts'
 import { PlannerOverlays } from './planner-overlays.ts'
 import { importTrack, pickForMerge, refreshHistory, saveItems, splitZone, type PlannerHost } from './planner-edits.ts'
 import { PlannerPanel } from './planner-panel.ts'
-import { boxPaths, pathsNear, pathsOf, snapPoint, type BoxedPath } from './snapping.ts'
+import { GridSnap } from './grid-snap.ts'
+import { undoShortcuts } from './undo-stack.ts'
 
 const COVERAGE_BUFFER = 200
 const isoDate = (d: Date) => d.toISOString().slice(0, 10)
@@ -30,7 +30,7 @@ export class PlannerView {
   private current: Item | null = null
   /** The zone the workload is about when a route is selected: the last zone drawn or selected. */
   private focus: Item | null = null
-  private gridPaths: BoxedPath[] = []
+  private readonly gridSnap: GridSnap
   private previewTimer: ReturnType<typeof setTimeout> | undefined
   private previewAbort: AbortController | null = null
   private hidden: string[] = []
@@ -70,6 +70,15 @@ export class PlannerView {
     private readonly button: HTMLButtonElement,
   ) {
     this.overlays = new PlannerOverlays(map)
+    this.gridSnap = new GridSnap(
+      map,
+      () => this.panel.snap.checked,
+      (currentId) =>
+        (this.drawing?.live() ?? [])
+          .filter((i) => i.tdId !== currentId && i.layer === 'patrol-zones')
+          .map((i) => this.drawing!.geometryOf(i))
+          .filter((g): g is Polygon => g?.type === 'Polygon'),
+    )
     this.mountPanel()
     button.addEventListener('click', () => planMode.set(!planMode.on))
     planMode.onChange((on) => void (on ? this.activate() : this.deactivate()))
@@ -86,18 +95,8 @@ export class PlannerView {
       e.preventDefault()
       if (this.drawing?.currentTool === 'merge') pickForMerge(this.host, [e.lngLat.lng, e.lngLat.lat])
     })
-    map.on('moveend', () => void (planMode.on && this.loadGrid()))
-    window.addEventListener('keydown', (e) => {
-      if (!planMode.on || !(e.ctrlKey || e.metaKey) || (e.target as HTMLElement | null)?.closest('input, select, textarea')) return
-      if (e.key.toLowerCase() === 'z') {
-        e.preventDefault()
-        if (e.shiftKey) this.redo()
-        else this.undoStep()
-      } else if (e.key.toLowerCase() === 'y') {
-        e.preventDefault()
-        this.redo()
-      }
-    })
+    map.on('moveend', () => void (planMode.on && this.gridSnap.load()))
+    undoShortcuts(() => planMode.on, () => this.undoStep(), () => this.redo())
     if (planMode.on) void this.activate()
   }
 
@@ -147,18 +146,7 @@ export class PlannerView {
     this.hidden = ['patrol-zones', 'patrol-routes'].filter((id) => this.layers.stateOf(id).visible)
     for (const id of this.hidden) this.layers.setVisible(id, false)
     this.overlays.ensure()
-    const snap: SnapToCustom = (event, ctx) => {
-      if (!this.panel.snap.checked) return undefined
-      const others = (this.drawing?.live() ?? []).filter((i) => i.tdId !== String(ctx.currentId) && i.layer === 'patrol-zones')
-      const zoneGeoms = others.map((i) => this.drawing!.geometryOf(i)).filter((g): g is Polygon => g?.type === 'Polygon')
-      // Only the paths near the pointer: a station's view holds thousands of cell vertices.
-      const a = ctx.unproject(event.containerX - 12, event.containerY + 12)
-      const b = ctx.unproject(event.containerX + 12, event.containerY - 12)
-      const box: [number, number, number, number] = [a.lng, a.lat, b.lng, b.lat]
-      const near = [...pathsNear(this.gridPaths, box), ...pathsNear(boxPaths(pathsOf(zoneGeoms)), box)]
-      return snapPoint(event.containerX, event.containerY, near, ctx.project)
-    }
-    this.drawing = new Drawing(this.map, snap, {
+    this.drawing = new Drawing(this.map, this.gridSnap.snap, {
       drawn: (item, cut) => void this.onDrawn(item, cut),
       edited: (item) => {
         this.drawing!.commit()
@@ -174,7 +162,7 @@ export class PlannerView {
     })
     this.setTool('select')
     await this.fillPanel()
-    void this.loadGrid()
+    void this.gridSnap.load()
   }
 
   private deactivate(): void {
@@ -424,21 +412,6 @@ export class PlannerView {
       })
     } catch (err) {
       this.panel.table.textContent = (err as Error).message
-    }
-  }
-
-  /** Grid-cell edges of the view, to snap to (from zoom 11, where a cell is big enough to aim at). */
-  private async loadGrid(): Promise<void> {
-    if (this.map.getZoom() < 11) {
-      this.gridPaths = []
-      return
-    }
-    const b = this.map.getBounds()
-    try {
-      const cells = await plannerApi.gridCells([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])
-      this.gridPaths = boxPaths(pathsOf(cells.features.map((f) => f.geometry)))
-    } catch {
-      this.gridPaths = []
     }
   }
 }

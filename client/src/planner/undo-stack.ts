@@ -51,3 +51,15 @@ export class UndoStack<T> {
     return next
   }
 }
+
+/** Ctrl/⌘+Z undoes, Ctrl/⌘+Shift+Z and Ctrl/⌘+Y redo, while `active()` and not in a form field. */
+export function undoShortcuts(active: () => boolean, undo: () => void, redo: () => void): void {
+  window.addEventListener('keydown', (e) => {
+    if (!active() || !(e.ctrlKey || e.metaKey) || (e.target as HTMLElement | null)?.closest('input, select, textarea')) return
+    const key = e.key.toLowerCase()
+    if (key !== 'z' && key !== 'y') return
+    e.preventDefault()
+    if (key === 'z' && !e.shiftKey) undo()
+    else redo()
+  })
+}
