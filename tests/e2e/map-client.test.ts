@@ -320,8 +320,9 @@ describe('the map client in Chromium', () => {
     await page.close()
   })
 
-  // TODO(issue 4, config): the server has no GET /api/config yet; this stands one in with
-  // page.route. Point it at the real endpoint (BASEMAP / TIANDITU_KEY) once it exists.
+  // The basemap setting reaches the page through GET /api/config (BASEMAP, TIANDITU_KEY; the
+  // endpoint is tested in tests/api/server.test.ts). Here page.route answers it, so one server
+  // can show both a WGS84-compatible and a GCJ-02 basemap.
   it('puts a configured raster basemap under the city layers and names its datum; a GCJ-02 one starts off', async () => {
     const tile = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
     const withBasemap = (datum: string) => async (page: Page) => {
