@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tokenFor } from '../helpers/accounts.ts'
-import { startServer } from '../helpers/server-process.ts'
+import { freePort, startServer } from '../helpers/server-process.ts'
 import { createScratchDatabase } from '../helpers/test-db.ts'
 
 /**
@@ -25,11 +25,13 @@ describe('a crash during writes', () => {
       cleanups.push(scratch.drop)
       env = { ...env, DATABASE_URL: scratch.url }
     }
-    const port = 3800 + (process.pid % 50)
+    const port = await freePort()
     const first = await startServer(env, port, 120_000)
+    cleanups.push(() => void first.child.kill('SIGKILL'))
     const auth = { authorization: `Bearer ${await tokenFor(first.url, 'admin', 'crash-test-admin-pw')}`, 'content-type': 'application/json' }
 
     const acknowledged: string[] = []
+    const statuses = new Map<string, number>()
     let next = 0
     let crashed = false
     const worker = async () => {
@@ -42,13 +44,22 @@ describe('a crash during writes', () => {
             body: JSON.stringify({ geometry: { type: 'Point', coordinates: [125.14, 42.9] }, properties: { category: 'fire', source: 'offline', description: mark } }),
           })
           if (res.status === 201) acknowledged.push(mark)
+          statuses.set(String(res.status), (statuses.get(String(res.status)) ?? 0) + 1)
         } catch {
           // the connection died with the process: not acknowledged
         }
       }
     }
     const workers = [worker(), worker(), worker(), worker()]
-    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 20))
+    // Writes are acknowledged within seconds; if not, say what the server answered instead of hanging.
+    const until = Date.now() + 60_000
+    while (acknowledged.length < 40) {
+      if (Date.now() > until) {
+        crashed = true
+        throw new Error(`40 writes not acknowledged in 60 s (answers: ${JSON.stringify(Object.fromEntries(statuses))}):\n${first.output().slice(-2000)}`)
+      }
+      await new Promise((r) => setTimeout(r, 20))
+    }
     first.child.kill('SIGKILL')
     await new Promise((r) => first.child.once('exit', r))
     crashed = true
@@ -62,5 +73,5 @@ describe('a crash during writes', () => {
     const lost = acknowledged.filter((m) => !stored.has(m))
     expect({ acknowledged: acknowledged.length, lost }).toEqual({ acknowledged: acknowledged.length, lost: [] })
     expect(acknowledged.length).toBeGreaterThanOrEqual(40)
-  })
+  }, 300_000)
 })

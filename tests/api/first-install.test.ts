@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { signIn } from '../helpers/accounts.ts'
-import { runTool, startServer } from '../helpers/server-process.ts'
+import { runTool, freePort, startServer } from '../helpers/server-process.ts'
 import { createScratchDatabase } from '../helpers/test-db.ts'
 
 /**
@@ -26,7 +26,7 @@ describe('a fresh production install', () => {
       cleanups.push(scratch.drop)
       env = { ...env, DATABASE_URL: scratch.url }
     }
-    const port = 3850 + (process.pid % 50)
+    const port = await freePort()
     const first = await startServer(env, port, 120_000)
     const password = /password: (\S+)/.exec(first.output())?.[1]
     expect(password).toMatch(/^[A-Za-z0-9]{18}$/)
@@ -58,5 +58,5 @@ describe('a fresh production install', () => {
     // Anonymous gets nothing but the public endpoints.
     expect((await fetch(`${second.url}/api/layers`)).status).toBe(401)
     expect((await fetch(`${second.url}/api/health`)).status).toBe(200)
-  })
+  }, 240_000)
 })

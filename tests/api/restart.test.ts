@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createScratchDatabase } from '../helpers/test-db.ts'
-import { runServerToExit, runTool, startServer } from '../helpers/server-process.ts'
+import { runServerToExit, runTool, freePort, startServer } from '../helpers/server-process.ts'
 import { tokenFor } from '../helpers/accounts.ts'
 
 const usePostgres = Boolean(process.env.DATABASE_URL)
@@ -30,7 +30,7 @@ describe('the server process', () => {
       cleanups.push(scratch.drop)
       env = { ...env, DATABASE_URL: scratch.url }
     }
-    const port = 3900 + (process.pid % 50)
+    const port = await freePort()
     const first = await startServer(env, port, 180_000)
     const health = await (await fetch(`${first.url}/api/health`)).json()
     expect(health.database.backend).toBe(usePostgres ? 'postgres' : 'pglite')
@@ -75,5 +75,5 @@ describe('the server process', () => {
     const statsAfter = await (await fetch(`${second.url}/api/stats`, { headers: auth })).json()
     expect(statsAfter).toEqual(statsAfterSim)
     expect(await second.stop()).toBe(0)
-  })
+  }, 300_000)
 })

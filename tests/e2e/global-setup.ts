@@ -1,22 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { startServer } from '../helpers/server-process.ts'
+import { freePort, startServer } from '../helpers/server-process.ts'
 
 /**
  * Seeds the demo city once for the whole browser run: each test file starts its server on a copy
  * of this data folder (tests/e2e/page-helpers.ts seededDataDir) instead of seeding its own.
  */
-/** A port nothing listens on now: two browser runs on one machine must not share the template's. */
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
-
 export async function setup(): Promise<() => void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-template-'))
   const dataDir = path.join(dir, 'data')

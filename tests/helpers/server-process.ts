@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import path from 'node:path'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -9,6 +10,18 @@ export interface ServerProcess {
   output: () => string
   /** SIGTERM and wait; resolves with the exit code. */
   stop(): Promise<number | null>
+}
+
+/**
+ * A port nothing listens on now (the system picks it). Not a fixed or pid-derived one: the browser
+ * tests' template server takes a system-picked port too, and the two once met on the same one.
+ */
+export async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }
 
 /** Starts `server/src/main.ts` as `npm start` would (without the client build) and waits for /api/health. */
