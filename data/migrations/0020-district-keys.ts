@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { runDdl } from './run-ddl.ts'
 
 /** The bulky event tables, each point's district found from where it is. */
-export const DISTRICT_ROOTS = ['incidents', 'hazards', 'disputes'] as const
+const DISTRICT_ROOTS = ['incidents', 'hazards', 'disputes'] as const
 
 /** Migration 0019's function linking a unit's dispute as its report, with `arbiter` for ON CONFLICT. */
 const householdDisputeReport = (arbiter: string) => `

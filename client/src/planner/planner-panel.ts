@@ -120,6 +120,14 @@ export class PlannerPanel {
     this.hint.textContent = t(hints[tool])
   }
 
+  /** The workload period as the API takes it: whole Beijing days, the last one included. */
+  period(): { from?: string; to?: string } {
+    return {
+      ...(this.from.value ? { from: `${this.from.value}T00:00:00+08:00` } : {}),
+      ...(this.to.value ? { to: `${this.to.value}T23:59:59+08:00` } : {}),
+    }
+  }
+
   /** Says something about the last action; `tone` colours it. */
   say(text: string, tone: 'info' | 'ok' | 'error' = 'info', actions: Array<[string, () => void]> = []): void {
     this.message.replaceChildren(el('span', undefined, text))

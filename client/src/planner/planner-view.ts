@@ -359,7 +359,7 @@ export class PlannerView {
           ...(zone?.serverId ? { zone_id: zone.serverId } : {}),
           ...(this.stationId ? { station_id: this.stationId } : {}),
           ...(typeof team === 'string' && team ? { team } : {}),
-          ...this.period(),
+          ...this.panel.period(),
           buffer: COVERAGE_BUFFER,
         },
         abort.signal,
@@ -373,14 +373,6 @@ export class PlannerView {
       if (err instanceof DOMException && err.name === 'AbortError') return
       if (this.markInvalid(err)) return
       this.panel.say(t('plan.workload.failed', { message: (err as Error).message }), 'error')
-    }
-  }
-
-  private period(): { from?: string; to?: string } {
-    const { from, to } = this.panel
-    return {
-      ...(from.value ? { from: `${from.value}T00:00:00+08:00` } : {}),
-      ...(to.value ? { to: `${to.value}T23:59:59+08:00` } : {}),
     }
   }
 
@@ -400,7 +392,7 @@ export class PlannerView {
 
   private async refreshTable(): Promise<void> {
     if (!this.stationId) return
-    const { from, to } = this.period()
+    const { from, to } = this.panel.period()
     try {
       const { zones } = await plannerApi.workload(this.stationId, from, to)
       this.panel.showTable(zones, this.current?.serverId, (id) => {
