@@ -121,7 +121,8 @@ describe('the live command view in Chromium', () => {
     const picked = await pick()
     // Click it: the unit card names the unit and its last report.
     await page.mouse.click(picked!.x, picked!.y)
-    await page.waitForSelector('.live-card[data-unit="EB001"]:not([hidden])', { timeout: 5000 })
+    // Under load (software WebGL beside the API suites) the click's pick waits for a frame too.
+    await page.waitForSelector('.live-card[data-unit="EB001"]:not([hidden])', { timeout: 15_000 })
     const card = await page.textContent('.live-card')
     const row = await unitRow('EB001')
     expect(card).toContain(row.callsign)
