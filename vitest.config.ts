@@ -6,13 +6,16 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * write to the same shared database (new hazards, resolved disputes, closed mediation cases).
  */
 const FRESH_SEED = ['tests/api/seed.test.ts', 'tests/api/server.test.ts', 'tests/api/community-programmes.test.ts']
+/** The fuzz test runs last: a bad value a route rightly accepts is a row the others need not see. */
+const LAST = ['tests/api/fuzz.test.ts']
 
 class FreshSeedFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files)
     const rank = (f: TestSpecification) => {
       const i = FRESH_SEED.findIndex((name) => f.moduleId.endsWith(name))
-      return i < 0 ? FRESH_SEED.length : i
+      if (i >= 0) return i
+      return LAST.some((name) => f.moduleId.endsWith(name)) ? FRESH_SEED.length + 1 : FRESH_SEED.length
     }
     // Array sort is stable: the rest keep the base order.
     return sorted.sort((a, b) => rank(a) - rank(b))

@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express'
+import express, { type Express, type RequestHandler, type Router } from 'express'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { DbHandle } from './db/create-db.ts'
@@ -8,8 +8,7 @@ import { coverageRoutes } from './analysis/coverage-routes.ts'
 import { communityRoutes } from './community/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { adminRoutes } from './auth/admin-routes.ts'
-import { authenticate, csrfProtection, writeRateLimit } from './auth/middleware.ts'
-import { gate, listRoutes } from './auth/policy.ts'
+import { assertRoutesGuarded, secureRouter, type AccessContext } from './auth/route-guard.ts'
 import { PrincipalCache } from './auth/principal.ts'
 import { LoginThrottle, WriteLimiter } from './auth/rate-limit.ts'
 import { authRoutes } from './auth/routes.ts'
@@ -47,6 +46,11 @@ export interface AppOptions {
   /** The installation's basemap setting, for `GET /api/config`. */
   basemap?: Pick<Config, 'BASEMAP' | 'TIANDITU_KEY' | 'BASEMAP_DATUM'>
   auth?: Partial<AuthSettings>
+  /**
+   * Express's `trust proxy`: which hops' X-Forwarded-For to believe for the client address (the
+   * per-address sign-in limit). Off unless set (TRUST_PROXY): a list of addresses or a hop count.
+   */
+  trustProxy?: string | number | false
 }
 
 export interface AuthSettings {
@@ -64,8 +68,16 @@ export interface AuthSettings {
 
 const DEFAULT_AUTH: AuthSettings = { sessionHours: 12, secureCookie: false, writesPerMinute: 600, credentialCacheMs: 5000, loginMaxFailures: 5 }
 
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** OPTIONS, TRACE and other methods get no automatic answer from the router: 405, nothing listed. */
+const onlyKnownMethods: RequestHandler = (req, res, next) => {
+  if (KNOWN_METHODS.has(req.method)) return next()
+  res.status(405).json({ error: { code: 'method_not_allowed', message: `method ${req.method} is not served` } })
+}
+
 /** The whole HTTP app, not listening: main.ts listens, tests mount it. */
-export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb', liveHeartbeatMs, basemap = { BASEMAP: 'none', BASEMAP_DATUM: 'WGS84' }, auth = {} }: AppOptions): Express {
+export function createApp({ database, logger, clientDir, bodyLimit = '2mb', importLimit = '20mb', liveHeartbeatMs, basemap = { BASEMAP: 'none', BASEMAP_DATUM: 'WGS84' }, auth = {}, trustProxy = false }: AppOptions): Express {
   const app = express()
   const settings = { ...DEFAULT_AUTH, ...auth }
   const cookie = { secure: settings.secureCookie }
@@ -76,24 +88,23 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   const liveHub = new LiveHub(database, logger)
   app.locals.liveHub = liveHub
   app.disable('x-powered-by')
+  // A second wall behind the route guards: /API/x and /api/x/ are not /api/x.
+  app.set('case sensitive routing', true)
+  app.set('strict routing', true)
   app.set('query parser', 'simple')
   // Hashing every multi-megabyte GeoJSON answer for a weak ETag costs more than it saves;
   // cacheable resources (tiles) set their own.
   app.set('etag', false)
-  app.set('trust proxy', 'loopback')
+  app.set('trust proxy', trustProxy)
+  const access: AccessContext = { db: database.db, credentials, cookie, writes: new WriteLimiter(settings.writesPerMinute), logger, bodyLimit, importLimit }
+  app.locals.access = access
+  app.use(onlyKnownMethods)
   app.use(requestLogging(logger))
   app.use(securityHeaders(basemapOrigins(basemap)))
-  // Who is asking, then whether they may: before any body is read.
-  app.use(authenticate(database.db, credentials, cookie, logger))
-  app.use(gate())
-  app.use(csrfProtection())
-  app.use(writeRateLimit(new WriteLimiter(settings.writesPerMinute)))
-  const jsonTypes = ['application/json', 'application/geo+json']
-  // Imports may be larger than other bodies; parsed first, the general parser then skips them.
-  app.use('/api/layers/:layer/import', express.json({ limit: importLimit, type: jsonTypes }), express.text({ limit: importLimit, type: ['text/csv', 'text/plain'] }))
-  app.use(express.json({ limit: bodyLimit, type: jsonTypes }))
+  // Who is asking and whether they may is decided by each route's guard (route-guard.ts), on
+  // the route Express matched; bodies are read there too, once the caller may send one.
 
-  const api = express.Router()
+  const api = secureRouter('/api')
   api.use(healthRoutes(database, logger))
   api.use(authRoutes(database.db, logger, { sessionHours: settings.sessionHours, cookie, throttle, ipThrottle, cache: credentials }))
   api.use(adminRoutes(database.db, credentials))
@@ -119,14 +130,14 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
     ['/tiles', tileRoutes(database)],
   ]
   for (const [prefix, router] of mounts) app.use(prefix, router)
-  // Every route with its full path, for the authorization test (each must have a policy).
-  app.locals.routes = listRoutes(mounts)
 
+  // The page routes by its URL hash, so the server has no page routes: the built files, else 404.
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }))
-    app.get(/^\/(?!api\/|ogc\/|tiles\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')))
   }
   app.use(notFound)
   app.use(errorHandler(logger))
+  // Every route with its full path; start-up fails here when one has no access declaration.
+  app.locals.routes = assertRoutesGuarded(app)
   return app
 }

@@ -25,12 +25,28 @@ export const configSchema = z.object({
   ALERT_INTERVAL_S: z.coerce.number().int().min(0).max(3600).default(30),
   /** Queries slower than this many milliseconds are logged with the request they served. */
   SLOW_QUERY_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+  /**
+   * PostgreSQL: any statement of the server running longer than this many milliseconds is
+   * cancelled (the request answers 503 with Retry-After); 0 turns it off. Migrations and seeding
+   * at start-up, and the command-line tools, run without it. PGlite ignores it.
+   */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   /** Absolute lifetime of a sign-in session, in hours. */
   SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   /** Session cookie only over HTTPS; defaults to on in production. */
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   /** Writes per account per minute before 429. */
   WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (the per-address sign-in
+   * limit): a hop count (`1`) or a comma-separated list of addresses/subnets (`10.0.0.5,loopback`).
+   * Unset: none, the connection's own address counts.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|[0-9A-Za-z.:/_-]+(\s*,\s*[0-9A-Za-z.:/_-]+)*)$/, 'a hop count or a comma-separated list of addresses')
+    .transform((v): string | number => (/^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
   /** The first administrator's password on a fresh install (else generated and printed once). */
   ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').max(200).optional(),
 })

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     logger,
     clientDir: path.join(root, 'dist'),
     basemap: config,
+    trustProxy: config.TRUST_PROXY,
     auth: {
       sessionHours: config.SESSION_HOURS,
       secureCookie: config.COOKIE_SECURE ? config.COOKIE_SECURE === 'true' : config.NODE_ENV === 'production',

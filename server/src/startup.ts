@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { DEMO_SEED, seedDemo } from '../../data/seed/seed-demo.ts'
 import type { Config } from './config.ts'
 import { createDb, type DbHandle } from './db/create-db.ts'
@@ -12,18 +12,28 @@ import path from 'node:path'
 /** Opens the configured database, brings the schema up to date and loads the demo city on first start. */
 export async function openDatabase(config: Config, logger: Logger): Promise<DbHandle> {
   const t0 = performance.now()
-  const database = await createDb({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR }), logger, slowQueryMs: config.SLOW_QUERY_MS })
+  const database = await createDb({
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR }),
+    logger,
+    slowQueryMs: config.SLOW_QUERY_MS,
+    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+  })
   try {
-    const { applied } = await migrateToLatest(database.db)
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied')
-    if (config.DEMO_SEED === 'on') {
-      const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM admin_areas`.execute(database.db)
-      if ((r.rows[0]?.n ?? 0) === 0) {
-        logger.info('empty database: loading the Liaoyuan demo city')
-        await seedDemo(database.db, { seed: DEMO_SEED, anchor: new Date().toISOString(), onStep: (step, ms) => logger.info({ step, ms: Math.round(ms) }, 'seed step') })
-        await writeDemoUnitTokens(database, config.DATA_DIR, logger)
+    // Migrations and the demo city run without the serving statement timeout: a slow disk must
+    // not leave a half-migrated or half-seeded database (each is one transaction, but a cancelled
+    // start-up is no start-up).
+    await database.unbounded(async (db) => {
+      const { applied } = await migrateToLatest(db)
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied')
+      if (config.DEMO_SEED === 'on') {
+        const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM admin_areas`.execute(db)
+        if ((r.rows[0]?.n ?? 0) === 0) {
+          logger.info('empty database: loading the Liaoyuan demo city')
+          await seedDemo(db, { seed: DEMO_SEED, anchor: new Date().toISOString(), onStep: (step, ms) => logger.info({ step, ms: Math.round(ms) }, 'seed step') })
+          await writeDemoUnitTokens(db, config.DATA_DIR, logger)
+        }
       }
-    }
+    })
     await ensureAccounts(database.db, config, logger)
   } catch (err) {
     await database.close().catch(() => undefined)
@@ -38,8 +48,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<DbHa
  * (owner-readable), so `npm run simulate` can drive the live map. Real deployments issue tokens
  * with `npm run units:tokens` and hand them to the devices.
  */
-async function writeDemoUnitTokens(database: DbHandle, dataDir: string, logger: Logger): Promise<void> {
-  const issued = await issueTokens(database.db, [])
+async function writeDemoUnitTokens(db: Kysely<any>, dataDir: string, logger: Logger): Promise<void> {
+  const issued = await issueTokens(db, [])
   mkdirSync(dataDir, { recursive: true })
   const file = path.join(dataDir, 'unit-tokens.csv')
   writeFileSync(file, ['code,token', ...issued.map((t) => `${t.code},${t.token}`)].join('\n') + '\n', { mode: 0o600 })

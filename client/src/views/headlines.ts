@@ -13,13 +13,15 @@ const KPIS = [
 export function renderHeadlines(el: HTMLElement, stats: Stats): void {
   const grid = document.createElement('div')
   grid.className = 'kpis'
+  // The server gives each account only the figures within its scope; the others are left out.
   for (const key of KPIS) {
+    if (stats.headlines[key] === undefined) continue
     const card = document.createElement('div')
     card.className = 'kpi'
     card.dataset.key = key
     const v = document.createElement('div')
     v.className = 'v'
-    v.textContent = formatNumber(stats.headlines[key] ?? 0)
+    v.textContent = formatNumber(stats.headlines[key]!)
     const k = document.createElement('div')
     k.className = 'k'
     k.textContent = t(`kpi.${key}`)

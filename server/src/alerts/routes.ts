@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
@@ -6,16 +7,17 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { parseBody } from '../features/write-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
+import { bodyId, parseId } from '../http/ints.ts'
 
 const listQuery = z.object({ state: z.enum(['open', 'cleared', 'all']).default('open'), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict()
 const ackBody = z.object({ note: z.string().max(1000).optional() }).strict()
 const ruleBody = z
-  .object({ version: z.number().int().min(1), enabled: z.boolean().optional(), params: z.record(z.string(), z.union([z.number(), z.array(z.number())])).optional() })
+  .object({ version: bodyId(), enabled: z.boolean().optional(), params: z.record(z.string().max(40), z.union([z.number(), z.array(z.number()).max(1000)])).optional() })
   .strict()
 
 /** Alerts (list, acknowledge) and the rules planners tune. */
 export function alertRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/alerts',
@@ -35,8 +37,8 @@ export function alertRoutes({ db }: DbHandle): Router {
   router.post(
     '/alerts/:id/acknowledge',
     handle(async (req, res) => {
-      const id = Number(req.params.id)
-      if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, 'unknown_alert', `no alert ${req.params.id}`)
+      const id = parseId(req.params.id)
+      if (id === null) throw new ApiError(404, 'unknown_alert', `no alert ${req.params.id}`)
       const body = parseBody(ackBody, req.body ?? {})
       const actor = actorOf(req)
       const alert = await db.transaction().execute(async (trx) => {
@@ -65,9 +67,8 @@ export function alertRoutes({ db }: DbHandle): Router {
   router.patch(
     '/alert-rules/:id',
     handle(async (req, res) => {
-      const id = Number(req.params.id)
       const body = parseBody(ruleBody, req.body)
-      const ruleId = Number.isSafeInteger(id) ? id : 0
+      const ruleId = parseId(req.params.id) ?? 0
       const updated = await db.transaction().execute(async (trx) => {
         const before = await sql<{ j: unknown; version: number }>`SELECT to_jsonb(r) AS j, version FROM alert_rules r WHERE id = ${ruleId} FOR UPDATE`.execute(trx)
         const row = before.rows[0]

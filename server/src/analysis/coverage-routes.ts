@@ -1,6 +1,6 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { ROUTE_KINDS } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
@@ -10,11 +10,9 @@ import { coverageByCell, type CoverageRow } from './coverage.ts'
 import { responsibleFor } from './responsible.ts'
 import { analysisGrids } from '../auth/request-scope.ts'
 import { workloadByZone } from './workload.ts'
+import { queryId, queryIdList } from '../http/ints.ts'
+import { csvText } from '../http/csv.ts'
 
-const idList = z
-  .string()
-  .regex(/^\d+(,\d+)*$/, 'a comma-separated list of ids')
-  .transform((s) => s.split(',').map(Number))
 
 const coverageQuery = z
   .object({
@@ -25,7 +23,7 @@ const coverageQuery = z
       .pipe(z.array(z.enum(ROUTE_KINDS)))
       .default([]),
     since: z.iso.datetime({ offset: true }).optional(),
-    grid: idList.default([]),
+    grid: queryIdList().default([]),
     format: z.enum(['geojson', 'csv']).default('geojson'),
   })
   .strict()
@@ -40,7 +38,7 @@ const responsibleQuery = z
 
 const workloadQuery = z
   .object({
-    station: z.coerce.number().int().positive().optional(),
+    station: queryId().optional(),
     datetime: datetimeSchema.optional(),
   })
   .strict()
@@ -57,7 +55,7 @@ function totalsOf(rows: CoverageRow[]): Totals & { covered_share: number } {
 }
 
 export function coverageRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/analysis/coverage',
@@ -77,7 +75,7 @@ export function coverageRoutes({ db }: DbHandle): Router {
       const totals = { city: totalsOf(rows), stations: [...byStation].map(([station_id, rs]) => ({ station_id, ...totalsOf(rs) })) }
       if (q.data.format === 'csv') {
         const columns = Object.keys(rows[0] ?? {}).filter((k) => k !== 'cell' && k !== 'uncovered')
-        res.type('text/csv; charset=utf-8').attachment('coverage.csv').send(stringify(rows.map((r) => columns.map((c) => r[c as keyof CoverageRow])), { header: true, columns, bom: true }))
+        res.type('text/csv; charset=utf-8').attachment('coverage.csv').send(csvText(columns, rows.map((r) => columns.map((c) => r[c as keyof CoverageRow]))))
         return
       }
       const features = rows.map(({ cell, uncovered, ...props }) => ({

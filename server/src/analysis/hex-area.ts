@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon } from 'geojson'
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import { geometrySchema } from '../features/geometry-schema.ts'
+import { geometrySchema, vertexLimitError } from '../features/geometry-schema.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { geometryProblems } from '../features/write-features.ts'
 import { ApiError } from '../http/errors.ts'
@@ -33,7 +33,10 @@ const LON_MAX = 129
 export async function parseAreaBody(db: Kysely<any>, body: unknown): Promise<AreaSpec> {
   const candidate = (body as { type?: unknown } | null)?.type === 'Feature' ? (body as { geometry?: unknown }).geometry : body
   const parsed = geometrySchema('MultiPolygon').safeParse(candidate)
-  if (!parsed.success) throw invalidQuery(parsed.error.issues.map((i) => ({ ...i, path: ['area', ...i.path] })))
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ ...i, path: ['area', ...i.path] }))
+    throw vertexLimitError(issues) ?? invalidQuery(issues)
+  }
   const geometry = parsed.data as Polygon | MultiPolygon
   const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat()
   for (const ring of rings) {

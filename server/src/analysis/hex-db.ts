@@ -13,6 +13,6 @@ export async function dbStep<T>(doing: string, run: () => Promise<T>): Promise<T
     if (err instanceof ApiError) throw err
     const client = clientErrorFromDb(err, doing)
     if (client instanceof ApiError) throw client
-    throw new Error(`${doing}: ${errorMessage(err).slice(0, 500)}`)
+    throw new Error(`${doing}: ${errorMessage(err).slice(0, 500)}`, { cause: err })
   }
 }

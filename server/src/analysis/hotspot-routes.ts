@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
@@ -58,7 +59,7 @@ function scoped<T extends { filters: PointFilters }>(req: Request, parsed: T): T
 }
 
 export function hotspotRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/analysis/hotspots',

@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import { findLayer } from '../../../data/catalog/layers.ts'
@@ -19,7 +20,7 @@ const auditQuery = z
 
 /** `GET /api/audit?layer=&id=`: the change history, newest first. */
 export function auditRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.get(
     '/audit',
     handle(async (req, res) => {

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from './route-guard.ts'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { parseJsonBody } from '../http/body.ts'
@@ -6,9 +7,10 @@ import { ApiError, handle } from '../http/errors.ts'
 import { requirePrincipal } from './policy.ts'
 import { ROLES, type PrincipalCache } from './principal.ts'
 import { createApiToken, createUser, listUsers, readUser, updateUser } from './users.ts'
+import { bodyId, parseId } from '../http/ints.ts'
 
 const role = z.enum(ROLES)
-const gridIds = z.array(z.number().int().positive()).max(500)
+const gridIds = z.array(bodyId()).max(500)
 
 const newUserSchema = z
   .object({ username: z.string(), role, password: z.string().max(500), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional() })
@@ -19,14 +21,14 @@ const patchSchema = z
   .refine((p) => Object.keys(p).length > 0, 'nothing to change')
 
 function userId(req: Request): number {
-  const id = Number(req.params.id)
-  if (!Number.isSafeInteger(id) || id <= 0 || String(id) !== req.params.id) throw new ApiError(404, 'unknown_user', `no user ${req.params.id}`)
+  const id = parseId(req.params.id)
+  if (id === null) throw new ApiError(404, 'unknown_user', `no user ${req.params.id}`)
   return id
 }
 
 /** Accounts, for administrators: create, disable, change role or grid cells, reset passwords, issue tokens. Every change audited. */
 export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/admin/users',

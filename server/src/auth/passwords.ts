@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { passwordChecks } from '../ops/metrics.ts'
 
 /** scrypt parameters (RFC 7914 interactive-login strength: N=2^15, r=8, p=1; 32 MiB of memory). */
 const N = 32768
@@ -27,6 +28,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number]
   if (![n, r, p].every((x) => Number.isSafeInteger(x) && x > 0)) return false
   const expected = Buffer.from(parts[5]!, 'base64url')
+  // Counted as the check starts: how many passwords were tried (the sign-in lockout caps it).
+  passwordChecks.inc()
   const key = await derive(password, Buffer.from(parts[4]!, 'base64url'), { N: n, r, p }, expected.length)
   return key.length === expected.length && timingSafeEqual(key, expected)
 }

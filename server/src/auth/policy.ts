@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Router } from 'express'
+import type { Request } from 'express'
 import { ApiError } from '../http/errors.ts'
 import { principalOf, type Role } from './principal.ts'
 
@@ -11,11 +11,15 @@ import { principalOf, type Role } from './principal.ts'
  */
 export type Allow = 'public' | 'signed-in' | 'device' | readonly Role[]
 
+export type Mount = '/api' | '/ogc' | '/tiles'
+
 export interface RoutePolicy {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
-  /** Express path pattern, mount prefix included. */
+  /** Express path pattern, mount prefix included, exactly as the route registers it. */
   path: string
   allow: Allow
+  /** `import`: a GeoJSON or CSV body up to the import limit (other writes: JSON up to the body limit). */
+  body?: 'import'
 }
 
 const ALL: readonly Role[] = ['admin', 'command', 'planner', 'officer', 'volunteer']
@@ -23,8 +27,10 @@ const STAFF: readonly Role[] = ['admin', 'command', 'planner', 'officer']
 const DESK: readonly Role[] = ['admin', 'command', 'planner']
 
 /**
- * Every endpoint and who may call it. An endpoint missing here answers 404 to everyone (fail
- * closed), and the authorization test fails for any route of the app that has no entry.
+ * Every endpoint and who may call it: the one table access is decided from. A route is
+ * registered through `secureRouter` (route-guard.ts), which takes its declaration from here by
+ * method and pattern and puts the declaration's guard first on the route; a route with no entry
+ * cannot be registered, and an entry with no route stops start-up.
  */
 export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/health', allow: 'public' },
@@ -52,7 +58,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'DELETE', path: '/api/layers/:layer/features/:id', allow: 'signed-in' },
   { method: 'GET', path: '/api/layers/:layer/features/:id/transitions', allow: 'signed-in' },
   { method: 'POST', path: '/api/layers/:layer/features/:id/transitions', allow: 'signed-in' },
-  { method: 'POST', path: '/api/layers/:layer/import', allow: 'signed-in' },
+  { method: 'POST', path: '/api/layers/:layer/import', allow: 'signed-in', body: 'import' },
   { method: 'GET', path: '/api/audit', allow: ['admin', 'command'] },
   { method: 'GET', path: '/api/analysis/hotspots', allow: STAFF },
   { method: 'POST', path: '/api/analysis/hotspots', allow: STAFF },
@@ -115,63 +121,19 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
 
 export { ALL as ALL_ROLES }
 
-/** An Express path pattern as a regular expression over the whole path (`:name` is one segment). */
-export function patternRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split(/(:[A-Za-z_]\w*)/)
-    .map((part) => (part.startsWith(':') ? '([^/]+?)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('')
-  return new RegExp(`^${body}/?$`)
+const byRoute = new Map<string, RoutePolicy>()
+for (const p of ROUTE_POLICIES) {
+  const key = `${p.method} ${p.path}`
+  if (byRoute.has(key)) throw new Error(`ROUTE_POLICIES declares ${key} twice`)
+  byRoute.set(key, p)
 }
 
-const compiled = ROUTE_POLICIES.map((p) => ({ ...p, re: patternRegExp(p.path) }))
-
-/** The policy of a request, or undefined when no endpoint is known for it. */
-export function policyFor(method: string, path: string): RoutePolicy | undefined {
-  const m = method === 'HEAD' ? 'GET' : method
-  // Specific paths are listed before their `:layer` patterns (basemap before :layer).
-  return compiled.find((p) => p.method === m && p.re.test(path))
+/** The declaration of a route, by its method and full pattern exactly as registered (never a URL). */
+export function declaredPolicy(method: RoutePolicy['method'], pattern: string): RoutePolicy | undefined {
+  return byRoute.get(`${method} ${pattern}`)
 }
 
-/** Paths the gate guards; everything else is the client page and its assets. */
-const GUARDED = /^\/(api|ogc|tiles)(\/|$)/
-
-/**
- * The gate: every request to /api, /ogc and /tiles is checked against ROUTE_POLICIES before it
- * reaches a handler. 401 without credentials, 403 for a role not listed, 404 for an unknown
- * endpoint.
- */
-export function gate(): RequestHandler {
-  return (req, res, next) => {
-    if (!GUARDED.test(req.path)) return next()
-    const policy = policyFor(req.method, req.path)
-    if (!policy) return next(new ApiError(404, 'not_found', `no such endpoint: ${req.method} ${req.path}`))
-    if (policy.allow === 'public' || policy.allow === 'device') return next()
-    const principal = principalOf(res)
-    if (!principal) return next(new ApiError(401, 'unauthenticated', 'sign in first (session cookie or Authorization: Bearer token)'))
-    if (policy.allow !== 'signed-in' && !policy.allow.includes(principal.role)) {
-      return next(new ApiError(403, 'forbidden', `the ${principal.role} role may not ${req.method} ${policy.path}`))
-    }
-    next()
-  }
-}
-
-/** Every route an app's routers define, with its full path (for the authorization test). */
-export function listRoutes(mounts: ReadonlyArray<readonly [string, Router]>): Array<{ method: string; path: string }> {
-  const out: Array<{ method: string; path: string }> = []
-  const walk = (stack: any[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const path = String(layer.route.path)
-        for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push({ method: m.toUpperCase(), path: path === '/' && prefix ? prefix : prefix + path })
-      } else if (Array.isArray(layer.handle?.stack)) walk(layer.handle.stack, prefix)
-    }
-  }
-  for (const [prefix, router] of mounts) walk((router as unknown as { stack: any[] }).stack, prefix)
-  return out
-}
-
-/** For handlers behind a `signed-in` policy: the principal, which the gate guaranteed. */
+/** For handlers behind a `signed-in` policy: the principal, which the route guard guaranteed. */
 export function requirePrincipal(req: Request) {
   const p = req.res ? principalOf(req.res) : null
   if (!p) throw new ApiError(401, 'unauthenticated', 'sign in first')

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from './route-guard.ts'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import { LAYERS } from '../../../data/catalog/layers.ts'
@@ -12,6 +13,7 @@ import { newSecret, principalFromSession, principalOf, SESSION_COOKIE, sha256, t
 import { requirePrincipal } from './policy.ts'
 import type { LoginThrottle } from './rate-limit.ts'
 import { createApiToken, revokeApiToken, updateUser } from './users.ts'
+import { parseId } from '../http/ints.ts'
 
 export interface AuthOptions {
   sessionHours: number
@@ -40,7 +42,7 @@ export function describePrincipal(p: Principal) {
 const clientKey = (req: Request) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`
 
 export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   const { throttle, ipThrottle, cookie, cache } = options
 
   router.post(
@@ -49,23 +51,44 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
       const { username, password } = parseJsonBody(loginSchema, req.body)
       const userKey = `user:${username.trim().toLowerCase()}`
       const ipKey = clientKey(req)
-      const wait = Math.max(throttle.lockedFor(userKey), ipThrottle.lockedFor(ipKey))
-      if (wait > 0) {
-        res.set('Retry-After', String(Math.ceil(wait / 1000)))
-        throw new ApiError(429, 'locked', `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`)
+      // An attempt is reserved for the username and for the address before any password is
+      // checked (synchronously: nothing runs in between), so however many sign-ins arrive at once,
+      // at most the allowance is ever checked; the others are 429 at once.
+      const refuse = (wait: number): never => {
+        res.set('Retry-After', String(Math.max(1, Math.ceil(wait / 1000))))
+        throw new ApiError(429, 'locked', wait > 60_000 ? `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min` : 'too many sign-ins for this account at once; try again shortly')
       }
-      const r = await sql<{ id: number; password_hash: string }>`
-        SELECT id, password_hash FROM users WHERE username = ${username.trim().toLowerCase()} AND NOT disabled`.execute(db)
-      const user = r.rows[0]
-      // The same scrypt work whether or not the account exists.
-      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()))
-      if (!user || !ok) {
-        throttle.fail(userKey)
-        ipThrottle.fail(ipKey)
-        logger.warn({ ip: req.ip }, 'failed sign-in')
-        throw new ApiError(401, 'invalid_credentials', 'wrong username or password')
+      const userWait = throttle.reserve(userKey)
+      if (userWait > 0) refuse(userWait)
+      const ipWait = ipThrottle.reserve(ipKey)
+      if (ipWait > 0) {
+        throttle.release(userKey)
+        refuse(ipWait)
       }
-      throttle.succeed(userKey)
+      let decided = false
+      let user: { id: number; password_hash: string } | undefined
+      try {
+        const r = await sql<{ id: number; password_hash: string }>`
+          SELECT id, password_hash FROM users WHERE username = ${username.trim().toLowerCase()} AND NOT disabled`.execute(db)
+        user = r.rows[0]
+        // The same scrypt work whether or not the account exists.
+        const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()))
+        decided = true
+        if (!user || !ok) {
+          throttle.fail(userKey)
+          ipThrottle.fail(ipKey)
+          logger.warn({ ip: req.ip }, 'failed sign-in')
+          throw new ApiError(401, 'invalid_credentials', 'wrong username or password')
+        }
+        throttle.succeed(userKey)
+        ipThrottle.release(ipKey)
+      } finally {
+        // A database error before the decision: the attempt is given back, not counted.
+        if (!decided) {
+          throttle.release(userKey)
+          ipThrottle.release(ipKey)
+        }
+      }
       // Never reuse a session id the browser brought along (session fixation): end it, issue a new one.
       const old = readCookie(req, SESSION_COOKIE)
       if (old) await sql`DELETE FROM sessions WHERE token_hash = ${sha256(old)}`.execute(db)
@@ -128,8 +151,8 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
     '/auth/tokens/:id',
     handle(async (req, res) => {
       const p = requirePrincipal(req)
-      const id = Number(req.params.id)
-      if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, 'unknown_token', 'no such token')
+      const id = parseId(req.params.id)
+      if (id === null) throw new ApiError(404, 'unknown_token', 'no such token')
       const done = await db.transaction().execute((trx) => revokeApiToken(trx, p.userId, id, p.username))
       if (!done) throw new ApiError(404, 'unknown_token', 'no such token')
       cache.clear()

@@ -97,7 +97,12 @@ export interface UserPatch {
   gridIds?: readonly number[]
 }
 
-/** Changes an account; a disabled account's sessions end at once. Audited (never the password). */
+/**
+ * Changes an account. Audited (never the password). Credentials end together: disabling the
+ * account or setting a new password ends every session *and revokes every API token* of the
+ * account (each revocation audited), so a token issued under the old password, or before the
+ * disable, does not come back when the account is re-enabled. A new role ends the sessions.
+ */
 export async function updateUser(db: Kysely<any>, id: number, patch: UserPatch, actor: string): Promise<UserRecord> {
   const before = await readUser(db, id)
   if (!before) throw new ApiError(404, 'unknown_user', `no user ${id}`)
@@ -125,7 +130,20 @@ export async function updateUser(db: Kysely<any>, id: number, patch: UserPatch, 
   }
   const after = (await readUser(db, id))!
   await audit(db, actor, 'update', 'users', id, before, after, patch.password !== undefined ? 'password reset' : undefined)
+  if (patch.disabled || patch.password !== undefined) await revokeAccountTokens(db, id, actor, patch.disabled ? 'account disabled' : 'password reset')
   return after
+}
+
+/**
+ * Revokes every live API token of an account (in the caller's transaction), one audit entry per
+ * token with the reason; returns how many. Revoked tokens stay revoked whatever happens to the
+ * account later.
+ */
+export async function revokeAccountTokens(db: Kysely<any>, userId: number, actor: string, reason: string): Promise<number> {
+  const r = await sql<{ id: number; name: string }>`
+    UPDATE api_tokens SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL RETURNING id, name`.execute(db)
+  for (const t of r.rows) await audit(db, actor, 'token', 'api-tokens', t.id, { user_id: userId, name: t.name }, { user_id: userId, name: t.name, revoked: true }, reason)
+  return r.rows.length
 }
 
 /** A new API token for an account: returned once, only its hash is kept. */

@@ -95,13 +95,14 @@ try {
       const password = given ?? generatePassword()
       await db.transaction().execute((trx) => updateUser(trx, id, { password }, ACTOR))
       console.log(given ? `password of ${username} changed` : `new password of ${username} (shown once): ${password}`)
+      console.log(`${username}: sessions ended, API tokens revoked`)
       break
     }
     case 'disable':
     case 'enable': {
       const id = await userIdOf(username)
       await db.transaction().execute((trx) => updateUser(trx, id, { disabled: command === 'disable' }, ACTOR))
-      console.log(`${username} ${command}d`)
+      console.log(command === 'disable' ? `${username} disabled: sessions ended, API tokens revoked` : `${username} enabled (revoked API tokens stay revoked: issue new ones)`)
       break
     }
     case 'grids': {

@@ -1,11 +1,12 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { communityDashboard, dashboardRows } from './dashboard.ts'
+import { csvText } from '../http/csv.ts'
 
 /** A date (a Beijing day: from its start) or an RFC 3339 instant. */
 const instant = z.union([
@@ -26,7 +27,7 @@ const dashboardQuery = z
 
 /** The community dashboard: the story's figures computed live, filterable, as JSON or CSV. */
 export function dashboardRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.get(
     '/community/dashboard',
     handle(async (req, res) => {
@@ -42,7 +43,7 @@ export function dashboardRoutes({ db }: DbHandle): Router {
       const dashboard = await communityDashboard(db, filter)
       if (format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment('community-dashboard.csv')
-          .send(stringify(dashboardRows(dashboard), { header: true, columns: ['section', 'key', 'figure', 'value'], bom: true }))
+          .send(csvText(['section', 'key', 'figure', 'value'], dashboardRows(dashboard)))
         return
       }
       res.json({ filter, ...dashboard })

@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson'
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import { DISPUTE_CATEGORIES, findLayer, HAZARD_CATEGORIES, type LayerDef } from '../../../data/catalog/layers.ts'
@@ -46,7 +47,7 @@ const reportColumns = sql`r.id, r.code, r.household_unit_id, r.kind, r.dispute_i
  * suspicious activity stays a report. Counts per unit and per grid cell.
  */
 export function householdReportRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.post(
     '/household-units/:id/reports',

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import { findLayer } from '../../../data/catalog/layers.ts'
@@ -10,6 +11,7 @@ import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody, pathId } from './input.ts'
 import { auditRecord, cellScope, cellWriteScope, notFuture } from './scope.ts'
+import { queryOffset } from '../http/ints.ts'
 
 export const AGENCIES = ['police', 'court', 'justice', 'petition', 'people_mediator', 'village_committee'] as const
 export const OUTCOMES = ['agreement', 'no_agreement', 'referred'] as const
@@ -38,7 +40,7 @@ const listQuery = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    after: z.coerce.number().int().min(0).default(0),
+    after: queryOffset().default(0),
   })
   .strict()
 
@@ -71,7 +73,7 @@ function disputeAccess(req: Request): WriteAccess {
  * escalated): the dispute lifecycle's own transitions, versioned and audited.
  */
 export function mediationRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/mediation-cases',

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type RawBuilder } from 'kysely'
 import { z } from 'zod'
 import { intArray } from '../auth/layer-access.ts'
@@ -62,7 +63,7 @@ const inPeriod = (f: { station?: number | undefined; from?: string | undefined; 
 
 /** Coordination meetings (研判会商) and the issues raised and resolved in them. */
 export function meetingRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/coordination/meetings',

@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { dashboardRoutes } from './dashboard-routes.ts'
 import { householdReportRoutes } from './household-report-routes.ts'
@@ -11,7 +12,7 @@ import { volunteerRoutes } from './volunteer-routes.ts'
 /** Community programmes (issue 9): volunteers and their points, the point rules, the safety shop, the dashboard;
  * ten-household units' reports, mediation cases and coordination meetings. */
 export function communityRoutes(database: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.use(volunteerRoutes(database))
   router.use(ruleRoutes(database))
   router.use(shopRoutes(database))

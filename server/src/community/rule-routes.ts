@@ -1,14 +1,16 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody } from './input.ts'
+import { bodyId } from '../http/ints.ts'
 
 const ruleBody = z
   .object({
-    version: z.number().int().min(1),
+    version: bodyId(),
     pointsPerUnit: z.number().int().min(1).max(1000).optional(),
     maxQuantity: z.number().int().min(1).max(1000).optional(),
     label: z.string().trim().min(1).max(100).optional(),
@@ -20,7 +22,7 @@ const ruleBody = z
  * activities recorded after it; a record keeps the rate it was credited at.
  */
 export function ruleRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/point-rules',

@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
@@ -16,7 +17,7 @@ const redemptionBody = z
 
 /** The safety shop (平安超市): its shelf, new items, and redemptions paid in points. */
 export function shopRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/shop/items',

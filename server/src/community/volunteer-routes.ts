@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
@@ -8,12 +9,13 @@ import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody, pathId } from './input.ts'
 import { recentLedger, recordActivity } from './ledger.ts'
+import { queryId, queryOffset } from '../http/ints.ts'
 
 const listQuery = z
   .object({
-    org: z.coerce.number().int().positive().optional(),
+    org: queryId().optional(),
     q: z.string().max(50).optional(),
-    after: z.coerce.number().int().min(0).default(0),
+    after: queryOffset().default(0),
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .strict()
@@ -40,7 +42,7 @@ async function mayRead(db: DbHandle['db'], req: Request, volunteerId: number): P
 
 /** The volunteer registry, one volunteer's points account, leaderboards and recording activities. */
 export function volunteerRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/volunteers',

@@ -1,4 +1,4 @@
-import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type LogEvent } from 'kysely'
+import { Kysely, PGliteDialect, sql, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type LogEvent } from 'kysely'
 import type { Logger } from '../logger.ts'
 import { slowQueries } from '../ops/metrics.ts'
 import { requestContext } from '../ops/request-context.ts'
@@ -21,6 +21,12 @@ export interface DbHandle {
   poolStats(): { total: number; idle: number; waiting: number } | null
   /** Embedded only: the whole data folder as a gzipped tar (a consistent copy, taken between queries). */
   dumpDataDir?: () => Promise<Blob>
+  /**
+   * Runs `fn` on one connection with no statement timeout (PostgreSQL: `SET statement_timeout = 0`
+   * for that connection, `RESET` afterwards): migrations and seeding at start-up must never be cut
+   * off by the server's `statementTimeoutMs`. On PGlite (no timeout, one connection) it just runs `fn`.
+   */
+  unbounded<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>
 }
 
 export interface DbOptions {
@@ -33,6 +39,14 @@ export interface DbOptions {
   logger?: Logger
   /** Queries slower than this are logged and counted. */
   slowQueryMs?: number
+  /**
+   * PostgreSQL only: every statement of the pool is cancelled after this many milliseconds
+   * (`statement_timeout`, SQLSTATE 57014, which the error handler answers with 503 and
+   * Retry-After). Absent or 0: no limit (the CLI and the tests). PGlite ignores
+   * statement_timeout (`SET statement_timeout='500ms'; SELECT pg_sleep(2)` runs 2 s), so there
+   * the request caps (vertices per geometry, body size, list limits) are the bound.
+   */
+  statementTimeoutMs?: number
 }
 
 /**
@@ -56,13 +70,23 @@ export function slowQueryLog(options: DbOptions): ((event: LogEvent) => void) | 
 /** The one place that knows which database is behind Kysely. */
 export async function createDb(options: DbOptions): Promise<DbHandle> {
   const log = slowQueryLog(options)
-  return options.databaseUrl ? createPostgres(options.databaseUrl, options.poolSize ?? 10, log) : createPglite(options.dataDir ?? 'memory://', log)
+  return options.databaseUrl
+    ? createPostgres(options.databaseUrl, options.poolSize ?? 10, log, options.statementTimeoutMs ?? 0)
+    : createPglite(options.dataDir ?? 'memory://', log)
 }
 
-async function createPostgres(url: string, max: number, log: ((e: LogEvent) => void) | undefined): Promise<DbHandle> {
+async function createPostgres(url: string, max: number, log: ((e: LogEvent) => void) | undefined, statementTimeoutMs: number): Promise<DbHandle> {
   const pg = await import('pg')
-  // Fail fast while the server is down (503 to the client) instead of queueing for ever.
-  const pool = new pg.default.Pool({ connectionString: url, max, connectionTimeoutMillis: 3000 })
+  if (!Number.isSafeInteger(statementTimeoutMs) || statementTimeoutMs < 0) throw new Error(`statementTimeoutMs must be a whole number of milliseconds ≥ 0, given ${statementTimeoutMs}`)
+  // Fail fast while the server is down (503 to the client) instead of queueing for ever. The
+  // statement timeout is a session default sent when each connection opens (`-c
+  // statement_timeout=…`), so it holds for every statement of every pooled connection.
+  const pool = new pg.default.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 3000,
+    ...(statementTimeoutMs > 0 ? { options: `-c statement_timeout=${statementTimeoutMs}` } : {}),
+  })
   // A broken idle client must not crash the process; the next query reports the outage.
   pool.on('error', () => {})
   // Nor a checked-out one: when the server dies, pg rejects the running query *and* emits
@@ -75,6 +99,18 @@ async function createPostgres(url: string, max: number, log: ((e: LogEvent) => v
     backend: 'postgres',
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
+    unbounded: (fn) =>
+      statementTimeoutMs === 0
+        ? fn(db)
+        : db.connection().execute(async (conn) => {
+            await sql`SET statement_timeout = 0`.execute(conn)
+            try {
+              return await fn(conn)
+            } finally {
+              // Back to the connection's default (the pool's timeout) before it returns to the pool.
+              await sql`RESET statement_timeout`.execute(conn).catch(() => undefined)
+            }
+          }),
     async listen(channel, onPayload) {
       const name = checkedChannel(channel)
       let stopped = false
@@ -134,6 +170,7 @@ async function createPglite(dataDir: string, log: ((e: LogEvent) => void) | unde
     db,
     backend: 'pglite',
     poolStats: () => null,
+    unbounded: (fn) => fn(db),
     // Through the serialised driver, so no transaction is open while the copy is taken.
     dumpDataDir: async () => {
       const conn = await db.getExecutor().provideConnection(async () => pglite.dumpDataDir('gzip'))

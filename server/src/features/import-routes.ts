@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
@@ -22,7 +23,7 @@ function rejectedError(rejected: Rejected[], total: number): ApiError {
  * written, then all rows in one transaction or none; every rejected row is listed with its reason.
  */
 export function importRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.post(
     '/layers/:layer/import',
     handle(async (req, res) => {

@@ -2,6 +2,7 @@ import type { RawBuilder } from 'kysely'
 import { z } from 'zod'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { ApiError } from '../http/errors.ts'
+import { INT4_MAX } from '../http/ints.ts'
 
 const RESERVED = new Set(['bbox', 'datetime', 'limit', 'cursor', 'sort', 'q', 'format'])
 
@@ -51,7 +52,7 @@ export const datetimeSchema = z.string().transform((s, ctx): TimeInterval => {
 const cursorSchema = z.string().transform((s, ctx) => {
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown
-    const parsed = z.object({ id: z.number().int().min(0) }).or(z.object({ o: z.number().int().min(0) })).parse(v)
+    const parsed = z.object({ id: z.number().int().min(0).max(INT4_MAX) }).or(z.object({ o: z.number().int().min(0).max(INT4_MAX) })).parse(v)
     return parsed
   } catch {
     ctx.addIssue({ code: 'custom', message: 'cursor is not one this server issued' })

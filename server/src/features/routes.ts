@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { findLayer, LAYERS, type LayerDef } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
@@ -10,6 +11,7 @@ import { readScopeOf } from '../auth/request-scope.ts'
 import { toCsv } from './export.ts'
 import { encodeCursor, parseFeatureQuery } from './query-schema.ts'
 import { readFeature, readFeaturePage, readFeatureRows } from './read-features.ts'
+import { parseId } from '../http/ints.ts'
 
 /** The catalogued layer named in the URL; unknown ids are 404 and never reach SQL. */
 export function layerParam(req: Request): LayerDef {
@@ -20,13 +22,13 @@ export function layerParam(req: Request): LayerDef {
 
 /** A positive integer feature id from the URL, else 404. */
 export function idParam(req: Request): number {
-  const id = Number(req.params.id)
-  if (!Number.isSafeInteger(id) || id <= 0 || String(id) !== req.params.id) throw new ApiError(404, 'unknown_feature', `no feature "${req.params.id}"`)
+  const id = parseId(req.params.id)
+  if (id === null) throw new ApiError(404, 'unknown_feature', `no feature "${req.params.id}"`)
   return id
 }
 
 export function featureReadRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument())

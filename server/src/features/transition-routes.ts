@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { allowedTransitions, LIFECYCLES } from '../../../data/catalog/lifecycles.ts'
 import type { DbHandle } from '../db/create-db.ts'
@@ -12,7 +13,7 @@ import { parseBody, transitionSchema } from './write-schema.ts'
 
 /** Lifecycle moves (hazards, disputes): explicit transitions with who, when and why. */
 export function transitionRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.get(
     '/layers/:layer/features/:id/transitions',

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { actorOf } from '../http/actor.ts'
@@ -21,7 +22,7 @@ export function writeAccess({ principal, scope, where }: RequestScope): WriteAcc
 }
 
 export function featureWriteRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.post(
     '/layers/:layer/features',

@@ -2,8 +2,9 @@ import type { Geometry } from 'geojson'
 import { z } from 'zod'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { ApiError } from '../http/errors.ts'
-import { geometrySchema } from './geometry-schema.ts'
+import { geometrySchema, vertexLimitError } from './geometry-schema.ts'
 import { propertiesSchema, type WriteMode } from './property-schema.ts'
+import { bodyId } from '../http/ints.ts'
 
 export function issuesMessage(issues: readonly z.core.$ZodIssue[]): string {
   return issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ')
@@ -25,7 +26,7 @@ export function featureInputSchema(layer: LayerDef, mode: Exclude<WriteMode, 'up
 export function featurePatchSchema(layer: LayerDef) {
   return z
     .object({
-      version: z.number().int().min(1),
+      version: bodyId(),
       properties: propertiesSchema(layer, 'update').optional(),
       geometry: geometrySchema(layer.geometry).optional(),
     })
@@ -36,16 +37,16 @@ export function featurePatchSchema(layer: LayerDef) {
 export const transitionSchema = z
   .object({
     to: z.string().min(1),
-    version: z.number().int().min(1),
+    version: bodyId(),
     reason: z.string().trim().min(1, 'say why').max(1000),
-    mediation_room_id: z.number().int().positive().optional(),
+    mediation_room_id: bodyId().optional(),
   })
   .strict()
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (body === undefined || body === null || typeof body !== 'object') throw new ApiError(400, 'invalid_body', 'the request body must be a JSON object')
   const r = schema.safeParse(body)
-  if (!r.success) throw new ApiError(422, 'invalid_feature', issuesMessage(r.error.issues))
+  if (!r.success) throw vertexLimitError(r.error.issues) ?? new ApiError(422, 'invalid_feature', issuesMessage(r.error.issues))
   return r.data
 }
 

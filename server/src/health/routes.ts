@@ -1,11 +1,12 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import type { DbHandle } from '../db/create-db.ts'
 import { handle } from '../http/errors.ts'
 import { errorMessage, type Logger } from '../logger.ts'
 
 export function healthRoutes(database: DbHandle, logger: Logger): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.get(
     '/health',
     handle(async (_req, res) => {

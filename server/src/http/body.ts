@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { ApiError } from './errors.ts'
+import { vertexLimitError } from '../features/geometry-schema.ts'
 
 /**
  * A JSON object body checked against its schema: 400 `invalid_body` naming every problem,
@@ -10,6 +11,7 @@ export function parseJsonBody<T>(schema: z.ZodType<T>, body: unknown): T {
     throw new ApiError(400, 'invalid_body', 'the request body must be a JSON object')
   }
   const r = schema.safeParse(body)
-  if (!r.success) throw new ApiError(400, 'invalid_body', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
+  // A geometry over the vertex limit is 413 too_many_vertices, whatever else is wrong.
+  if (!r.success) throw vertexLimitError(r.error.issues) ?? new ApiError(400, 'invalid_body', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
   return r.data
 }

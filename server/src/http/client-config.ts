@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import type { Config } from '../config.ts'
 
 /** Tianditu's Web Mercator layers (`_w`; the `_c` lon/lat layers do not fit MapLibre). */
@@ -29,7 +30,7 @@ export function basemapOrigins(config: BasemapConfig): string[] {
 
 export function clientConfigRoutes(config: BasemapConfig): Router {
   const basemap = basemapOf(config)
-  const router = Router()
+  const router = secureRouter('/api')
   router.get('/config', (_req, res) => {
     res.json({ basemap })
   })

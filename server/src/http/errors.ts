@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express'
 import type { Logger } from '../logger.ts'
 import { dbErrors } from '../ops/metrics.ts'
 import { errorMessage } from '../logger.ts'
+import { clientErrorFromDb } from './db-errors.ts'
 
 /** An error with the HTTP status and machine code the client sees: {"error":{"code","message"}}. */
 export class ApiError extends Error {
@@ -10,6 +11,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Seconds the client should wait before retrying (sent as Retry-After). */
+    readonly retryAfterS?: number,
   ) {
     super(message)
   }
@@ -19,11 +22,34 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'not_found', `no such endpoint: ${req.method} ${req.path}`))
 }
 
+function sendApiError(res: Parameters<ErrorRequestHandler>[2], err: ApiError): void {
+  if (err.retryAfterS) res.set('Retry-After', String(err.retryAfterS))
+  res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })
+}
+
+/**
+ * The one place errors become answers: ApiErrors as they say, body-parser's as 400/413,
+ * database errors the request caused by their SQLSTATE (db-errors.ts), an unreachable database
+ * as 503; anything else is a 500 that says nothing of its cause (the log has the message).
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    if (err instanceof ApiError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })
+    if (res.headersSent) {
+      logger.error({ method: req.method, path: req.path }, `request failed after the answer began: ${errorMessage(err)}`)
+      res.destroy()
       return
+    }
+    if (err instanceof ApiError) return sendApiError(res, err)
+    if (isDatabaseUnavailable(err)) {
+      dbErrors.inc()
+      logger.warn({ method: req.method, path: req.path }, `database unavailable: ${errorMessage(err)}`)
+      res.set('Retry-After', '5').status(503).json({ error: { code: 'database_unavailable', message: 'the database is not reachable now; retry shortly' } })
+      return
+    }
+    const mapped = clientErrorFromDb(err)
+    if (mapped instanceof ApiError) {
+      logger.warn({ method: req.method, path: req.path, status: mapped.status }, `database refused the request: ${errorMessage(err).slice(0, 300)}`)
+      return sendApiError(res, mapped)
     }
     // body-parser errors carry a status and a type
     const status = typeof err?.status === 'number' ? err.status : 500
@@ -37,12 +63,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (status >= 400 && status < 500) {
       res.status(status).json({ error: { code: 'bad_request', message: String(err?.message ?? 'bad request') } })
-      return
-    }
-    if (isDatabaseUnavailable(err)) {
-      dbErrors.inc()
-      logger.warn({ method: req.method, path: req.path }, `database unavailable: ${errorMessage(err)}`)
-      res.set('Retry-After', '5').status(503).json({ error: { code: 'database_unavailable', message: 'the database is not reachable now; retry shortly' } })
       return
     }
     logger.error({ method: req.method, path: req.path }, `request failed: ${errorMessage(err)}`)

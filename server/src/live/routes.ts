@@ -1,5 +1,6 @@
 import { ingestPositions as positionsCounter } from '../ops/metrics.ts'
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
@@ -23,7 +24,7 @@ const tracksQuery = z
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 7 * 86400_000, 'a window is at most 7 days')
 
 export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatMs?: number } = {}): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   const writer = new IngestWriter(db)
 
   router.post(

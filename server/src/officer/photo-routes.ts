@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import { findLayer } from '../../../data/catalog/layers.ts'
@@ -35,7 +36,7 @@ const hazards = findLayer('hazards')!
  * account's scope of the hazards layer, in the SQL (another officer's hazard is 404).
  */
 export function photoRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.put(
     '/officer/hazards/:id/photo',
     handle(async (req, res) => {

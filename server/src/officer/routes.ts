@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
@@ -12,7 +13,7 @@ const myGridQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() }
 /** The officer's phone view (issue 8): `GET /api/officer/my-grid`, scoped to the account's own cells. */
 export function officerRoutes(database: DbHandle): Router {
   const { db } = database
-  const router = Router()
+  const router = secureRouter('/api')
   router.use(photoRoutes(database))
   router.get(
     '/officer/my-grid',

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { bboxSchema, datetimeSchema, equalityFilters, invalidQuery, type FeatureQuery } from '../features/query-schema.ts'
 import { ApiError } from '../http/errors.ts'
+import { INT4_MAX, queryOffset } from '../http/ints.ts'
 
 export const DEFAULT_LIMIT = 10
 export const MAX_LIMIT = 10000
@@ -13,8 +14,8 @@ const itemsSchema = z.object({
   bbox: bboxSchema.optional(),
   datetime: datetimeSchema.optional(),
   // OGC API – Features 7.15.3: a limit above the server's maximum is lowered to it, not rejected.
-  limit: z.coerce.number().int().min(1).transform((n) => Math.min(n, MAX_LIMIT)).optional(),
-  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(INT4_MAX).transform((n) => Math.min(n, MAX_LIMIT)).optional(),
+  offset: queryOffset().optional(),
   f: z.string().optional(),
 })
 

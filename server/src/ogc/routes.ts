@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { LAYERS, type LayerDef } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { idParam, layerParam } from '../features/routes.ts'
@@ -44,7 +45,7 @@ function collectionDoc(req: Request, layer: LayerDef, extent: LayerExtent | unde
 
 /** OGC API – Features Part 1 over the layer catalog, so QGIS and GDAL (OAPIF) open every layer. */
 export function ogcRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/ogc')
 
   router.get('/', (req, res) => {
     checkFormat(req.query)

@@ -106,6 +106,7 @@ export const httpDuration = METRICS.histogram('pingan_http_request_duration_seco
 export const ingestPositions = METRICS.counter('pingan_ingest_positions_total', 'unit positions accepted (new) and duplicates by live ingest')
 export const tileCacheLookups = METRICS.counter('pingan_tile_cache_lookups_total', 'tile cache lookups by result (hit, miss, shared)')
 export const slowQueries = METRICS.counter('pingan_db_slow_queries_total', 'database queries slower than the slow-query threshold')
+export const passwordChecks = METRICS.counter('pingan_password_checks_total', 'passwords checked against a stored scrypt hash (sign-in, password change)')
 export const dbErrors = METRICS.counter('pingan_db_unavailable_total', 'requests answered 503 because the database was unreachable')
 
 METRICS.gauge('pingan_process_resident_memory_bytes', 'resident set size', () => [{ value: process.memoryUsage().rss }])

@@ -13,14 +13,11 @@ export interface RequestContext {
 
 export const requestContext = new AsyncLocalStorage<RequestContext>()
 
-/** The matched route with its mount prefix (`/api/layers/:layer/features`), never the raw URL: bounded label values. */
+/** The matched route's declared pattern (`/api/layers/:layer/features`), never the raw URL: bounded label values. */
 export function routeOf(req: Request): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route
-  // After the response, Express has restored req.baseUrl; the mount prefix is the URL's first segment.
-  const prefix = /^\/(api|ogc|tiles)(?=\/|$|\?)/.exec(req.originalUrl)?.[0] ?? ''
-  if (route && typeof route.path === 'string') return `${prefix}${route.path === '/' && prefix ? '' : route.path}`
-  if (/^\/(api|ogc|tiles)(\/|$)/.test(req.originalUrl)) return 'unmatched'
-  return 'page'
+  const policy = (req.res?.locals as { routePolicy?: { path: string } } | undefined)?.routePolicy
+  if (policy) return policy.path
+  return /^\/(api|ogc|tiles)(\/|$)/i.test(req.originalUrl) ? 'unmatched' : 'page'
 }
 
 const QUIET = /^\/(tiles\/|api\/health$)/

@@ -1,10 +1,11 @@
 import type { LineString, Polygon } from 'geojson'
-import { Router, type Request } from 'express'
+import type { Router, Request } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { z } from 'zod'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { writeScopeOf } from '../auth/request-scope.ts'
-import { geometrySchema } from '../features/geometry-schema.ts'
+import { assertVertexBudget, geometrySchema } from '../features/geometry-schema.ts'
 import { idParam, layerParam } from '../features/routes.ts'
 import { assertValidGeometry, updateFeature } from '../features/write-features.ts'
 import { writeAccess } from '../features/write-routes.ts'
@@ -14,6 +15,7 @@ import { ApiError, handle } from '../http/errors.ts'
 import { mergeZones, splitZone } from './geometry-tools.ts'
 import { featureHistory, historyEntry } from './history.ts'
 import { workloadPreview } from './preview.ts'
+import { bodyId } from '../http/ints.ts'
 
 const polygon = geometrySchema('Polygon') as unknown as z.ZodType<Polygon>
 const line = geometrySchema('LineString') as unknown as z.ZodType<LineString>
@@ -22,9 +24,9 @@ const previewBody = z
   .object({
     geometry: polygon,
     routes: z.array(line).max(200).default([]),
-    exclude_routes: z.array(z.number().int().positive()).max(1000).default([]),
-    zone_id: z.number().int().positive().optional(),
-    station_id: z.number().int().positive().optional(),
+    exclude_routes: z.array(bodyId()).max(1000).default([]),
+    zone_id: bodyId().optional(),
+    station_id: bodyId().optional(),
     team: z.string().min(1).max(100).optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
@@ -35,7 +37,7 @@ const previewBody = z
 
 const splitBody = z.object({ geometry: polygon, line }).strict()
 const mergeBody = z.object({ geometries: z.array(polygon).min(2, 'give at least two zones').max(20) }).strict()
-const restoreBody = z.object({ version: z.number().int().min(1), entry: z.number().int().positive() }).strict()
+const restoreBody = z.object({ version: bodyId(), entry: bodyId() }).strict()
 
 /** The layers the planner draws and keeps a history of. */
 const PLANNED = new Set(['patrol-zones', 'patrol-routes'])
@@ -52,12 +54,14 @@ function plannedLayer(req: Request): LayerDef {
  * the history of a zone or route with restore of an earlier version (a versioned, audited update).
  */
 export function plannerRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
 
   router.post(
     '/analysis/workload/preview',
     handle(async (req, res) => {
       const b = parseJsonBody(previewBody, req.body)
+      // Each geometry is capped at MAX_VERTICES by its schema; the drawn routes share one budget too.
+      assertVertexBudget(b.routes, 'routes')
       await assertValidGeometry(db, b.geometry, 'zone')
       for (const [i, r] of b.routes.entries()) await assertValidGeometry(db, r, `routes[${i}]`)
       const preview = await workloadPreview(db, {

@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
@@ -47,7 +48,7 @@ export async function gridCellStats(db: Kysely<any>): Promise<GridCellStat[]> {
 
 /** `GET /api/stats/grid-cells`: one row per grid cell, for colouring cells by a measure. */
 export function gridCellStatsRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.get(
     '/stats/grid-cells',
     handle(async (req, res) => {

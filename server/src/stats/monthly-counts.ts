@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import type { Router } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
@@ -51,7 +52,7 @@ const monthlyQuery = z.strictObject(pointFilterShape)
 
 /** `GET /api/stats/monthly?layer=…`: counts per month for the hotspot filters (the chart under the hotspots). */
 export function monthlyCountsRoutes({ db }: DbHandle): Router {
-  const router = Router()
+  const router = secureRouter('/api')
   router.get(
     '/stats/monthly',
     handle(async (req, res) => {

@@ -1,11 +1,12 @@
 import { followLayerChanges } from './layer-changes.ts'
-import { Router, type Request, type Response } from 'express'
+import type { Router, Request, Response } from 'express'
+import { secureRouter } from '../auth/route-guard.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { layerParam } from '../features/routes.ts'
 import { handle } from '../http/errors.ts'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import { scopeKey } from '../auth/layer-access.ts'
-import { readScopeOf } from '../auth/request-scope.ts'
+import { readScopeOf, type RequestScope } from '../auth/request-scope.ts'
 import { renderTile } from './render-tile.ts'
 import { registerTileCache, TileCache, type TileCacheOptions } from './tile-cache.ts'
 import { parseTileCoord, tilePath } from './tile-coord.ts'
@@ -39,7 +40,7 @@ function notModified(req: Request, hash: string): boolean {
  */
 export function tileRoutes(database: DbHandle, options: TileRouteOptions = {}): Router {
   const cache = registerTileCache(new TileCache(options.cache))
-  const router = Router()
+  const router = secureRouter('/tiles')
 
   /**
    * One tile of a tileset; for a catalogued layer, only the rows the caller may read (the scope
@@ -92,8 +93,10 @@ export function tileRoutes(database: DbHandle, options: TileRouteOptions = {}): 
     res.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
   }
 
-  async function sendTileJson(req: Request, res: Response, tileset: Tileset, isPublic: boolean): Promise<void> {
-    const bounds = await tilesetBounds(database.db, tileset)
+  /** TileJSON; for a catalogued layer the bounds are those of the rows the caller may read. */
+  async function sendTileJson(req: Request, res: Response, tileset: Tileset, isPublic: boolean, access?: RequestScope): Promise<void> {
+    const scoped = access && access.scope !== 'all' ? { where: access.where, ...(access.scope === 'grids' ? { gridIds: access.principal.gridIds } : {}) } : undefined
+    const bounds = await tilesetBounds(database.db, tileset, scoped)
     res.set('Cache-Control', isPublic ? CACHE_CONTROL : PRIVATE_CACHE_CONTROL).json(tileJson(tileset, `${req.protocol}://${req.get('host')}`, bounds))
   }
 
@@ -103,8 +106,7 @@ export function tileRoutes(database: DbHandle, options: TileRouteOptions = {}): 
     '/:layer.json',
     handle((req, res) => {
       const layer = layerParam(req)
-      readScopeOf(req, layer)
-      return sendTileJson(req, res, tilesetOf(layer), false)
+      return sendTileJson(req, res, tilesetOf(layer), false, readScopeOf(req, layer))
     }),
   )
   router.get(

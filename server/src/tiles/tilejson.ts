@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { intArray } from '../auth/layer-access.ts'
 import { findLayer, type PropertyType } from '../../../data/catalog/layers.ts'
 import type { TileField, Tileset } from './tile-sources.ts'
 
@@ -31,21 +32,32 @@ const fieldTypes = (fields: readonly TileField[]) => Object.fromEntries(fields.m
 /** Web Mercator stops at ±85.0511°. */
 const WORLD: [number, number, number, number] = [-180, -85.0511, 180, 85.0511]
 
+/** The rows of a tileset's layer a caller may see (request-scope.ts), for the bounds. */
+export interface BoundsScope {
+  /** The read scope as a condition on the layer's table aliased `t`. */
+  where: RawBuilder<boolean>
+  /** An officer's grid cells: the bounds when none of their rows exist yet. */
+  gridIds?: readonly number[]
+}
+
 /**
- * The extent of the tileset's tables, or of the city when they are empty (the world when that is
- * empty too):
- * `SELECT coalesce((SELECT ST_Extent(geom) FROM (… UNION ALL …) g), (SELECT ST_Extent(geom) FROM admin_areas WHERE level = 'city'))`
+ * The extent of the rows of the tileset's tables the caller may see (`scope`; all rows for the
+ * public basemap), or — when there are none — of the officer's own grid cells, or of the city
+ * (the world when that is empty too):
+ * `SELECT coalesce((SELECT ST_Extent(geom) FROM (SELECT t.geom FROM … t WHERE <scope> UNION ALL …) g), …, (SELECT ST_Extent(geom) FROM admin_areas WHERE level = 'city'))`
+ * Bounds are data: an officer must not learn from them where the city's other hazards lie.
  */
-export async function tilesetBounds(db: Kysely<any>, tileset: Tileset): Promise<[number, number, number, number]> {
+export async function tilesetBounds(db: Kysely<any>, tileset: Tileset, scope?: BoundsScope): Promise<[number, number, number, number]> {
   const tables = tileset.dependsOn.map((id) => findLayer(id)!.table)
   const union = sql.join(
-    tables.map((t) => sql`SELECT geom FROM ${sql.table(t)}`),
+    tables.map((table) => sql`SELECT t.geom FROM ${sql.table(table)} AS t WHERE ${scope ? scope.where : sql`true`}`),
     sql` UNION ALL `,
   )
   const city = findLayer('admin-areas')!.table
+  const cells = scope?.gridIds?.length ? sql`(SELECT ST_Extent(geom) FROM grid_cells WHERE id = ANY(${intArray(scope.gridIds)}))` : sql`NULL::box2d`
   const r = await sql<{ xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null }>`
     SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
-    FROM (SELECT coalesce((SELECT ST_Extent(g.geom) FROM (${union}) g), (SELECT ST_Extent(geom) FROM ${sql.table(city)} WHERE level = 'city'))::box3d AS e) s`.execute(db)
+    FROM (SELECT coalesce((SELECT ST_Extent(g.geom) FROM (${union}) g), ${cells}, (SELECT ST_Extent(geom) FROM ${sql.table(city)} WHERE level = 'city'))::box3d AS e) s`.execute(db)
   const row = r.rows[0]
   if (!row || row.xmin === null || row.ymin === null || row.xmax === null || row.ymax === null) return WORLD
   const round = (v: number) => Math.round(v * 1e6) / 1e6
