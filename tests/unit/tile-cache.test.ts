@@ -31,6 +31,21 @@ describe('TileCache', () => {
     expect(cache.size).toBe(1)
   })
 
+  it('keeps a whole map session: 5,000 tiles and 3,000 empty ones are all hits on the second pass', async () => {
+    const cache = new TileCache()
+    let renders = 0
+    const session = [...Array.from({ length: 5000 }, (_, i) => [`a/14/${i}/0`, 4_000] as const), ...Array.from({ length: 3000 }, (_, i) => [`a/15/${i}/0`, 0] as const)]
+    const pass = async () => {
+      for (const [key, n] of session) await cache.get(key, ['a'], async () => (renders++, n ? bytes(n) : null))
+    }
+    await pass()
+    expect(renders).toBe(8000)
+    await pass()
+    expect(renders, 'no tile rendered twice').toBe(8000)
+    // Empty tiles cost next to nothing: the bytes are the tiles' own plus a small overhead each.
+    expect(cache.bytes).toBeLessThan(5000 * 4_000 + 8000 * 256)
+  })
+
   it('renders once for concurrent requests and does not keep a render that an invalidation overtook', async () => {
     let now = 0
     const cache = new TileCache({ settleMs: 2_000, now: () => now })

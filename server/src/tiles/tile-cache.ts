@@ -22,11 +22,15 @@ export interface CachedTile {
 }
 
 export interface TileCacheOptions {
-  /** Most tiles kept (default 2000). */
+  /** Most tiles kept (default 200,000: the bytes are the real bound; an empty tile costs ~200 bytes). */
   maxTiles?: number
   /** Most bytes kept, raw and gzipped together (default 64 MB). */
   maxBytes?: number
-  /** A tile is rendered again after this long even if nothing invalidated it (default 60 s). */
+  /**
+   * A tile is rendered again after this long even if nothing invalidated it (default 10 min).
+   * Writes invalidate their layer's tiles at once, in this process and (through the database's
+   * notifications, layer-changes.ts) in every other; the TTL is only a backstop.
+   */
   ttlMs?: number
   /**
    * Tiles of a layer rendered within this long after its invalidation are served but not kept
@@ -48,7 +52,8 @@ interface Entry {
 const ENTRY_OVERHEAD = 200
 
 /**
- * A bounded LRU of rendered tiles keyed by tileset/z/x/y, with a TTL. `invalidate(layer)` drops
+ * A bounded LRU of rendered tiles keyed by tileset/z/x/y, sized in bytes (a count limit of a few
+ * thousand made one map session of ~2,000 tiles flush itself: issue 16), with a TTL. `invalidate(layer)` drops
  * every tile showing that layer (the basemap too) and keeps renders that were already running, or
  * start before the writer's transaction has surely committed, from storing what they read.
  */
@@ -67,7 +72,7 @@ export class TileCache {
   readonly #now: () => number
   #bytes = 0
 
-  constructor({ maxTiles = 2000, maxBytes = 64 * 1024 * 1024, ttlMs = 60_000, settleMs = 2_000, now = Date.now }: TileCacheOptions = {}) {
+  constructor({ maxTiles = 200_000, maxBytes = 64 * 1024 * 1024, ttlMs = 10 * 60_000, settleMs = 2_000, now = Date.now }: TileCacheOptions = {}) {
     this.#maxTiles = maxTiles
     this.#maxBytes = maxBytes
     this.#ttlMs = ttlMs
