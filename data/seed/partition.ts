@@ -65,17 +65,17 @@ export async function partition(trx: Kysely<any>, input: PartitionInput): Promis
     FROM (
       SELECT a.parent, a.grp, d.path[1] AS ord, d.geom
       FROM part_area a,
-      LATERAL ST_Dump(ST_GeneratePoints(a.geom, a.n::integer, pg_temp.pseed(${input.salt} || ':' || a.parent || ':' || a.grp))) d
+      LATERAL pg_temp.random_points(a.geom, a.n::integer, ${input.salt} || ':' || a.parent || ':' || a.grp) d
     ) pts
     WHERE pts.parent = c.parent AND pts.grp = c.grp AND pts.ord = c.ord`.execute(trx)
-  // ST_GeneratePoints may return fewer points than asked on thin shapes: fill the gaps one by one.
+  // pg_temp.random_points may return fewer points than asked on thin shapes: fill the gaps one by one.
   await sql`
-    UPDATE part_child c SET geom = (SELECT d.geom FROM ST_Dump(ST_GeneratePoints(a.geom, 1, pg_temp.pseed(${input.salt} || ':fill:' || c.code))) d LIMIT 1)
+    UPDATE part_child c SET geom = (SELECT d.geom FROM pg_temp.random_points(a.geom, 1, ${input.salt} || ':fill:' || c.code) d LIMIT 1)
     FROM part_area a WHERE a.parent = c.parent AND a.grp = c.grp AND c.geom IS NULL`.execute(trx)
 
   for (let i = 0; i < input.lloydIterations; i++) {
     await sql`
-      UPDATE part_child c SET geom = coalesce(CASE WHEN ST_Within(ST_Centroid(v.piece), v.area) THEN ST_Centroid(v.piece) ELSE ST_PointOnSurface(v.piece) END, c.geom)
+      UPDATE part_child c SET geom = coalesce(pg_temp.settled(CASE WHEN ST_Within(ST_Centroid(v.piece), v.area) THEN ST_Centroid(v.piece) ELSE ST_PointOnSurface(v.piece) END), c.geom)
       FROM (
         SELECT cell.parent, cell.grp, cell.area, ST_Intersection(cell.cell, cell.area) AS piece, cell.cell
         FROM (
@@ -99,7 +99,7 @@ export async function partition(trx: Kysely<any>, input: PartitionInput): Promis
       HAVING count(*) >= 2
     )
     SELECT c.code, c.parent, c.geom AS seed,
-           ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Intersection(cells.cell, cells.parent_geom)), 3))::geometry(MultiPolygon, 4326) AS geom
+           pg_temp.settled(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Intersection(cells.cell, cells.parent_geom)), 3)))::geometry(MultiPolygon, 4326) AS geom
     FROM cells JOIN part_child c ON c.parent = cells.parent AND ST_Within(c.geom, cells.cell)
     UNION ALL
     SELECT c.code, c.parent, c.geom, ST_Multi(p.geom)::geometry(MultiPolygon, 4326)

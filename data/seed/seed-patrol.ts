@@ -51,7 +51,9 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
     CROSS JOIN admin_areas c WHERE c.level = 'city'
     ORDER BY r.kind = 'stream', r.name`.execute(trx)
 
-  // One patrol zone per town: its largest part, simplified, holes removed.
+  // One patrol zone per town: its largest part, simplified, holes removed. ST_Simplify (PostGIS's
+  // own Douglas–Peucker) rather than GEOS's ST_SimplifyPreserveTopology, whose GEOS 3.12 rewrite
+  // drops other vertices than 3.11 did: the zones must be the same on both databases.
   await sql`
     INSERT INTO patrol_zones (name, station_id, team, priority, geom)
     SELECT pg_temp.short_name(t.name) || '巡区', tu.station_id,
@@ -60,8 +62,8 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
            z.geom
     FROM admin_areas t JOIN town_unit tu ON tu.town = t.code,
     LATERAL (
-      SELECT ST_MakePolygon(ST_ExteriorRing(p.geom)) AS geom FROM (
-        SELECT (ST_Dump(ST_MakeValid(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(d.geom, 32651), 80), 4326)))).geom AS geom
+      SELECT pg_temp.settled(ST_MakePolygon(ST_ExteriorRing(p.geom))) AS geom FROM (
+        SELECT (ST_Dump(ST_MakeValid(ST_Transform(ST_Simplify(ST_Transform(d.geom, 32651), 80, true), 4326)))).geom AS geom
         FROM ST_Dump(t.geom) d
       ) p WHERE GeometryType(p.geom) = 'POLYGON' ORDER BY ST_Area(p.geom) DESC LIMIT 1
     ) z
@@ -73,9 +75,9 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
     INSERT INTO patrol_routes (name, zone_id, team, kind, schedule, geom)
     SELECT z.name || '·' || k.label, z.id, z.team, k.kind, k.schedule::jsonb,
       (SELECT ST_AddPoint(ST_MakeLine(w.geom ORDER BY ST_Azimuth(ST_Centroid(z.geom), w.geom)), (array_agg(w.geom ORDER BY ST_Azimuth(ST_Centroid(z.geom), w.geom)))[1])
-       FROM ST_Dump(ST_GeneratePoints(
-         CASE WHEN k.kind = 'foot' THEN ST_Intersection(z.geom, ST_Transform(ST_Buffer(ST_Transform(ST_PointOnSurface(z.geom), 32651), 1200), 4326)) ELSE z.geom END,
-         6 + pg_temp.rndint('wp:' || z.id || k.kind, 4), pg_temp.pseed('route:' || z.id || ':' || k.kind))) w)
+       FROM pg_temp.random_points(
+         CASE WHEN k.kind = 'foot' THEN pg_temp.settled(ST_Intersection(z.geom, ST_Transform(ST_Buffer(ST_Transform(ST_PointOnSurface(z.geom), 32651), 1200), 4326))) ELSE z.geom END,
+         6 + pg_temp.rndint('wp:' || z.id || k.kind, 4), 'route:' || z.id || ':' || k.kind) w)
     FROM patrol_zones z
     CROSS JOIN LATERAL (VALUES
       ('步巡', 'foot', '[{"days":[1,2,3,4,5,6,7],"start":"09:00","end":"11:00"},{"days":[1,2,3,4,5,6,7],"start":"19:00","end":"21:00"}]', true),
@@ -120,7 +122,7 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
   await sql`
     UPDATE patrol_routes r SET geom = part.geom
     FROM (
-      SELECT r2.id, (SELECT d.geom FROM ST_Dump(ST_Intersection(r2.geom, c.geom)) d
+      SELECT r2.id, (SELECT pg_temp.settled(d.geom) FROM ST_Dump(ST_Intersection(r2.geom, c.geom)) d
                      WHERE GeometryType(d.geom) = 'LINESTRING' ORDER BY ST_Length(d.geom) DESC LIMIT 1) AS geom
       FROM patrol_routes r2, admin_areas c WHERE c.level = 'city' AND NOT ST_CoveredBy(r2.geom, c.geom)
     ) part
@@ -165,7 +167,7 @@ export async function seedPatrol(trx: Kysely<any>, src: Liaoyuan, anchor: string
   await sql`
     INSERT INTO unit_positions (unit_id, ts, speed, heading, accuracy, geom)
     SELECT ur.unit_id, ${anchor}::timestamptz - make_interval(mins => 60 - m), ur.speed, NULL, 5 + pg_temp.rndint('acc:' || ur.unit_id || ':' || m, 15),
-           ST_LineInterpolatePoint(ur.geom, (ur.f0 + m * 60 * ur.speed / greatest(ur.len, 1)) - floor(ur.f0 + m * 60 * ur.speed / greatest(ur.len, 1)))
+           pg_temp.settled(ST_LineInterpolatePoint(ur.geom, (ur.f0 + m * 60 * ur.speed / greatest(ur.len, 1)) - floor(ur.f0 + m * 60 * ur.speed / greatest(ur.len, 1))))
     FROM unit_route ur, generate_series(0, 60) m
     ORDER BY ur.unit_id, m`.execute(trx)
   await sql`

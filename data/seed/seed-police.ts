@@ -189,6 +189,6 @@ async function seedGridCells(trx: Kysely<any>, src: Liaoyuan): Promise<void> {
            pg_temp.person_name('hu:' || g.code || ':' || d.path[1]), pg_temp.phone('hu:' || g.code || ':' || d.path[1]),
            8 + pg_temp.rndint('huh:' || g.code || ':' || d.path[1], 5), d.geom
     FROM grid_cells g JOIN admin_areas v ON v.code = g.community_code,
-    LATERAL ST_Dump(ST_GeneratePoints(g.geom, greatest(2, round(g.households / 60.0))::int, pg_temp.pseed('hu:' || g.code))) d
+    LATERAL pg_temp.random_points(g.geom, greatest(2, round(g.households / 60.0))::int, 'hu:' || g.code) d
     ORDER BY g.code, d.path[1]`.execute(trx)
 }

@@ -28,7 +28,7 @@ async function scatter(trx: Kysely<any>, salt: string): Promise<void> {
     CREATE TEMP TABLE pts ON COMMIT DROP AS
     SELECT row_number() OVER (ORDER BY a.id, d.path[1]) AS k, a.id AS grid_id, d.geom
     FROM alloc a JOIN grid_cells g ON g.id = a.id,
-    LATERAL ST_Dump(ST_GeneratePoints(g.geom, a.n, pg_temp.pseed(${salt} || ':' || a.id))) d`.execute(trx)
+    LATERAL pg_temp.random_points(g.geom, a.n, ${salt} || ':' || a.id) d`.execute(trx)
 }
 
 export async function seedSafety(trx: Kysely<any>, anchor: string): Promise<void> {
@@ -96,7 +96,7 @@ async function seedSchools(trx: Kysely<any>): Promise<void> {
   // 辽源市第五中学 and four colleges in 南部新城 (工农乡), dismissal at 20:30 for the high school.
   await sql`
     INSERT INTO schools (name, kind, students, dismissal_times, grid_id, geom)
-    SELECT s.name, s.kind, s.students, s.times, g.id, (ST_Dump(ST_GeneratePoints(g.geom, 1, pg_temp.pseed('school:' || s.name)))).geom
+    SELECT s.name, s.kind, s.students, s.times, g.id, (pg_temp.random_points(g.geom, 1, 'school:' || s.name)).geom
     FROM (VALUES
       ('辽源市第五中学', 'high', 2600, ARRAY['20:30']),
       ('辽源职业技术学院', 'college', 6000, ARRAY['17:00']),
@@ -104,18 +104,19 @@ async function seedSchools(trx: Kysely<any>): Promise<void> {
       ('南部新城技工学校', 'vocational', 1200, ARRAY['17:00']),
       ('辽源市第一职业高中', 'vocational', 1500, ARRAY['17:30'])
     ) AS s(name, kind, students, times)
-    CROSS JOIN LATERAL (SELECT id, geom FROM grid_cells WHERE name LIKE '工农村%' ORDER BY code LIMIT 1) g`.execute(trx)
+    CROSS JOIN LATERAL (SELECT id, geom FROM grid_cells WHERE name LIKE '工农村%' ORDER BY code LIMIT 1) g
+    ORDER BY s.name`.execute(trx)
   await sql`
     INSERT INTO schools (name, kind, students, dismissal_times, grid_id, geom)
     SELECT pg_temp.short_name(v.name) || '小学', 'primary', 300 + pg_temp.rndint('stu:' || v.code, 900), ARRAY['11:30', '16:00'], g.id,
-           (ST_Dump(ST_GeneratePoints(g.geom, 1, pg_temp.pseed('school:' || v.code)))).geom
+           (pg_temp.random_points(g.geom, 1, 'school:' || v.code)).geom
     FROM admin_areas v CROSS JOIN LATERAL (SELECT id, geom FROM grid_cells WHERE community_code = v.code ORDER BY code LIMIT 1) g
     WHERE v.level = 'village' AND v.kind = '社区' ORDER BY v.code`.execute(trx)
   await sql`
     INSERT INTO schools (name, kind, students, dismissal_times, grid_id, geom)
     SELECT pg_temp.short_name(t.name) || CASE WHEN t.kind = '街道' THEN '中学' ELSE '中心学校' END,
            'middle', 400 + pg_temp.rndint('stu:' || t.code, 1200), ARRAY['17:30'], g.id,
-           (ST_Dump(ST_GeneratePoints(g.geom, 1, pg_temp.pseed('school:' || t.code)))).geom
+           (pg_temp.random_points(g.geom, 1, 'school:' || t.code)).geom
     FROM admin_areas t
     CROSS JOIN LATERAL (SELECT g.id, g.geom FROM grid_cells g JOIN admin_areas v ON v.code = g.community_code
                         WHERE v.parent_code = t.code ORDER BY pg_temp.rnd('schoolcell:' || g.code) LIMIT 1) g

@@ -26,11 +26,40 @@ export async function installSeedRandom(trx: Kysely<any>, seed: number): Promise
        $$ SELECT sqrt(-2 * ln(greatest(pg_temp.rnd(k || ':a'), 1e-12))) * cos(2 * pi() * pg_temp.rnd(k || ':b')) $$`,
     )
     .execute(trx)
-  // A positive integer seed for ST_GeneratePoints.
+  // Generated geometry made independent of the GEOS version that computed it: coordinates on a
+  // 1e-7° grid (1 cm; versions differ in the last bits of an intersection) and rings starting at
+  // a canonical vertex (versions start an intersection's rings at different vertices).
   await sql
     .raw(
-      `CREATE OR REPLACE FUNCTION pg_temp.pseed(k text) RETURNS integer LANGUAGE sql STABLE AS
-       $$ SELECT 1 + pg_temp.rndint(k, 2000000000) $$`,
+      `CREATE OR REPLACE FUNCTION pg_temp.settled(g geometry) RETURNS geometry LANGUAGE sql IMMUTABLE AS
+       $$ SELECT ST_Normalize(CASE GeometryType(g)
+            WHEN 'MULTIPOLYGON' THEN ST_Multi(ST_CollectionExtract(ST_ReducePrecision(g, 1e-7), 3))
+            WHEN 'POLYGON' THEN ST_CollectionExtract(ST_ReducePrecision(g, 1e-7), 3)
+            ELSE ST_SnapToGrid(g, 1e-7) END) $$`,
+    )
+    .execute(trx)
+  // Points scattered in a polygon, from keyed uniforms: `n` points inside `g`, numbered 1..n
+  // (fewer when a sliver of a shape rejects 1,000 tries a point). PostGIS's own
+  // ST_GeneratePoints(g, n, seed) is no use here: its generator changed between PostGIS 3.3 and
+  // 3.6, so one seed gave two different cities on PostgreSQL and on the embedded database. This
+  // one depends only on hashtextextended and an exact point-in-polygon test.
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION pg_temp.random_points(g geometry, n integer, k text)
+       RETURNS TABLE (path integer[], geom geometry) LANGUAGE plpgsql STABLE AS $$
+       DECLARE
+         x0 float8; y0 float8; dx float8; dy float8; p geometry; found integer := 0; tries integer := 0;
+       BEGIN
+         IF g IS NULL OR n IS NULL OR n <= 0 OR ST_IsEmpty(g) THEN RETURN; END IF;
+         x0 := ST_XMin(g); y0 := ST_YMin(g); dx := ST_XMax(g) - x0; dy := ST_YMax(g) - y0;
+         WHILE found < n AND tries < n * 1000 LOOP
+           tries := tries + 1;
+           p := ST_SetSRID(ST_MakePoint(x0 + pg_temp.rnd(k || ':' || tries || ':x') * dx, y0 + pg_temp.rnd(k || ':' || tries || ':y') * dy), ST_SRID(g));
+           IF ST_Intersects(g, p) THEN
+             found := found + 1; path := ARRAY[found]; geom := p; RETURN NEXT;
+           END IF;
+         END LOOP;
+       END $$`,
     )
     .execute(trx)
   const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段'

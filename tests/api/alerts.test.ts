@@ -59,21 +59,31 @@ describe('alert rules', () => {
   })
 
   it('flags a unit outside its zone only past 50 m, and clears only 20 m back inside (no flapping on jitter)', async () => {
-    // Walk EB020 along the line from a point inside its zone through the nearest boundary point.
-    const geo = await sql<{ px: number; py: number; bx: number; by: number }>`
+    // Walk EB020 across the middle of the longest edge of its zone, along the edge's normal: on a
+    // long straight edge the distance to the zone outside, and to its edge inside, is the step.
+    const edge = await sql<{ x1: number; y1: number; x2: number; y2: number }>`
       WITH z AS (SELECT ST_Transform(z.geom, 32651) AS zm FROM patrol_zones z JOIN patrol_units u ON u.zone_id = z.id WHERE u.code = 'EB020'),
-           p AS (SELECT ST_PointOnSurface(zm) AS p, zm FROM z)
-      SELECT ST_X(p) AS px, ST_Y(p) AS py, ST_X(ST_ClosestPoint(ST_Boundary(zm), p)) AS bx, ST_Y(ST_ClosestPoint(ST_Boundary(zm), p)) AS by FROM p`.execute(t.db)
-    const g = geo.rows[0]!
-    const len = Math.hypot(g.bx - g.px, g.by - g.py)
-    const along = (d: number) => sql`ST_Transform(ST_SetSRID(ST_MakePoint(${g.bx + ((g.bx - g.px) / len) * d}, ${g.by + ((g.by - g.py) / len) * d}), 32651), 4326)`
+           v AS (SELECT d.path[1] AS i, d.geom FROM z, ST_DumpPoints(ST_ExteriorRing(z.zm)) d),
+           e AS (SELECT a.geom AS a, b.geom AS b FROM v a JOIN v b ON b.i = a.i + 1)
+      SELECT ST_X(a) AS x1, ST_Y(a) AS y1, ST_X(b) AS x2, ST_Y(b) AS y2 FROM e ORDER BY ST_Distance(a, b) DESC LIMIT 1`.execute(t.db)
+    const { x1, y1, x2, y2 } = edge.rows[0]!
+    const len = Math.hypot(x2 - x1, y2 - y1)
+    const [mx, my] = [(x1 + x2) / 2, (y1 + y2) / 2]
+    let [nx, ny] = [-(y2 - y1) / len, (x2 - x1) / len]
+    const point = (d: number) => sql`ST_SetSRID(ST_MakePoint(${mx + nx * d}, ${my + ny * d}), 32651)`
+    const zone = sql`(SELECT ST_Transform(z.geom, 32651) FROM patrol_zones z JOIN patrol_units u ON u.zone_id = z.id WHERE u.code = 'EB020')`
+    if (await scalar<boolean>(t.db, sql`ST_Contains(${zone}, ${point(5)})`)) [nx, ny] = [-nx, -ny]
+    const along = (d: number) => sql`ST_Transform(${point(d)}, 4326)`
+    // The walk's geometry as the steps assume it: 100 m out is 100 m from the zone, 60 m in is 60 m from its edge.
+    expect(await scalar<number>(t.db, sql`round(ST_Distance(${zone}, ${point(100)}))::int`)).toBe(100)
+    expect(await scalar<number>(t.db, sql`round(ST_Distance(ST_Boundary(${zone}), ${point(-60)}))::int`)).toBe(60)
     const subject = ['unit:EB020']
     const step = async (d: number, hhmm: string) => {
       await placeUnit('EB020', along(d), at(hhmm))
       await evaluateAlerts(t.db, at(hhmm))
       return (await open('left_zone')).filter((s) => s === 'unit:EB020')
     }
-    expect(len).toBeGreaterThan(80)
+    expect(len).toBeGreaterThan(250)
     expect(await step(-40, '09:00')).toEqual([])
     expect(await step(30, '09:01')).toEqual([]) // jitter just outside
     expect(await step(100, '09:02')).toEqual(subject)

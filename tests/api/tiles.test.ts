@@ -155,9 +155,11 @@ describe('vector tiles', () => {
           for (const fa of features(a, name)) {
             const fb = features(b, name).find((g) => g.id === fa.id)!
             expect(fa.type, `${label} ${name} ${fa.id} type`).toBe(fb.type)
-            // Clipping and simplification differ a little; the shapes must still coincide.
+            // Clipping and simplification differ a little; the shapes must still coincide. The Node
+            // encoder simplifies (geojson-vt, tolerance 3 of 4096) and ST_AsMVTGeom snaps: an extreme
+            // vertex one keeps may be dropped by the other, so an edge may move a few units (0.2 %).
             const [ba, bb] = [extentOf(fa), extentOf(fb)]
-            ba.forEach((v, i) => expect(Math.abs(v - bb[i]!), `${label} ${name} ${fa.id} bbox ${ba} vs ${bb}`).toBeLessThanOrEqual(4))
+            ba.forEach((v, i) => expect(Math.abs(v - bb[i]!), `${label} ${name} ${fa.id} bbox ${ba} vs ${bb}`).toBeLessThanOrEqual(8))
           }
         }
         compared++
