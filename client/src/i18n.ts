@@ -1,10 +1,13 @@
 import type { Label } from '../../data/catalog/layers.ts'
 import { ANALYSIS_EN, ANALYSIS_ZH } from './analysis/strings.ts'
+import { ERRORS_EN, ERRORS_ZH } from './api/strings.ts'
 import { AUTH_EN, AUTH_ZH } from './auth/strings.ts'
 import { DASHBOARD_EN, DASHBOARD_ZH } from './dashboard/strings.ts'
 import { LIVE_EN, LIVE_ZH } from './live/strings.ts'
 import { OFFICER_EN, OFFICER_ZH } from './officer/strings.ts'
+import { PEOPLE_EN, PEOPLE_ZH } from './people/strings.ts'
 import { PLANNER_EN, PLANNER_ZH } from './planner/strings.ts'
+import { VOLUNTEER_EN, VOLUNTEER_ZH } from './volunteer/strings.ts'
 
 /** Simplified Chinese first; every UI string exists in both languages (the type checks it). */
 export type Lang = 'zh' | 'en'
@@ -57,7 +60,7 @@ const zh = {
   'measure.households': '户数',
   'measure.population': '人口',
   'measure.legend': '{measure}（每网格）',
-  'search.placeholder': '搜索地名、网格编码、村（社区）',
+  'search.placeholder': '搜索地名、网格、单位、学校、人员（可用拼音）',
   'search.label': '搜索',
   'search.searching': '搜索中…',
   'search.none': '没有找到“{q}”',
@@ -74,9 +77,7 @@ const zh = {
   'value.everyDay': '每天',
   'value.weekdays': '周{days}',
   'value.dayNames': '一,二,三,四,五,六,日',
-  'value.officer': '人员 #{id}',
   'value.unit': '巡逻单元 #{id}',
-  'value.militia': '民兵组织 #{id}',
   'attribution.datum': '坐标系：WGS84',
   'attribution.sources': '边界：DataV/高德（GCJ-02→WGS84 转换）；区划：国家统计局 2023',
   'attribution.basemap': '底图：{name}（{datum}）',
@@ -84,8 +85,11 @@ const zh = {
   ...LIVE_ZH,
   ...AUTH_ZH,
   ...OFFICER_ZH,
+  ...PEOPLE_ZH,
+  ...VOLUNTEER_ZH,
   ...DASHBOARD_ZH,
   ...PLANNER_ZH,
+  ...ERRORS_ZH,
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -138,7 +142,7 @@ const en: Record<MessageKey, string> = {
   'measure.households': 'Households',
   'measure.population': 'Population',
   'measure.legend': '{measure} per grid cell',
-  'search.placeholder': 'Search places, grid codes, villages',
+  'search.placeholder': 'Search places, cells, units, schools, people',
   'search.label': 'Search',
   'search.searching': 'Searching…',
   'search.none': 'Nothing found for “{q}”',
@@ -155,9 +159,7 @@ const en: Record<MessageKey, string> = {
   'value.everyDay': 'daily',
   'value.weekdays': '{days}',
   'value.dayNames': 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',
-  'value.officer': 'Person #{id}',
   'value.unit': 'Patrol unit #{id}',
-  'value.militia': 'Militia organisation #{id}',
   'attribution.datum': 'Datum: WGS84',
   'attribution.sources': 'Boundaries: DataV/AutoNavi (GCJ-02→WGS84); divisions: National Bureau of Statistics 2023',
   'attribution.basemap': 'Basemap: {name} ({datum})',
@@ -165,8 +167,11 @@ const en: Record<MessageKey, string> = {
   ...LIVE_EN,
   ...AUTH_EN,
   ...OFFICER_EN,
+  ...PEOPLE_EN,
+  ...VOLUNTEER_EN,
   ...DASHBOARD_EN,
   ...PLANNER_EN,
+  ...ERRORS_EN,
 }
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { zh, en }
@@ -265,6 +270,13 @@ export function formatDateTime(iso: string): string {
   return new Intl.DateTimeFormat(locale(), {
     timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).format(d)
+}
+
+/** The clock time alone (Beijing time), for a second instant on the same day as the first. */
+export function formatTime(iso: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale(), { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d)
 }
 
 export function formatDate(iso: string): string {

@@ -1,6 +1,7 @@
 import './style.css'
 import { setupAnalysis } from './analysis/setup.ts'
 import { api, type ClientConfig } from './api/client.ts'
+import { errorText, reportError } from './api/error-text.ts'
 import { setupDashboard } from './dashboard/setup.ts'
 import { dashboardQuery, parseDashboardQuery } from './dashboard/dashboard-mode.ts'
 import { mountAccountChip } from './auth/account-chip.ts'
@@ -12,6 +13,8 @@ import { onLangChange, setLang, t } from './i18n.ts'
 import { DeckLayers } from './layers/deck-layers.ts'
 import { setupLive } from './live/setup.ts'
 import { setupOfficer } from './officer/setup.ts'
+import { setupPeople } from './people/setup.ts'
+import { setupVolunteer } from './volunteer/setup.ts'
 import { setupPlanner } from './planner/setup.ts'
 import { DEFAULT_LAYERS, LayerController } from './layers/layer-controller.ts'
 import { MapAttribution } from './map/attribution.ts'
@@ -72,8 +75,8 @@ api
     renderHeadlines(headlinesBody, stats)
     onLangChange(() => renderHeadlines(headlinesBody, stats))
   })
-  .catch((err: Error) => {
-    const say = () => (headlinesBody.textContent = t('headlines.failed', { message: err.message }))
+  .catch((err: unknown) => {
+    const say = () => (headlinesBody.textContent = t('headlines.failed', { message: reportError('figures', err) }))
     say()
     onLangChange(say)
   })
@@ -112,8 +115,10 @@ map.on('load', () => {
     window.pinganDeck = deck.overlay
     new LayerPanel(layerPanel, map, layers, basemaps)
     new SearchBox(byId('search'), map, layers)
-    // Before the popup: a tap that chooses an officer's entry location opens no popup.
+    setupPeople(map)
+    // Before the popup: a tap that chooses an officer's or a volunteer's entry location opens no popup.
     setupOfficer(map, signedIn)
+    setupVolunteer(map, signedIn)
     setupPlanner(map, layers, initial.plan === true)
     new FeaturePopup(map, layers, deck)
     setupLive(map, deck, initial.live === true)
@@ -126,7 +131,7 @@ map.on('load', () => {
     document.body.dataset.mapReady = 'true'
   })().catch((err: unknown) => {
     // Shown, not swallowed: the page says the map failed and the console has the cause.
-    byId('db-status').textContent = String(err instanceof Error ? err.message : err)
+    byId('db-status').textContent = errorText(err)
     throw err
   })
 })

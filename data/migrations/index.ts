@@ -19,6 +19,8 @@ import * as m0017 from './0017-community-reports-mediation-meetings.ts'
 import * as m0018 from './0018-client-ref.ts'
 import * as m0019 from './0019-household-dispute-reports.ts'
 import * as m0020 from './0020-district-keys.ts'
+import * as m0021 from './0021-dispute-photos.ts'
+import * as m0022 from './0022-people-directory.ts'
 
 /** Every migration in order. A static list, so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -42,6 +44,8 @@ export const migrations: Record<string, Migration> = {
   '0018-client-ref': m0018,
   '0019-household-dispute-reports': m0019,
   '0020-district-keys': m0020,
+  '0021-dispute-photos': m0021,
+  '0022-people-directory': m0022,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -60,6 +60,8 @@ export async function seedCommunity(trx: Kysely<any>, anchor: string): Promise<v
            pg_temp.phone('vol:' || o.id || ':' || k), greatest(org.founded_on, (${anchor}::timestamptz - make_interval(days => pg_temp.rndint('vj:' || o.id || ':' || k, 700)))::date)
     FROM org_size o JOIN volunteer_orgs org ON org.id = o.id, generate_series(1, o.n) k
     ORDER BY o.id, k`.execute(trx)
+  // Each organisation's lead (people directory, migration 0022): its first member.
+  await sql`UPDATE volunteers SET lead = true WHERE id IN (SELECT min(id) FROM volunteers GROUP BY org_id)`.execute(trx)
 
   await sql`
     INSERT INTO volunteer_activities (org_id, title, kind, held_at, points, geom)

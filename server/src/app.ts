@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes.ts'
 import { importRoutes } from './features/import-routes.ts'
 import { featureReadRoutes } from './features/routes.ts'
 import { transitionRoutes } from './features/transition-routes.ts'
+import { photoRoutes } from './features/photo-routes.ts'
 import { featureWriteRoutes } from './features/write-routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { basemapOrigins, clientConfigRoutes } from './http/client-config.ts'
@@ -26,8 +27,11 @@ import { LiveHub } from './live/hub.ts'
 import { liveRoutes } from './live/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { officerRoutes } from './officer/routes.ts'
+import { peopleRoutes } from './people/people-routes.ts'
+import { searchRoutes } from './search/search-routes.ts'
 import { plannerRoutes } from './planner/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
+import { stationRoutes } from './stations/routes.ts'
 import { metricsRoutes } from './ops/metrics-routes.ts'
 import { requestLogging } from './ops/request-context.ts'
 import { tileRoutes } from './tiles/routes.ts'
@@ -109,10 +113,12 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(authRoutes(database.db, logger, { sessionHours: settings.sessionHours, cookie, throttle, ipThrottle, cache: credentials }))
   api.use(adminRoutes(database.db, credentials))
   api.use(statsRoutes(database))
+  api.use(stationRoutes(database))
   api.use(clientConfigRoutes(basemap))
   api.use(featureReadRoutes(database))
   api.use(featureWriteRoutes(database))
   api.use(transitionRoutes(database))
+  api.use(photoRoutes(database))
   api.use(importRoutes(database))
   api.use(auditRoutes(database))
   api.use(hotspotRoutes(database))
@@ -122,6 +128,8 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(alertRoutes(database))
   api.use(communityRoutes(database))
   api.use(officerRoutes(database))
+  api.use(peopleRoutes(database))
+  api.use(searchRoutes(database))
   api.use(metricsRoutes(database, liveHub))
   api.use(notFound)
   const mounts: Array<[string, Router]> = [

@@ -8,6 +8,7 @@ import { loadConfigOrExit } from './config.ts'
 import { createLogger, errorMessage } from './logger.ts'
 import { openDatabase } from './startup.ts'
 import { tuneKeepAlive } from './http/keep-alive.ts'
+import { SEARCH_KINDS, searchIndexOf } from './search/search-index.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     logger.info(`Ping'an Grid listening on http://localhost:${config.PORT} (${database.backend})`)
   })
   tuneKeepAlive(server)
+  // The search box's names and their pinyin, computed now rather than on the first search.
+  searchIndexOf(database.db)
+    .refresh(SEARCH_KINDS)
+    .catch((err) => logger.warn(`search index: cannot build it now (the first search will): ${errorMessage(err)}`))
   server.on('error', (err) => {
     logger.fatal(`cannot listen on ${config.HOST}:${config.PORT}: ${errorMessage(err)}`)
     void database.close().finally(() => process.exit(1))

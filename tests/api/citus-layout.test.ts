@@ -152,6 +152,9 @@ describe.skipIf(!process.env.DATABASE_URL)('the schema laid out for Citus (Postg
     expect(report.status).toBe(201)
     const dispute = report.body.report.dispute_id as number
     expect(await scalar<number>(database.db, sql`SELECT count(*)::int FROM household_reports WHERE dispute_id = ${dispute}`)).toBe(1)
+    // The dispute's photo (migration 0021), sent twice: its upsert finds the district-led key too.
+    for (let k = 0; k < 2; k++) expect((await admin.raw('PUT', `/api/layers/disputes/features/${dispute}/photo`, { content_type: 'image/png', data: png })).status).toBe(200)
+    expect(await scalar<number>(database.db, sql`SELECT count(*)::int FROM dispute_photos p JOIN disputes d ON d.id = p.dispute_id AND d.district_code = p.district_code WHERE d.id = ${dispute}`)).toBe(1)
     const open = await admin.post('/api/mediation-cases', { disputeId: dispute, participants: [{ agency: 'police', name: '于家' }] })
     expect(open.status).toBe(201)
     expect((await admin.post(`/api/mediation-cases/${open.body.id}/participants`, { agency: 'police', name: '于家' })).status).toBe(409)

@@ -44,8 +44,11 @@ const QUERY: Record<string, Record<string, string>> = {
   'GET /api/coordination/meetings': { kind: 'monthly', station: '1', limit: '5', after: '0' },
   'GET /api/coordination/issues': { status: 'open', station: '1' },
   'GET /api/officer/my-grid': { at: '2026-11-01T09:00:00+08:00' },
+  'GET /api/people': { q: '张', role: 'grid_worker', unit: '1', cell: '1', ids: 'officer:1,militia:1', limit: '5', offset: '0' },
+  'GET /api/search': { q: '仙城', limit: '5', kinds: 'place,person' },
   'GET /api/stats/monthly': { layer: 'incidents' },
   'GET /api/stats/grid-cells': { station: '1' },
+  'GET /api/stations': { at: '125.145,42.9' },
   'GET /ogc/collections/:layer/items': { bbox: '125,42.8,125.3,43', datetime: '2026-01-01T00:00:00Z/..', limit: '5', offset: '0', f: 'json' },
   'GET /tiles/:layer/:z/:x/:y.mvt': {},
 }
@@ -85,6 +88,9 @@ function bodies(ids: CaseIds, unitCode: string): Record<string, unknown> {
     'POST /api/mediation-cases/:id/participants': { agency: 'police', name: 'fuzz', role: 'r' },
     'POST /api/coordination/meetings': { kind: 'monthly', heldAt: '2026-01-01T00:00:00Z', stationId: STALE, areaCode: '220402', attendees: 5, summary: 'fuzz', raised: [{ title: 'fuzz', category: 'dispute' }], resolves: [STALE] },
     'PUT /api/officer/hazards/:id/photo': { content_type: 'image/png', data: 'iVBORw0KGgo=' },
+    // A roster row naming no unit there is: refused whole, nothing written, whatever else is changed.
+    'POST /api/people/import': { rows: [{ name: 'fuzz', role: 'grid_worker', badge: 'FUZZ-1', unit: 'NO-SUCH-UNIT', phone: '13900000000', cells: 'NO-SUCH-CELL' }] },
+    'PUT /api/layers/:layer/features/:id/photo': { content_type: 'image/png', data: 'iVBORw0KGgo=' },
   }
 }
 

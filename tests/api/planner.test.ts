@@ -71,7 +71,7 @@ describe('planner API', () => {
       SELECT
         (SELECT coalesce(sum(households), 0)::int FROM grid_cells WHERE ST_Within(ST_PointOnSurface(geom), ${z})) AS households,
         (SELECT count(*)::int FROM household_units WHERE ST_Within(geom, ${z})) AS household_units,
-        (SELECT count(*)::int FROM hazards WHERE ST_Within(geom, ${z}) AND status NOT IN ('eliminated')) AS hazards_open,
+        (SELECT count(*)::int FROM hazards WHERE ST_Within(geom, ${z}) AND status IN ('reported', 'verified', 'rectifying')) AS hazards_open,
         (SELECT count(*)::int FROM disputes WHERE ST_Within(geom, ${z}) AND reported_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz) AS disputes,
         (SELECT count(*)::int FROM schools WHERE ST_Within(geom, ${z})) AS schools,
         (SELECT count(*)::int FROM guard_posts WHERE ST_Within(geom, ${z})) AS guard_posts,

@@ -11,7 +11,7 @@ import { CLASS_COLORS as GI_COLORS } from '../../client/src/analysis/hotspot-lay
 import { CLASS_COLORS as MEASURE_COLORS } from '../../client/src/layers/choropleth.ts'
 import { tokenFor } from '../helpers/accounts.ts'
 import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, openPage, PHONE, waitIdle, WALL, type WatchedPage } from './page-helpers.ts'
+import { CHROMIUM_ARGS, DESKTOP, OFFICER, openPage, PHONE, waitIdle, WALL, type DemoAccount, type WatchedPage } from './page-helpers.ts'
 
 const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3952
@@ -189,6 +189,11 @@ describe('analysis modes in Chromium', () => {
     expect(await page.textContent('.an-kpi[data-key="share"] .v')).toBe(`${(city.covered_share * 100).toFixed(1)}%`)
     expect(await page.textContent('.an-kpi[data-key="units"] .s')).toBe(`${city.household_units_covered.toLocaleString('zh-CN')} / ${city.household_units_total.toLocaleString('zh-CN')}`)
     expect(await page.locator('.an-stations tr[data-station-id]').count()).toBeGreaterThan(10)
+    // Every station and branch by its name (the 分局 were "单位 #2"…), as the police-units layer names them.
+    const stationRows = await page.$$eval('.an-stations tr[data-station-id]', (trs) => trs.map((tr) => ({ id: Number((tr as HTMLElement).dataset.stationId), name: tr.querySelector('td')!.textContent })))
+    const units = new Map((await apiGet<{ features: Array<{ id: number; properties: { name: string; kind: string } }> }>('/api/layers/police-units/features?limit=1000')).features.map((f) => [Number(f.id), f.properties]))
+    for (const r of stationRows) expect(r.name, `station ${r.id}`).toBe(units.get(r.id)!.name)
+    expect(stationRows.filter((r) => units.get(r.id)!.kind === 'branch')).toHaveLength(8)
 
     // Colour: a well-covered cell, at a point of it that is not hatched, shows its class colour.
     const all = await apiGet<FeatureCollection<Polygon | MultiPolygon, CoverageCell>>('/api/analysis/coverage')
@@ -372,4 +377,84 @@ describe('analysis modes in Chromium', () => {
     clean(w)
     await page.close()
   }, 600_000)
+  it('walks hotspots and coverage as an officer and as a planner: each role\'s own figures, no error, in both languages', async () => {
+    const PLANNER: DemoAccount = { username: 'planner', password: 'pingan-planner' }
+    for (const [account, who] of [[OFFICER, 'officer'], [PLANNER, 'planner']] as const) {
+      const auth = { authorization: `Bearer ${await tokenFor(server.url, account.username, account.password)}` }
+      const asRole = async <T>(p: string): Promise<T> => (await (await fetch(`${server.url}${p}`, { headers: auth })).json()) as T
+      const w = await openPage(browser, server.url, DESKTOP, '#map=12.00/42.90000/125.15000&layers=admin-areas,grid-cells&lang=zh&mode=hotspots&aq=cell:1000', undefined, account)
+      const { page } = w
+      await analysisIdle(page)
+      await page.waitForSelector('.an-chart-svg, .an-chart .an-hint, .an-chart-failed', { timeout: 60_000 })
+      // No failure, and the side call (the months chart) is this role's: an officer's own cells.
+      expect(await page.locator('.an-progress[data-state="error"], .an-chart-failed').count()).toBe(0)
+      const monthly = await asRole<{ total: number; months: Array<{ month: string; count: number }> }>('/api/stats/monthly?layer=incidents')
+      const bars = await page.$$eval('.an-chart-svg rect.bar', (rs) => rs.map((r) => ({ month: r.getAttribute('data-month'), count: Number(r.getAttribute('data-count')) })))
+      expect(bars).toEqual(monthly.months)
+      const hot = await asRole<{ summary: { points: number } }>('/api/analysis/hotspots?layer=incidents&cell=1000')
+      expect(monthly.total).toBe(hot.summary.points)
+      expect(await page.textContent('.an-summary')).toContain(hot.summary.points.toLocaleString('zh-CN'))
+      // The analysis panel is the one on the right (an officer's my-grid panel gave way to it).
+      expect(await page.getAttribute('#analysis-panel', 'data-open')).toBe('true')
+      if (who === 'officer') expect(await page.getAttribute('#officer-panel', 'data-open')).not.toBe('true')
+      await page.screenshot({ path: path.join(SHOTS, `analysis-hotspots-${who}.png`) })
+      await page.click('.mode-switch [data-mode="coverage"]')
+      await analysisIdle(page)
+      expect(await page.locator('.an-progress[data-state="error"]').count()).toBe(0)
+      expect(await page.locator('.an-worst-list .an-cell').count()).toBeGreaterThan(0)
+      if (who === 'officer') expect(await page.locator('.an-worst-list .an-own').count()).toBeGreaterThan(0)
+      await page.click('#lang-toggle')
+      await page.click('.mode-switch [data-mode="hotspots"]')
+      await analysisIdle(page)
+      expect(await page.locator('.an-progress[data-state="error"], .an-chart-failed').count()).toBe(0)
+      expect(await page.textContent('.an-chart figcaption')).toBe('Records per month')
+      await page.screenshot({ path: path.join(SHOTS, `analysis-hotspots-${who}-en.png`) })
+      clean(w)
+      await page.close()
+    }
+  }, 600_000)
+
+  it('holds the top bar in both languages at 1280×800, 1366×768, 1920×1080 and on a phone: the search keeps its width, its results read as a list', async () => {
+    const ADMIN: DemoAccount = { username: 'admin', password: 'pingan-admin' }
+    const w = await openPage(browser, server.url, DESKTOP, '#map=12.00/42.90000/125.15000&layers=admin-areas&lang=en', undefined, ADMIN)
+    const { page } = w
+    for (const lang of ['en', 'zh'] as const) {
+      if ((await page.evaluate(() => document.documentElement.lang)).startsWith('zh') !== (lang === 'zh')) await page.click('#lang-toggle')
+      for (const size of [DESKTOP, { width: 1366, height: 768 }, WALL, PHONE]) {
+        await page.setViewportSize(size)
+        await page.fill('#search-input', '')
+        await page.waitForTimeout(300)
+        const bar = await page.evaluate(() => {
+          const box = (e: Element | null) => {
+            if (!e) return null
+            const b = e.getBoundingClientRect()
+            return { left: b.left, right: b.right, top: b.top, bottom: b.bottom, width: b.width }
+          }
+          const top = document.querySelector('.topbar')!
+          const parts = [...top.children].filter((e) => getComputedStyle(e).position !== 'absolute' && getComputedStyle(e).display !== 'none').map((e) => ({ cls: e.className, ...box(e)! }))
+          const cut = [...top.querySelectorAll<HTMLElement>('.brand, .tb-btn, .mode-switch button')].filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent)
+          return { bar: box(top)!, parts, brand: box(top.querySelector('.brand')), search: box(document.querySelector('#search-input')), cut, overflow: top.scrollWidth > top.clientWidth + 1 }
+        })
+        const where = `${lang} ${size.width}×${size.height}`
+        expect(bar.overflow, where).toBe(false)
+        expect(bar.cut, where).toEqual([])
+        // The name is whole, inside the bar.
+        expect(bar.brand!.top, where).toBeGreaterThanOrEqual(0)
+        expect(bar.brand!.bottom, where).toBeLessThanOrEqual(bar.bar.bottom)
+        expect(bar.search!.width, where).toBeGreaterThanOrEqual(size.width <= 720 ? 300 : 160)
+        // On one row, nothing overlaps.
+        if (size.width > 720) {
+          for (const [i, a] of bar.parts.entries()) for (const b of bar.parts.slice(i + 1)) expect(a.right <= b.left + 0.5 || b.right <= a.left + 0.5, `${where}: ${a.cls} / ${b.cls}`).toBe(true)
+        }
+        await page.fill('#search-input', '东吉')
+        await page.waitForSelector('#search-results li', { timeout: 15_000 })
+        const results = await page.evaluate(() => document.querySelector('#search-results')!.getBoundingClientRect().width)
+        expect(results, where).toBeGreaterThanOrEqual(Math.min(300, size.width - 20))
+        if (size.width === 1366) await page.screenshot({ path: path.join(SHOTS, `topbar-${lang}-${size.width}.png`) })
+      }
+    }
+    await page.fill('#search-input', '')
+    clean(w)
+    await page.close()
+  }, 300_000)
 })

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, DESKTOP, openPage, PHONE, WALL, type WatchedPage } from './page-helpers.ts'
+import { CHROMIUM_ARGS, DESKTOP, openPage, PHONE, waitIdle as waitIdleMap, WALL, type WatchedPage } from './page-helpers.ts'
 
 const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3953
@@ -312,6 +312,135 @@ describe('the live command view in Chromium', () => {
     expect(await page.getAttribute('#live-panel', 'data-open')).toBe('false')
     expect(errors).toEqual([])
     expect(external).toEqual([])
+    await page.close()
+  })
+  it('merges the alerts of one rule at one place into one line with a count, and a click shows them', async () => {
+    const { page, errors, external } = await open(DESKTOP, `#map=12.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    // A county station's seat, far from the city's e-bike zones, inside a grid cell.
+    const stations = (await api<{ stations: Array<{ kind: string; lon: number; lat: number }> }>('/api/stations')).body.stations
+    const far = [...stations].filter((s) => s.kind === 'station').sort((a, b) => Math.hypot(b.lon - CITY[0], b.lat - CITY[1]) - Math.hypot(a.lon - CITY[0], a.lat - CITY[1]))
+    let spot: { lon: number; lat: number; place: string } | null = null
+    for (const s of far) {
+      const r = await api<{ town: { name: string }; community: { name: string } }>(`/api/analysis/responsible?lon=${s.lon}&lat=${s.lat}`)
+      if (r.status === 200) {
+        spot = { lon: s.lon, lat: s.lat, place: `${r.body.town.name}${r.body.community.name}` }
+        break
+      }
+    }
+    expect(spot).not.toBeNull()
+    const codes = ['EB011', 'EB012', 'EB013']
+    for (const [k, code] of codes.entries()) expect((await report(code, spot!.lon + k * 1e-5, spot!.lat)).body.accepted).toBe(1)
+    // Three units out of their zones in one village: one line, ×3, with the place.
+    const line = page.locator('.live-item.live-alerts.open[data-count="3"]', { hasText: spot!.place })
+    await line.waitFor({ timeout: 30_000 })
+    expect(await line.textContent()).toContain('×3')
+    expect(await line.textContent()).toContain('巡逻单元离开巡区')
+    const alerts = (await api<{ alerts: Array<{ subject: string; place: string }> }>('/api/alerts?state=open')).body.alerts.filter((a) => codes.some((c) => a.subject === `unit:${c}`))
+    expect(alerts.map((a) => a.place)).toEqual([spot!.place, spot!.place, spot!.place])
+    // Alerts with the same text at the same place are never separate lines.
+    const keys = await page.$$eval('.live-item.live-alerts', (ls) => ls.map((l) => `${l.querySelector('.live-item-title')!.textContent!.replace(/×\d+/, '')}|${l.querySelector('.live-item-detail')!.textContent}`))
+    expect(new Set(keys).size).toBe(keys.length)
+    // The click fits the map to the three, in the part of the map the feed does not cover.
+    await line.locator('.live-item-head').click()
+    await page.waitForFunction(([lon, lat]) => {
+      const m = window.pinganMap!
+      const p = m.project([lon!, lat!])
+      const panel = document.getElementById('live-panel')!.getBoundingClientRect()
+      return !m.isMoving() && m.getZoom() >= 15 && p.x > 40 && p.x < panel.left && p.y > 60 && p.y < innerHeight - 40
+    }, [spot!.lon, spot!.lat], { timeout: 15_000 })
+    await page.screenshot({ path: path.join(SHOTS, 'live-merged-alerts.png') })
+    // Acknowledging the line acknowledges its three alerts.
+    await line.locator('.live-ack').click()
+    await line.locator('.live-acked').waitFor({ timeout: 10_000 })
+    const acked = (await api<{ alerts: Array<{ subject: string; acknowledged_by: string | null }> }>('/api/alerts?state=open')).body.alerts.filter((a) => codes.some((c) => a.subject === `unit:${c}`))
+    expect(acked.every((a) => a.acknowledged_by === 'command')).toBe(true)
+    expect(errors).toEqual([])
+    expect(external).toEqual([])
+    await page.close()
+  })
+
+  it('shows a hazard and a dispute as they are created, with their place; a click locates each', async () => {
+    const { page, errors, external } = await open(DESKTOP, `#map=12.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    const admin = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'pingan-admin' }) })
+    const adminCookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]!
+    const adminCsrf = ((await admin.json()) as { csrfToken: string }).csrfToken
+    const create = async (layer: string, lon: number, lat: number, properties: Record<string, unknown>) => {
+      const r = await fetch(`${server.url}/api/layers/${layer}/features`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: adminCookie, 'x-csrf-token': adminCsrf }, body: JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties }) })
+      expect(r.status).toBe(201)
+      return (await r.json()) as { id: number; properties: { code: string } }
+    }
+    for (const [layer, title, at, properties] of [
+      ['hazards', '新隐患', [125.1452, 42.9012], { category: 'fire', source: 'offline', description: 'E2E 实时隐患' }],
+      ['disputes', '新矛盾纠纷', [125.1391, 42.8961], { category: 'neighbour', source: 'patrol', description: 'E2E 实时纠纷' }],
+    ] as const) {
+      const made = await create(layer, at[0], at[1], properties)
+      const where = (await api<{ town: { name: string }; community: { name: string } }>(`/api/analysis/responsible?lon=${at[0]}&lat=${at[1]}`)).body
+      const item = page.locator(`.live-item.live-${layer}`, { hasText: made.properties.code })
+      await item.waitFor({ timeout: 15_000 })
+      expect(await item.textContent()).toContain(title)
+      expect(await item.textContent()).toContain(`${where.town.name}${where.community.name}`)
+      await item.locator('.live-item-head').click()
+      await page.waitForFunction(([lon, lat]) => {
+        const c = window.pinganMap!.getCenter()
+        return !window.pinganMap!.isMoving() && Math.abs(c.lng - lon!) < 1e-4 && Math.abs(c.lat - lat!) < 1e-4
+      }, at, { timeout: 15_000 })
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'live-new-events.png') })
+    expect(errors).toEqual([])
+    expect(external).toEqual([])
+    await page.close()
+  })
+
+  it('fits the map to the tracks of several units played back together', async () => {
+    const codes = ['EB010', 'EB020', 'EB030']
+    const rows = await Promise.all(codes.map(unitRow))
+    const ends = rows.map((r) => Date.parse(r.ts!))
+    const minute = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000 + 8 * 3600_000).toISOString().slice(0, 16)
+    const from = minute(Math.min(...ends) - 50 * 60_000)
+    const to = minute(Math.max(...ends) + 60_000)
+    const tracks = (await api<{ units: Array<{ points: Array<{ lon: number; lat: number }> }> }>(`/api/live/tracks?units=${codes.join(',')}&from=${new Date(`${from}:00+08:00`).toISOString()}&to=${new Date(`${to}:00+08:00`).toISOString()}`)).body.units
+    const pts = tracks.flatMap((tr) => tr.points)
+    expect(tracks.filter((tr) => tr.points.length > 0).length).toBeGreaterThan(1)
+    const box = [Math.min(...pts.map((q) => q.lon)), Math.min(...pts.map((q) => q.lat)), Math.max(...pts.map((q) => q.lon)), Math.max(...pts.map((q) => q.lat))]
+    // Opened far from them, zoomed in.
+    const { page, errors } = await open(DESKTOP, `#map=16.00/42.80000/125.30000&layers=admin-areas&lang=zh&live=1`)
+    await page.click('.live-tabs [data-tab="playback"]')
+    for (const code of codes) {
+      await page.fill('.live-playback input[type="search"]', code)
+      await page.check(`.live-unit-option input[value="${code}"]`)
+    }
+    await page.fill('.live-playback input[name="from"]', from)
+    await page.fill('.live-playback input[name="to"]', to)
+    await page.click('.live-playback [data-action="load"]')
+    await page.waitForSelector(`.live-pb-summary li[data-unit="${codes[2]}"]`, { timeout: 15_000 })
+    await page.waitForFunction(() => !window.pinganMap!.isMoving(), undefined, { timeout: 15_000 })
+    const bounds = await page.evaluate(() => window.pinganMap!.getBounds().toArray().flat())
+    expect(bounds[0]).toBeLessThanOrEqual(box[0]!)
+    expect(bounds[1]).toBeLessThanOrEqual(box[1]!)
+    expect(bounds[2]).toBeGreaterThanOrEqual(box[2]!)
+    expect(bounds[3]).toBeGreaterThanOrEqual(box[3]!)
+    // …and not the whole city: the tracks fill a good part of the view.
+    expect((box[2]! - box[0]!) / (bounds[2]! - bounds[0]!) + (box[3]! - box[1]!) / (bounds[3]! - bounds[1]!)).toBeGreaterThan(0.4)
+    await page.screenshot({ path: path.join(SHOTS, 'live-playback-several.png') })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('leaves and re-enters live mode with no console error (deck.gl\'s stand-in layers are never reused)', async () => {
+    const { page, errors } = await open(DESKTOP, `#map=15.00/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
+    for (let k = 0; k < 3; k++) {
+      await page.click('#toggle-live')
+      await page.waitForFunction(() => !location.hash.includes('live=1'))
+      await waitIdleMap(page)
+      await page.click('#toggle-live')
+      await page.waitForSelector('.live-conn[data-state="connected"]', { timeout: 30_000 })
+      await waitIdleMap(page)
+    }
+    await page.click('#toggle-live')
+    await page.waitForFunction(() => !location.hash.includes('live=1'))
+    await waitIdleMap(page)
+    expect(errors.filter((e) => /assert/i.test(e))).toEqual([])
+    expect(errors).toEqual([])
     await page.close()
   })
 })

@@ -148,8 +148,9 @@ describe('the map client in Chromium', () => {
     const props = full.properties as { households: number; code: string; updated_at: string }
     expect(await popup.locator('[data-property="households"] dd').textContent()).toBe(new Intl.NumberFormat('zh-CN').format(props.households))
     expect(await popup.locator('.fp-name').textContent()).toBe(String(full.properties?.name))
-    // References read as names: the station by name, the community by its name and code.
-    await expect.poll(() => popup.locator('[data-property="station_id"] dd').textContent()).toMatch(/(派出所|分局|公安局).* #\d+$/)
+    // References read as names: the station by name (no id), the community by its name and code, people by name (issue 15).
+    await expect.poll(() => popup.locator('[data-property="station_id"] dd').textContent()).toMatch(/(派出所|分局|公安局)$/)
+    await expect.poll(() => popup.locator('[data-property="officer_id"] dd .person-ref').textContent()).toMatch(/^[\u4e00-\u9fff]{2,4}$/)
     await expect.poll(() => popup.locator('[data-property="community_code"] dd').textContent()).toMatch(/(社区|村).*（\d{12}）$/)
     expect(await popup.locator('[data-property="updated_at"] dd').textContent()).toContain(beijing(props.updated_at).date)
 
@@ -158,7 +159,7 @@ describe('the map client in Chromium', () => {
     expect(await popup.locator('.fp-layer').textContent()).toBe('Grid cells')
     expect(await page.textContent('#layer-panel .panel-header h2')).toBe('Layers')
     expect(await page.textContent('[data-layer="grid-cells"] .layer-title')).toBe('Grid cells')
-    expect(await page.getAttribute('#search-input', 'placeholder')).toBe('Search places, grid codes, villages')
+    expect(await page.getAttribute('#search-input', 'placeholder')).toBe('Search places, cells, units, schools, people')
     expect(await page.textContent('.kpi[data-key="stations"] .k')).toBe('Police stations')
     expect(await page.getAttribute('html', 'lang')).toBe('en')
     expect(await page.evaluate(() => window.location.hash)).toContain('lang=en')

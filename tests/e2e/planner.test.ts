@@ -66,10 +66,8 @@ describe('the planner in Chromium', () => {
       `/api/layers/hazards/features?bbox=${Math.min(...xs)},${Math.min(...ys)},${Math.max(...xs)},${Math.max(...ys)}&limit=200`,
     )
     centre = hazards.body.features.find((h) => h.properties.status !== 'eliminated')!.geometry.coordinates
-    // The page opens on the station nearest the map centre; the test plans for that one (no reload of another).
-    const stations = await api<{ features: Array<{ id: number; geometry: { coordinates: Position } }> }>('/api/layers/police-units/features?kind=station&limit=200')
-    const d = (p: Position) => Math.hypot(p[0]! - centre[0]!, p[1]! - centre[1]!)
-    station = [...stations.body.features].sort((a, b) => d(a.geometry.coordinates) - d(b.geometry.coordinates))[0]!.id
+    // The page opens on the station owning the grid cell at the map centre (as the responsibility lookup finds it); the test plans for that one.
+    station = (await api<{ station: { id: number } }>(`/api/analysis/responsible?lon=${centre[0]}&lat=${centre[1]}`)).body.station.id
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
     mkdirSync(SHOTS, { recursive: true })
   })
@@ -88,13 +86,8 @@ describe('the planner in Chromium', () => {
   it('draws a zone by clicks, shows its workload as the API computes it, saves it, and finds it after a reload', async () => {
     w = await openPlanner()
     const { page } = w
-    // The station nearest the map centre is loaded first; another one is chosen in the list (which fits the map to it).
-    if ((await page.inputValue('[data-plan="station"]')) !== String(station)) {
-      await page.selectOption('[data-plan="station"]', String(station))
-      await page.waitForSelector('.pl-status[data-loaded="true"]')
-      await page.evaluate(([lon, lat]) => window.pinganMap!.jumpTo({ center: [lon!, lat!], zoom: 13 }), centre)
-      await waitIdle(page)
-    }
+    // The station owning the map centre is loaded first.
+    expect(await page.inputValue('[data-plan="station"]')).toBe(String(station))
     await page.click('[data-tool="zone"]')
     const c = await pixel(page, centre)
     // Drawn left of the panel: the square's corners, then the first corner again to close it.
@@ -182,7 +175,9 @@ describe('the planner in Chromium', () => {
     await page.click('[data-plan="save"]')
     await page.waitForSelector('[data-plan="message"][data-tone="error"]', { timeout: 15_000 })
     const message = await page.textContent('[data-plan="message"]')
-    expect(message).toMatch(/几何无效：Self-intersection/)
+    // Why, in the UI's language (never the server's English words).
+    expect(message).toMatch(/几何无效：边线自相交/)
+    expect(message).not.toMatch(/[A-Za-z]{4}/)
     // The spot the server names is where the two edges cross, worked out here from the drawn corners.
     const g = (await selectedGeometry(page))!
     const cross = ringCrossing(g.coordinates[0]! as Array<[number, number]>)
@@ -241,6 +236,9 @@ describe('the planner in Chromium', () => {
     expectSameArea(ringArea((await zones()).find((z) => z.serverId === savedId)!.geometry.coordinates[0]!), whole)
     await page.click('[data-plan="redo"]')
     await expect.poll(async () => (await zones()).length).toBe(before.length + 1)
+    // The step's zone is selected again: it can be saved at once.
+    await page.waitForFunction((id) => window.pinganPlanner!.selected?.serverId === id, savedId)
+    expect(await page.isEnabled('[data-plan="save"]')).toBe(true)
 
     // Merge: the kept part selected, then a click inside the other part.
     await page.click(`[data-plan="table"] tr[data-zone="${savedId}"] button`)
@@ -270,6 +268,42 @@ describe('the planner in Chromium', () => {
     expectSameArea(ringArea(restored.body.geometry.coordinates[0]!), whole)
     expect(await page.inputValue('[data-prop="name"]')).toBe(NAME)
     expect(unexpected(w.errors)).toEqual([])
+  })
+
+  it('over 北寿街道 opens the 分局 that owns it, lists every station and branch by name, and saves a drawn zone to it', async () => {
+    const beishou = [125.145, 42.9] as const
+    const owner = (await api<{ station: { id: number; name: string } }>(`/api/analysis/responsible?lon=${beishou[0]}&lat=${beishou[1]}`)).body.station
+    expect(owner.name).toMatch(/分局$/)
+    // Every unit that owns grid cells or patrol zones, from the layers themselves.
+    const owning = new Set<number>()
+    for (const layer of ['grid-cells', 'patrol-zones']) {
+      const fc = await api<{ features: Array<{ properties: { station_id: number } }> }>(`/api/layers/${layer}/features?limit=10000`)
+      for (const f of fc.body.features) owning.add(f.properties.station_id)
+    }
+    const p = await openPage(browser, server.url, DESK, `#map=13/${beishou[1]}/${beishou[0]}&layers=admin-areas,grid-cells&lang=zh&plan=1`, signIn, PLANNER)
+    const { page } = p
+    await page.waitForSelector('#planner-panel[data-open="true"] .pl-status[data-loaded="true"]', { timeout: 30_000 })
+    expect(await page.inputValue('[data-plan="station"]')).toBe(String(owner.id))
+    const options = await page.$$eval('[data-plan="station"] option', (os) => os.map((o) => ({ id: Number((o as HTMLOptionElement).value), name: o.textContent })))
+    expect(new Set(options.map((o) => o.id))).toEqual(owning)
+    expect(options.filter((o) => o.name!.endsWith('分局'))).toHaveLength(8)
+    expect(options.every((o) => o.name && !/#\d/.test(o.name))).toBe(true)
+    // A zone drawn here belongs to the unit chosen (its team named after it).
+    await page.click('[data-tool="zone"]')
+    const c = await pixel(page, [beishou[0], beishou[1]])
+    const corners: Array<[number, number]> = [[c.x - 60, c.y - 50], [c.x + 50, c.y - 60], [c.x + 60, c.y + 50], [c.x - 50, c.y + 60]]
+    for (const [x, y] of [...corners, corners[0]!]) await page.mouse.click(x, y)
+    await page.waitForFunction(() => window.pinganPlanner?.selected?.layer === 'patrol-zones' && !window.pinganPlanner.selected.serverId, undefined, { timeout: 15_000 })
+    await page.fill('[data-prop="name"]', `${NAME} 北寿`)
+    await page.click('[data-plan="save"]')
+    await page.waitForSelector('[data-plan="message"][data-tone="ok"]', { timeout: 15_000 })
+    const [saved] = await zonesWithName(`${NAME} 北寿`)
+    const stored = await api<{ properties: { station_id: number; team: string } }>(`/api/layers/patrol-zones/features/${saved!.id}`)
+    expect(stored.body.properties.station_id).toBe(owner.id)
+    expect(stored.body.properties.team).toBe(`${owner.name.replace(/^.*公安局/, '').replace(/分局$/, '')}巡逻组`)
+    await shot(page, '8-beishou-branch')
+    expect(unexpected(p.errors)).toEqual([])
+    await page.close()
   })
 
   it('imports a GPX track as a new route of the zone, point for point', async () => {

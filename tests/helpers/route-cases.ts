@@ -72,6 +72,7 @@ export async function buildRouteCases(db: DbHandle['db']): Promise<{ cases: Rout
   const someCase = await scalar<number>(t.db, sql`SELECT min(id) FROM mediation_cases`)
   const someVolunteer = await scalar<number>(t.db, sql`SELECT min(id) FROM volunteers`)
   const someOrg = await scalar<number>(t.db, sql`SELECT min(id) FROM volunteer_orgs`)
+  const ownOfficer = await scalar<number>(t.db, sql`SELECT officer_id FROM grid_cells WHERE id = ${ownCell}`)
   const z12 = { z: 12, x: Math.floor(((125.14 + 180) / 360) * 4096), y: Math.floor(((1 - Math.log(Math.tan((42.9 * Math.PI) / 180) + 1 / Math.cos((42.9 * Math.PI) / 180)) / Math.PI) / 2) * 4096) }
   const tile = `${z12.z}/${z12.x}/${z12.y}`
 
@@ -91,8 +92,9 @@ export async function buildRouteCases(db: DbHandle['db']): Promise<{ cases: Rout
     { route: 'PATCH /api/admin/users/:id', path: `/api/admin/users/${volunteerId}`, body: {}, expect: [401, 403, 403, 403, 403, 400] },
     { route: 'POST /api/admin/users/:id/tokens', path: `/api/admin/users/${volunteerId}/tokens`, body: {}, expect: [401, 403, 403, 403, 403, 400] },
     { route: 'GET /api/stats', path: '/api/stats', expect: signedIn(200) },
-    { route: 'GET /api/stats/grid-cells', path: '/api/stats/grid-cells', expect: [401, 403, 403, 200, 200, 200] },
-    { route: 'GET /api/stats/monthly', path: `/api/stats/monthly?layer=incidents&area=grid:${ownCell}`, expect: [401, 403, 403, 200, 200, 200] },
+    { route: 'GET /api/stats/grid-cells', path: '/api/stats/grid-cells', expect: [401, 403, 200, 200, 200, 200] },
+    { route: 'GET /api/stats/monthly', path: `/api/stats/monthly?layer=incidents&area=grid:${ownCell}`, expect: [401, 403, 200, 200, 200, 200] },
+    { route: 'GET /api/stations', path: `/api/stations?at=${lon},${lat}`, expect: [401, 403, 200, 200, 200, 200] },
     { route: 'GET /api/layers', path: '/api/layers', expect: signedIn(200) },
     { route: 'GET /api/layers/:layer/features', path: '/api/layers/hazards/features?limit=1', expect: signedIn(200) },
     { route: 'GET /api/layers/:layer/features', path: '/api/layers/incidents/features?limit=1', expect: [401, 403, 200, 200, 200, 200] },
@@ -110,6 +112,11 @@ export async function buildRouteCases(db: DbHandle['db']): Promise<{ cases: Rout
     { route: 'POST /api/layers/:layer/features/:id/transitions', path: `/api/layers/hazards/features/${own}/transitions`, body: {}, expect: [401, 403, 422, 403, 403, 422] },
     { route: 'POST /api/layers/:layer/import', path: '/api/layers/hazards/import', body: { type: 'FeatureCollection', features: [{}] }, expect: [401, 403, 403, 403, 403, 422] },
     { route: 'POST /api/layers/:layer/import', path: '/api/layers/patrol-zones/import', body: { type: 'FeatureCollection', features: [{}] }, expect: [401, 403, 403, 422, 403, 422] },
+    // A report's photo: the body is checked before the row is looked up (the volunteer's 422 says nothing of whose it is).
+    { route: 'PUT /api/layers/:layer/features/:id/photo', path: `/api/layers/hazards/features/${own}/photo`, body: {}, expect: [401, 422, 422, 403, 403, 422] },
+    { route: 'PUT /api/layers/:layer/features/:id/photo', path: `/api/layers/schools/features/1/photo`, body: {}, expect: [401, 404, 404, 403, 403, 404] },
+    { route: 'GET /api/layers/:layer/features/:id/photo', path: `/api/layers/hazards/features/${own}/photo`, expect: [401, 404, 404, 404, 404, 404] },
+    { route: 'GET /api/layers/:layer/features/:id/photo', path: `/api/layers/incidents/features/1/photo`, expect: [401, 404, 404, 404, 404, 404] },
     { route: 'GET /api/audit', path: '/api/audit?layer=hazards', expect: [401, 403, 403, 403, 200, 200] },
     { route: 'GET /api/analysis/hotspots', path: `/api/analysis/hotspots?layer=incidents&area=grid:${ownCell}`, expect: [401, 403, 200, 200, 200, 200] },
     { route: 'POST /api/analysis/hotspots', path: '/api/analysis/hotspots?layer=incidents', body: {}, expect: [401, 403, 400, 400, 400, 400] },
@@ -141,6 +148,8 @@ export async function buildRouteCases(db: DbHandle['db']): Promise<{ cases: Rout
     { route: 'GET /api/volunteers/:id', path: `/api/volunteers/${someVolunteer}`, expect: [401, 404, 403, 200, 200, 200] },
     { route: 'POST /api/volunteers/:id/activities', path: `/api/volunteers/${someVolunteer}/activities`, body: {}, expect: [401, 403, 403, 403, 400, 400] },
     { route: 'GET /api/volunteer-orgs/:id/leaderboard', path: `/api/volunteer-orgs/${someOrg}/leaderboard`, expect: [401, 403, 403, 200, 200, 200] },
+    // The test volunteer account is linked to no volunteer: its day still answers (no points, a clear null).
+    { route: 'GET /api/volunteer/my-day', path: '/api/volunteer/my-day', expect: [401, 200, 403, 403, 403, 403] },
     { route: 'GET /api/point-rules', path: '/api/point-rules', expect: signedIn(200) },
     { route: 'PATCH /api/point-rules/:kind', path: '/api/point-rules/patrol', body: {}, expect: [401, 403, 403, 403, 403, 400] },
     { route: 'GET /api/shop/items', path: '/api/shop/items', expect: signedIn(200) },
@@ -161,6 +170,11 @@ export async function buildRouteCases(db: DbHandle['db']): Promise<{ cases: Rout
     { route: 'GET /api/officer/my-grid', path: '/api/officer/my-grid', expect: [401, 403, 200, 403, 403, 403] },
     { route: 'PUT /api/officer/hazards/:id/photo', path: `/api/officer/hazards/${own}/photo`, body: {}, expect: [401, 403, 422, 403, 403, 422] },
     { route: 'GET /api/officer/hazards/:id/photo', path: `/api/officer/hazards/${own}/photo`, expect: [401, 403, 404, 404, 404, 404] },
+    // The people directory: police roles everyone; the test volunteer account has no area (linked to no volunteer), so nobody.
+    { route: 'GET /api/people', path: '/api/people?limit=1', expect: signedIn(200) },
+    { route: 'GET /api/people/:id', path: `/api/people/officer:${ownOfficer}`, expect: [401, 404, 200, 200, 200, 200] },
+    { route: 'POST /api/people/import', path: '/api/people/import', body: {}, expect: [401, 403, 403, 403, 403, 400] },
+    { route: 'GET /api/search', path: '/api/search?q=x', expect: signedIn(200) },
     { route: 'GET /ogc', path: '/ogc', expect: all(200) },
     { route: 'GET /ogc/conformance', path: '/ogc/conformance', expect: all(200) },
     { route: 'GET /ogc/collections', path: '/ogc/collections', expect: signedIn(200) },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { errorText } from '../../client/src/api/error-text.ts'
 import { parseGpsTrack } from '../../client/src/planner/gps-track.ts'
 import { pathsOf, snapPoint } from '../../client/src/planner/snapping.ts'
 import { UndoStack } from '../../client/src/planner/undo-stack.ts'
@@ -47,10 +48,19 @@ describe('GPS tracks', () => {
   })
 
   it('says why a file holds no track', () => {
-    expect(() => parseGpsTrack('{"type":"Point","coordinates":[1,2]}')).toThrow(/no LineString/)
-    expect(() => parseGpsTrack('not json')).toThrow(/neither GPX nor JSON/)
-    expect(() => parseGpsTrack('{"type":"LineString","coordinates":[[1,2],[1,2]]}')).toThrow(/fewer than 2/)
-    expect(() => parseGpsTrack('{"type":"LineString","coordinates":[[42.9,125.1],[43,125.2]]}')).toThrow(/not a lon\/lat/)
+    // In the UI's language (error-text.ts), saying what to do.
+    const said = (text: string) => {
+      try {
+        parseGpsTrack(text)
+      } catch (err) {
+        return errorText(err)
+      }
+      throw new Error('no error')
+    }
+    expect(said('{"type":"Point","coordinates":[1,2]}')).toBe('GeoJSON 中没有线或点序列，请导入轨迹线。')
+    expect(said('not json')).toBe('只能导入 GPX 或 GeoJSON 文件。')
+    expect(said('{"type":"LineString","coordinates":[[1,2],[1,2]]}')).toBe('文件中不同的轨迹点少于 2 个，请换一个轨迹文件。')
+    expect(said('{"type":"LineString","coordinates":[[42.9,125.1],[43,125.2]]}')).toMatch(/^轨迹点 42.9, 125.1 不是经纬度坐标/)
   })
 })
 

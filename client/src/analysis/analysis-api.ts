@@ -35,7 +35,7 @@ export interface CoverageTotals {
   schools_covered: number
 }
 export interface CoverageAnswer extends FeatureCollection<Polygon | MultiPolygon, CoverageProps> {
-  totals: { city: CoverageTotals; stations: Array<CoverageTotals & { station_id: number }> }
+  totals: { city: CoverageTotals; stations: Array<CoverageTotals & { station_id: number; station_name: string | null }> }
 }
 
 export const GI_CLASSES = ['hot-99', 'hot-95', 'hot-90', 'not-significant', 'cold-90', 'cold-95', 'cold-99'] as const
@@ -78,7 +78,6 @@ export const analysisApi = {
   density: (params: Record<string, string>, signal?: AbortSignal) => getJson<DensityAnswer>(`/api/analysis/density?${query(params)}`, opts(signal)),
   monthly: (params: Record<string, string>, signal?: AbortSignal) => getJson<MonthlyAnswer>(`/api/stats/monthly?${query(params)}`, opts(signal)),
   gridCellStats: () => getJson<{ cells: GridCellStat[] }>('/api/stats/grid-cells'),
-  stations: () => getJson<FeatureCollection<Point, { name: string }>>('/api/layers/police-units/features?kind=station&limit=200'),
 }
 
 export type CoverageFeature = Feature<Polygon | MultiPolygon, CoverageProps>

@@ -69,7 +69,6 @@ export class CoverageView implements AnalysisView {
   private params: Params = {}
   private answer: CoverageAnswer | null = null
   private answerKey: string | null = null
-  private stations: Map<number, string> | null = null
   private ownGridIds: readonly number[]
   private debounce: number | null = null
 
@@ -94,15 +93,6 @@ export class CoverageView implements AnalysisView {
     this.render()
     if (this.answer && this.answerKey === JSON.stringify(coverageQuery(params))) this.layers.show(this.answer)
     else this.compute()
-    if (!this.stations) {
-      analysisApi.stations().then(
-        (fc) => {
-          this.stations = new Map(fc.features.map((f) => [Number(f.id), f.properties.name]))
-          this.render()
-        },
-        (err: unknown) => console.error('station names:', err),
-      )
-    }
   }
 
   deactivate(): void {
@@ -259,7 +249,7 @@ export class CoverageView implements AnalysisView {
       const tr = el('tr')
       tr.dataset.stationId = String(s.station_id)
       tr.append(
-        el('td', undefined, this.stations?.get(s.station_id) ?? t('analysis.coverage.stationFallback', { id: s.station_id })),
+        el('td', undefined, s.station_name ?? t('analysis.coverage.stationFallback', { id: s.station_id })),
         el('td', 'num', formatNumber(s.cells)),
         el('td', 'num', percent(s.covered_share)),
       )

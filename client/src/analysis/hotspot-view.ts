@@ -1,4 +1,5 @@
 import { findLayer, SEASONS } from '../../../data/catalog/layers.ts'
+import { errorText } from '../api/error-text.ts'
 import { formatNumber, t, valueLabel } from '../i18n.ts'
 import { analysisApi, GI_CLASSES, type DensityAnswer, type HotspotAnswer, type MonthlyAnswer } from './analysis-api.ts'
 import { dateInput, el, field, segmented, select } from './dom.ts'
@@ -40,7 +41,8 @@ export class HotspotView implements AnalysisView {
   private body: HTMLElement | null = null
   private params: Params = {}
   private hexes: { key: string; answer: HotspotAnswer } | null = null
-  private monthly: { key: string; answer: MonthlyAnswer } | null = null
+  /** The month chart: its answer, or why it could not be had (a side call: the hexagons still draw). */
+  private monthly: { key: string; answer: MonthlyAnswer | null; error?: unknown } | null = null
   private density: { key: string; answer: DensityAnswer } | null = null
 
   constructor(ctx: ViewContext) {
@@ -82,7 +84,7 @@ export class HotspotView implements AnalysisView {
     const mk = JSON.stringify(filterQuery(this.params))
     const dk = JSON.stringify(densityQuery(this.params))
     const needHex = this.hexes?.key !== hk
-    const needMonths = this.monthly?.key !== mk
+    const needMonths = this.monthly?.key !== mk || !this.monthly.answer
     const needDensity = this.heat && this.density?.key !== dk
     if (!needHex && !needMonths && !needDensity) {
       this.draw()
@@ -93,12 +95,12 @@ export class HotspotView implements AnalysisView {
       (signal) =>
         Promise.all([
           needHex ? analysisApi.hotspots(hotspotQuery(params), signal) : null,
-          needMonths ? analysisApi.monthly(filterQuery(params), signal) : null,
+          needMonths ? analysisApi.monthly(filterQuery(params), signal).catch((error: unknown) => ({ error })) : null,
           needDensity ? analysisApi.density(densityQuery(params), signal) : null,
         ]),
       ([hex, months, density]) => {
         if (hex) this.hexes = { key: hk, answer: hex }
-        if (months) this.monthly = { key: mk, answer: months }
+        if (months) this.monthly = 'error' in months ? { key: mk, answer: null, error: months.error } : { key: mk, answer: months }
         if (density) this.density = { key: dk, answer: density }
         this.draw()
         this.render()
@@ -152,7 +154,14 @@ export class HotspotView implements AnalysisView {
     form.append(layerChoice, ...rows, heat)
     body.replaceChildren(form, this.progress.el, this.legend())
     const m = this.monthly
-    if (m && m.key === JSON.stringify(filterQuery(this.params))) body.append(monthChart(m.answer))
+    if (m && m.key === JSON.stringify(filterQuery(this.params))) {
+      if (m.answer) body.append(monthChart(m.answer))
+      else {
+        const failed = el('div', 'an-hint an-chart-failed', t('analysis.hotspots.chartFailed', { message: errorText(m.error) }))
+        failed.dataset.state = 'error'
+        body.append(failed)
+      }
+    }
   }
 
   private legend(): HTMLElement {

@@ -34,6 +34,7 @@ export function monthChart(answer: MonthlyAnswer): HTMLElement {
     label.textContent = formatNumber(v, 0)
     svg.append(label)
   }
+  const labels: AxisLabel[] = []
   months.forEach((m, k) => {
     const h = (m.count / max) * ih
     const x = PAD.l + k * step
@@ -43,13 +44,37 @@ export function monthChart(answer: MonthlyAnswer): HTMLElement {
     bar.append(tip)
     svg.append(bar)
     const [year, month] = m.month.split('-')
-    if (month === '01' || k === 0) {
-      const label = svgEl('text', { x: x + 1, y: H - 6, class: 'axis' })
-      label.textContent = month === '01' ? (getLang() === 'zh' ? `${year}年` : year!) : m.month
-      svg.append(label)
+    if (month === '01') {
+      labels.push({ x: x + 1, text: getLang() === 'zh' ? `${year}年` : year!, rank: 0 })
       if (k > 0) svg.append(svgEl('line', { x1: x, x2: x, y1: PAD.t, y2: PAD.t + ih, class: 'year' }))
-    }
+    } else if (k === 0) labels.push({ x: x + 1, text: m.month, rank: 1 })
   })
+  for (const l of axisLabels(labels, PAD.l, W - PAD.r)) {
+    const label = svgEl('text', { x: l.x, y: H - 6, class: 'axis' })
+    label.textContent = l.text
+    svg.append(label)
+  }
   box.append(svg)
   return box
+}
+
+interface AxisLabel {
+  x: number
+  text: string
+  /** Lower first: years keep their place over the first month's label. */
+  rank: number
+}
+
+/** Width of a label in the chart's units (9 px axis font: CJK full width, digits about 0.6 of it). */
+const labelWidth = (text: string) => [...text].reduce((w, c) => w + (/[\u3000-\u9fff]/.test(c) ? 9 : 5.4), 0)
+
+/** The labels that fit without touching (4 units apart), by rank, each kept inside [left, right]. */
+export function axisLabels(labels: readonly AxisLabel[], left: number, right: number): AxisLabel[] {
+  const kept: Array<AxisLabel & { w: number }> = []
+  for (const l of [...labels].sort((a, b) => a.rank - b.rank || a.x - b.x)) {
+    const w = labelWidth(l.text)
+    const x = Math.max(left, Math.min(l.x, right - w))
+    if (kept.every((k) => x + w + 4 <= k.x || x >= k.x + k.w + 4)) kept.push({ ...l, x, w })
+  }
+  return kept.sort((a, b) => a.x - b.x).map(({ w: _w, ...l }) => l)
 }

@@ -1,8 +1,9 @@
+import { errorText } from '../api/error-text.ts'
 import { onLangChange, t } from '../i18n.ts'
 import { isAbort } from './analysis-api.ts'
 import { el } from './dom.ts'
 
-type State = { kind: 'idle' } | { kind: 'request'; since: number } | { kind: 'draw' } | { kind: 'error'; message: string }
+type State = { kind: 'idle' } | { kind: 'request'; since: number } | { kind: 'draw' } | { kind: 'error'; err: unknown }
 
 /**
  * A progress bar with words while an analysis runs (the server gives no partial progress, so
@@ -39,7 +40,8 @@ export class Progress {
   }
 
   fail(err: unknown): void {
-    this.set({ kind: 'error', message: err instanceof Error ? err.message : String(err) })
+    console.warn('analysis failed:', err)
+    this.set({ kind: 'error', err })
   }
 
   private set(state: State): void {
@@ -58,7 +60,8 @@ export class Progress {
     if (s.kind === 'request') this.text.textContent = t('analysis.progress.request', { seconds: ((performance.now() - s.since) / 1000).toFixed(1) })
     else if (s.kind === 'draw') this.text.textContent = t('analysis.progress.draw')
     else if (s.kind === 'error') {
-      this.text.textContent = t('analysis.failed', { message: s.message })
+      // In the UI's language, re-made on a language change (error-text.ts).
+      this.text.textContent = t('analysis.failed', { message: errorText(s.err) })
       const again = el('button', 'an-retry', t('analysis.retry'))
       again.type = 'button'
       again.addEventListener('click', () => this.retry())

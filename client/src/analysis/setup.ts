@@ -16,6 +16,9 @@ declare global {
   }
 }
 
+/** The field views' panels (an officer's my grid, a volunteer's day), which sit where the analysis panel does. */
+const FIELD_PANELS = '.panel-field'
+
 export interface AnalysisOptions extends CoverageViewOptions {
   map: maplibregl.Map
   initial: AnalysisHashState
@@ -80,8 +83,15 @@ export function setupAnalysis({ map, initial, ...options }: AnalysisOptions): An
   const setOpen = (open: boolean) => {
     panel.dataset.open = String(open)
     close.setAttribute('aria-label', t('panel.collapse'))
+    // One panel at a time on the right: an officer's or a volunteer's day gives way (through its own close, so its toggle follows).
+    if (open) for (const p of document.querySelectorAll<HTMLElement>(FIELD_PANELS)) if (p.dataset.open === 'true') p.querySelector<HTMLButtonElement>('.panel-close')?.click()
   }
   close.addEventListener('click', () => setOpen(false))
+  // …and the analysis panel gives way when one of them is opened (the mode stays; its button brings the panel back).
+  new MutationObserver((changes) => {
+    const opened = changes.some((c) => c.target instanceof HTMLElement && c.target.matches(FIELD_PANELS) && c.target.dataset.open === 'true')
+    if (opened && panel.dataset.open === 'true') setOpen(false)
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-open'] })
 
   let active: AnalysisView | null = null
   const words = () => {

@@ -30,8 +30,8 @@ export const ANALYSIS_ZH = {
   'analysis.coverage.households': '{n} 户',
   'analysis.coverage.lastPatrol': '上次巡逻 {hours} 小时前',
   'analysis.coverage.neverPatrolled': '无巡逻记录',
-  'analysis.coverage.stations': '各派出所覆盖率',
-  'analysis.coverage.station': '派出所',
+  'analysis.coverage.stations': '各派出所、分局覆盖率',
+  'analysis.coverage.station': '派出所／分局',
   'analysis.coverage.stationFallback': '单位 #{id}',
   'analysis.hotspots.layer': '数据',
   'analysis.hotspots.layer.incidents': '警情',
@@ -58,6 +58,7 @@ export const ANALYSIS_ZH = {
   'analysis.hotspots.chart': '月度数量',
   'analysis.hotspots.chartEmpty': '所选条件下没有记录',
   'analysis.hotspots.chartBar': '{month}：{count} 条',
+  'analysis.hotspots.chartFailed': '月度数量未能加载：{message}',
 } as const
 
 export const ANALYSIS_EN: Record<keyof typeof ANALYSIS_ZH, string> = {
@@ -91,8 +92,8 @@ export const ANALYSIS_EN: Record<keyof typeof ANALYSIS_ZH, string> = {
   'analysis.coverage.households': '{n} households',
   'analysis.coverage.lastPatrol': 'last patrol {hours} h ago',
   'analysis.coverage.neverPatrolled': 'no patrol on record',
-  'analysis.coverage.stations': 'Coverage by station',
-  'analysis.coverage.station': 'Station',
+  'analysis.coverage.stations': 'Coverage by station and branch',
+  'analysis.coverage.station': 'Station / branch',
   'analysis.coverage.stationFallback': 'Unit #{id}',
   'analysis.hotspots.layer': 'Data',
   'analysis.hotspots.layer.incidents': 'Incidents',
@@ -119,4 +120,5 @@ export const ANALYSIS_EN: Record<keyof typeof ANALYSIS_ZH, string> = {
   'analysis.hotspots.chart': 'Records per month',
   'analysis.hotspots.chartEmpty': 'No records for this selection',
   'analysis.hotspots.chartBar': '{month}: {count}',
+  'analysis.hotspots.chartFailed': 'The counts per month could not be loaded: {message}',
 }

@@ -37,6 +37,8 @@ export function mountAccountChip(host: HTMLElement, s: SessionInfo): void {
     who.textContent = s.user.displayName
     const cells = s.user.role === 'officer' ? ` · ${t('auth.cells', { count: s.user.gridIds.length })}` : ''
     role.textContent = t(`auth.role.${s.user.role}` as MessageKey) + cells
+    // A narrow desk hides the role (style.css): the name's tooltip says it.
+    who.title = `${s.user.displayName} · ${role.textContent}`
     label.textContent = t('auth.signOut')
     out.setAttribute('aria-label', t('auth.signOut'))
     out.title = t('auth.signOut')

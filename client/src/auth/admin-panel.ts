@@ -1,6 +1,8 @@
 import { getJson } from '../api/client.ts'
 import { onLangChange, t, type MessageKey } from '../i18n.ts'
 import { setupPanel } from '../views/panels.ts'
+import { personRef } from '../people/person-ref.ts'
+import { rosterSection } from '../people/roster-panel.ts'
 import { csrfHeaders, type Role } from './session.ts'
 
 interface UserRow {
@@ -10,6 +12,10 @@ interface UserRow {
   role: Role
   disabled: boolean
   grid_ids: number[]
+  /** The same cells by code and name (server/src/auth/user-names.ts). */
+  grids: Array<{ id: number; code: string; name: string }>
+  /** The officer an officer account is. */
+  officer: { id: string; name: string } | null
 }
 
 const ROLES: Role[] = ['admin', 'command', 'planner', 'officer', 'volunteer']
@@ -35,7 +41,8 @@ function newPassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('')
 }
 
-const gridList = (s: string) => s.split(/[,，\s]+/).filter(Boolean).map(Number)
+/** Grid codes as typed: separated by commas, semicolons, 、 or spaces. */
+const codeList = (s: string) => s.split(/[,，;；、\s]+/).filter(Boolean)
 
 /**
  * Accounts, for administrators only: the list, a new account, and per account its role, grid
@@ -57,7 +64,7 @@ export function mountAdminPanel(actions: HTMLElement): void {
     username: el('input', { name: 'username', required: '', autocomplete: 'off', maxlength: '40' }),
     displayName: el('input', { name: 'displayName', maxlength: '80' }),
     role: el('select', { name: 'role' }),
-    grids: el('input', { name: 'grids', inputmode: 'numeric' }),
+    grids: el('input', { name: 'grids', autocomplete: 'off' }),
   }
   const add = el('button', { type: 'submit', class: 'tb-btn' })
   const labels: Record<string, HTMLLabelElement> = {}
@@ -69,7 +76,7 @@ export function mountAdminPanel(actions: HTMLElement): void {
   }
   form.append(add)
   const table = el('table', { class: 'admin-users' })
-  body.append(form, status, table)
+  body.append(form, status, table, rosterSection())
 
   let users: UserRow[] = []
   let message: { key: MessageKey; params?: Record<string, string | number>; error?: boolean } | null = null
@@ -84,6 +91,7 @@ export function mountAdminPanel(actions: HTMLElement): void {
     ;(labels.displayName!.firstChild as HTMLElement).textContent = t('admin.displayName')
     ;(labels.role!.firstChild as HTMLElement).textContent = t('admin.role')
     ;(labels.grids!.firstChild as HTMLElement).textContent = t('admin.grids')
+    fields.grids.placeholder = t('people.admin.cellsHint')
     fields.role.replaceChildren(...ROLES.map((r) => el('option', { value: r }, t(`auth.role.${r}` as MessageKey))))
     add.textContent = t('admin.create')
     status.textContent = message ? t(message.key, message.params) : ''
@@ -99,12 +107,17 @@ export function mountAdminPanel(actions: HTMLElement): void {
       if (u.disabled) tr.classList.add('disabled')
       const name = el('td')
       name.append(el('strong', {}, u.username), el('br'), el('span', { class: 'muted' }, u.display_name))
+      if (u.officer) name.append(el('br'), el('span', { class: 'muted' }, `${t('people.admin.officer')}：`), personRef(u.officer.id, u.officer.name))
       const role = el('td', {}, t(`auth.role.${u.role}` as MessageKey))
       const cells = el('td')
       if (u.role === 'officer') {
-        const input = el('input', { value: u.grid_ids.join(','), 'data-grids': u.username, 'aria-label': t('admin.grids') })
+        const names = el('div', { class: 'admin-cells', 'data-cells': u.username })
+        for (const g of u.grids) names.append(el('span', { class: 'admin-cell', title: g.code }, g.name))
+        if (u.grids.length === 0) names.append(el('span', { class: 'muted' }, t('people.admin.noCells')))
+        const input = el('input', { value: u.grids.map((g) => g.code).join(', '), 'data-grids': u.username, 'aria-label': t('admin.grids'), placeholder: t('people.admin.cellsHint') })
+        cells.append(names)
         input.addEventListener('change', () => {
-          void send('PATCH', `/api/admin/users/${u.id}`, { gridIds: gridList(input.value) })
+          void send('PATCH', `/api/admin/users/${u.id}`, { gridCodes: codeList(input.value) })
             .then(() => say('admin.saved', { username: u.username }))
             .then(load)
             .catch((e: Error) => say('admin.failed', { message: e.message }, true))
@@ -143,13 +156,13 @@ export function mountAdminPanel(actions: HTMLElement): void {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault()
     const password = newPassword()
-    const grids = gridList(fields.grids.value)
+    const grids = codeList(fields.grids.value)
     const input = {
       username: fields.username.value.trim(),
       role: fields.role.value,
       password,
       ...(fields.displayName.value.trim() ? { displayName: fields.displayName.value.trim() } : {}),
-      ...(grids.length ? { gridIds: grids } : {}),
+      ...(grids.length ? { gridCodes: grids } : {}),
     }
     void send('POST', '/api/admin/users', input)
       .then(() => {

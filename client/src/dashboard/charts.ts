@@ -28,7 +28,29 @@ function sizes(width: number) {
   return { font: wall ? 16 : 12, legend: wall ? 15 : 12, symbol: wall ? 7 : 4 }
 }
 
-const baseText = (font: number) => ({ color: '#c8d5e8', fontSize: font, fontFamily: "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif" })
+const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+const baseText = (font: number) => ({ color: '#c8d5e8', fontSize: font, fontFamily: FONT_FAMILY })
+
+let measure: CanvasRenderingContext2D | null = null
+/**
+ * Rows the legend of these series names takes in a chart `width` px wide (echarts wraps a plain
+ * legend: item = symbol + 5 px + text, 10 px between items and between rows, 5 px padding).
+ */
+export function legendRows(names: readonly string[], width: number, fontSize: number): number {
+  measure ??= document.createElement('canvas').getContext('2d')
+  if (!measure || width <= 0) return 1
+  measure.font = `${fontSize}px ${FONT_FAMILY}`
+  let rows = 1
+  let x = 0
+  for (const n of names) {
+    const w = fontSize + 5 + measure.measureText(n).width
+    if (x > 0 && x + 10 + w > width - 10) {
+      rows++
+      x = w
+    } else x += (x > 0 ? 10 : 0) + w
+  }
+  return rows
+}
 const axis = (font: number) => ({
   axisLabel: { color: '#8ea3bf', fontSize: font },
   axisLine: { lineStyle: { color: 'rgba(148,163,184,0.35)' } },
@@ -50,18 +72,28 @@ export class DashboardCharts {
 
   resize(): void {
     for (const c of this.charts.values()) c.resize()
+    // A legend that wraps into more rows at the new width needs the plot moved down: drawn again.
+    if (this.last) this.render(this.last)
   }
 
+  private last: DashboardData | null = null
+
   render(d: DashboardData): void {
+    this.last = d
     const s = sizes(window.innerWidth)
     const text = baseText(s.font)
     const legend = { top: 0, textStyle: { color: '#c8d5e8', fontSize: s.legend }, itemWidth: s.legend, itemHeight: s.legend * 0.7 }
-    const grid = { left: 8, right: 12, top: s.legend * 2.6, bottom: 4, containLabel: true }
     const label = (f: EventFigure) => t(`dash.fig.${f}` as MessageKey)
+    /** The plot under its legend, however many rows the legend wraps into at the chart's width (and room for the top axis label). */
+    const grid = (id: ChartId, names: string[]) => {
+      const rows = legendRows(names, this.charts.get(id)!.getWidth(), s.legend)
+      return { left: 8, right: 12, top: 5 + rows * s.legend * 1.3 + (rows - 1) * 10 + s.legend * 1.3, bottom: 4, containLabel: true }
+    }
+    const timeNames = TIME_FIGURES.map(label)
 
     this.charts.get('month')!.setOption({
       textStyle: text, animation: false, color: TIME_FIGURES.map((f) => COLORS[f]),
-      tooltip: { trigger: 'axis', textStyle: { fontSize: s.font } }, legend, grid,
+      tooltip: { trigger: 'axis', textStyle: { fontSize: s.font } }, legend, grid: grid('month', timeNames),
       xAxis: { type: 'category', data: d.by_month.map((m) => m.month), ...axis(s.font) },
       yAxis: { type: 'value', minInterval: 1, ...axis(s.font) },
       series: TIME_FIGURES.map((f) => ({ name: label(f), type: 'line', smooth: true, symbolSize: s.symbol, lineStyle: { width: s.symbol / 2 + 1 }, data: d.by_month.map((m) => m[f]) })),
@@ -69,8 +101,9 @@ export class DashboardCharts {
 
     this.charts.get('season')!.setOption({
       textStyle: text, animation: false, color: TIME_FIGURES.map((f) => COLORS[f]),
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, textStyle: { fontSize: s.font } }, legend, grid,
-      xAxis: { type: 'category', data: d.by_season.map((x) => words(`dash.season.${x.season}`, x.season)), ...axis(s.font) },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, textStyle: { fontSize: s.font } }, legend, grid: grid('season', timeNames),
+      // Four seasons: every one named, however narrow the card.
+      xAxis: { type: 'category', data: d.by_season.map((x) => words(`dash.season.${x.season}`, x.season)), ...axis(s.font), axisLabel: { ...axis(s.font).axisLabel, interval: 0 } },
       yAxis: { type: 'value', minInterval: 1, ...axis(s.font) },
       series: TIME_FIGURES.map((f) => ({ name: label(f), type: 'bar', barMaxWidth: 28, data: d.by_season.map((x) => x[f]) })),
     }, true)
@@ -92,7 +125,7 @@ export class DashboardCharts {
     const eliminated = d.by_category.hazards_eliminated
     this.charts.get('hazardCategory')!.setOption({
       textStyle: text, animation: false, color: [COLORS.hazards_found, COLORS.hazards_eliminated],
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, textStyle: { fontSize: s.font } }, legend, grid,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, textStyle: { fontSize: s.font } }, legend, grid: grid('hazardCategory', [label('hazards_found'), label('hazards_eliminated')]),
       xAxis: { type: 'value', minInterval: 1, ...axis(s.font) },
       yAxis: { type: 'category', data: hazards.map(([k]) => words(`dash.hcat.${k}`, k)), ...axis(s.font) },
       series: [

@@ -1,4 +1,5 @@
 import { getJson } from '../api/client.ts'
+import { fetchStations as allStations } from '../api/stations.ts'
 
 /** Counted events of `GET /api/community/dashboard` (server/src/community/dashboard.ts). */
 export const EVENT_FIGURES = [
@@ -44,9 +45,7 @@ export const fetchDashboard = (f: DashboardFilter) => getJson<DashboardData>(`/a
 /** The same figures as CSV (a download link; the session cookie goes with it). */
 export const dashboardCsvUrl = (f: DashboardFilter) => `/api/community/dashboard${query(f, { format: 'csv' })}`
 
-/** The station-level units: the counties' 派出所 and the city districts' 实战化分局. */
+/** The stations (a unit owning cells or zones: the counties' 派出所 and the city districts' 实战化分局), from the one list (api/stations.ts). */
 export async function fetchStations(): Promise<StationOption[]> {
-  type Page = { features: Array<{ id: number; properties: { name: string; area_code: string | null } }> }
-  const pages = await Promise.all(['station', 'branch'].map((kind) => getJson<Page>(`/api/layers/police-units/features?kind=${kind}&limit=100`)))
-  return pages.flatMap((page) => page.features).map((f) => ({ id: Number(f.id), name: f.properties.name, areaCode: f.properties.area_code ?? '' })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
+  return (await allStations()).map((s) => ({ id: s.id, name: s.name, areaCode: s.district_code ?? '' }))
 }

@@ -3,6 +3,7 @@ import { DashboardCharts, type ChartId } from './charts.ts'
 import { dashboardCsvUrl, fetchDashboard, fetchStations, type DashboardData, type DashboardFilter, type StationOption } from './dashboard-api.ts'
 import { dashboardQuery, formatDashboardQuery, type DashboardQuery } from './dashboard-mode.ts'
 import './dashboard.css'
+import { reportError } from '../api/error-text.ts'
 
 /** The headline figures, in the story's order. */
 const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
@@ -172,9 +173,9 @@ export class DashboardView {
         this.status.textContent = d.by_month.length ? '' : t('dash.empty')
         this.root.dataset.state = 'ready'
       })
-      .catch((err: Error) => {
+      .catch((err: unknown) => {
         if (mine !== this.seq) return
-        this.status.textContent = t('dash.failed', { message: err.message })
+        this.status.textContent = t('dash.failed', { message: reportError('dashboard', err) })
         this.root.dataset.state = 'error'
       })
     return this.loaded

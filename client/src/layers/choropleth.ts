@@ -39,11 +39,16 @@ export function legendClasses(measure: Exclude<Measure, 'none'>): LegendClass[] 
   return CLASS_COLORS.map((color, i) => ({ color, from: i === 0 ? null : b[i - 1]!, to: i < b.length ? b[i]! : null }))
 }
 
-/** A `step` expression over the measure; features without it get the first class. */
+/**
+ * A `step` expression over the measure; features without a catalog property get the first class.
+ * A count that comes as feature state is only drawn where it came: an officer is sent the counts
+ * of their own cells, and another's cell is left uncoloured rather than shown as nought.
+ */
 export function choroplethColor(measure: Exclude<Measure, 'none'>): ExpressionSpecification {
   const b = BREAKS[measure]
   const steps: Array<number | string> = []
   b.forEach((v, i) => steps.push(v, CLASS_COLORS[i + 1]!))
-  const value = STATE_MEASURES.has(measure) ? ['feature-state', measure] : ['get', measure]
-  return ['step', ['to-number', value, 0], CLASS_COLORS[0], ...steps] as ExpressionSpecification
+  if (!STATE_MEASURES.has(measure)) return ['step', ['to-number', ['get', measure], 0], CLASS_COLORS[0], ...steps] as ExpressionSpecification
+  const value = ['feature-state', measure]
+  return ['case', ['==', ['typeof', value], 'number'], ['step', ['to-number', value, 0], CLASS_COLORS[0], ...steps], 'rgba(0, 0, 0, 0)'] as unknown as ExpressionSpecification
 }

@@ -1,9 +1,9 @@
-import { sessionEnded } from '../auth/expiry.ts'
-import { csrfHeaders } from '../auth/session.ts'
+import { getJson } from '../api/client.ts'
 
 /**
- * The live view's requests: same-origin relative URLs with the browser's default credentials
- * (the session cookie), the session's CSRF token on writes; a 401 asks for the password again.
+ * The live view's requests, through the app's one fetch (api/client.ts): the session cookie, the
+ * CSRF token on writes, a 401 asks for the password again, and errors carry the server's code
+ * for error-text.ts.
  */
 
 export interface UnitInfo {
@@ -20,8 +20,10 @@ export interface UnitInfo {
   heading: number | null
 }
 
+/** An alert as `GET /api/alerts` and the stream's `alerts` events give it (server/src/alerts/alert-row.ts). */
 export interface AlertRow {
   id: number
+  rule_id: number
   kind: string
   subject: string
   message: string
@@ -31,6 +33,11 @@ export interface AlertRow {
   acknowledged_at: string | null
   lon: number | null
   lat: number | null
+  /** The village or community (社区/村) it lies in, with its town; null without a point. */
+  place_code: string | null
+  place: string | null
+  /** For an alert with no point (the river rule): the extent of what it is about. */
+  extent: [number, number, number, number] | null
 }
 
 export interface TrackPoint {
@@ -51,13 +58,7 @@ export interface UnitTrack {
   stops: number
 }
 
-async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } })
-  if (res.status === 401) sessionEnded()
-  const body = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null
-  if (!res.ok) throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`)
-  return body as T
-}
+const json = <T>(url: string, init: RequestInit = {}) => getJson<T>(url, init)
 
 /** Names of patrol zones and police units by id (for the unit card). */
 async function namesOf(layer: string): Promise<Map<number, { name: string; team?: string }>> {
@@ -71,7 +72,7 @@ export const liveApi = {
   stations: () => namesOf('police-units'),
   openAlerts: () => json<{ alerts: AlertRow[] }>('/api/alerts?state=open&limit=100').then((r) => r.alerts),
   acknowledge: (id: number) =>
-    json<AlertRow>(`/api/alerts/${id}/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json', ...csrfHeaders() }, body: '{}' }),
+    json<AlertRow>(`/api/alerts/${id}/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
   tracks: (codes: string[], from: string, to: string) =>
     json<{ units: UnitTrack[] }>(`/api/live/tracks?${new URLSearchParams({ units: codes.join(','), from, to })}`).then((r) => r.units),
 }

@@ -4,7 +4,7 @@ import { onLangChange, t } from '../i18n.ts'
 import type { DeckLayers } from '../layers/deck-layers.ts'
 import { formatAge } from './age.ts'
 import { CLUSTER_BELOW_ZOOM, clusterUnits } from './cluster.ts'
-import { LiveFeed } from './feed.ts'
+import { LiveFeed, type Target } from './feed.ts'
 import { liveApi } from './live-api.ts'
 import { clusterLayers, LIVE_LAYER_IDS, trailLayer, unitLayer } from './live-layers.ts'
 import { liveMode } from './live-mode.ts'
@@ -14,6 +14,9 @@ import { Playback, PLAYBACK_LAYER_IDS } from './playback.ts'
 import { RedrawPacer } from './redraw-pacer.ts'
 import { UnitCard, type UnitDirectory } from './unit-card.ts'
 import { UnitStore, type LivePosition, type TrailBuffers } from './unit-store.ts'
+
+/** The stand-in layers' data (one array: a new one would be a data change to deck.gl). */
+const NO_DATA: never[] = []
 
 /** Connected but silent this long: say the data may be old. */
 const QUIET_MS = 60_000
@@ -43,7 +46,6 @@ export class LiveView {
   private flushTimer: ReturnType<typeof setTimeout> | null = null
   private clock: ReturnType<typeof setInterval> | null = null
   private readonly layers = new Map<string, Layer | null>()
-  private readonly placeholders = new Map<string, Layer>()
   private drawn: { version: number; icons: Layer; trails: TrailBuffers } | null = null
   private readonly pacer = new RedrawPacer()
   private timingFrame = false
@@ -101,7 +103,7 @@ export class LiveView {
     this.tabs.feed.addEventListener('click', () => this.showTab('feed'))
     this.tabs.playback.addEventListener('click', () => this.showTab('playback'))
 
-    this.feed = new LiveFeed(feedBody, (lon, lat) => this.flyTo(lon, lat))
+    this.feed = new LiveFeed(feedBody, (target) => this.locate(target))
     this.card = new UnitCard(document.body, this.store, () => this.directory, () => this.now())
     this.playback = new Playback(
       playbackBody,
@@ -110,6 +112,7 @@ export class LiveView {
         this.playbackOn = active
         this.redraw()
       },
+      (bbox) => this.fit(bbox),
     )
     this.stream = new LiveStream({
       snapshot: (units, at) => this.receive(units, at),
@@ -182,6 +185,8 @@ export class LiveView {
     this.clock = null
     this.card.hide()
     this.playback.close()
+    // Every layer leaves deck's list and is finalized; the icons are made anew on the next start.
+    this.drawn = null
     for (const id of this.layers.keys()) this.setLayer(id, null)
     this.deck.update()
   }
@@ -242,15 +247,14 @@ export class LiveView {
     this.deck.set(id, () => this.layers.get(id) ?? this.hidden(id))
   }
 
-  /** An empty, invisible stand-in (DeckLayers wants a layer per registered id). */
+  /**
+   * An empty, invisible stand-in (DeckLayers wants a layer per registered id), new each time:
+   * deck.gl finalizes a layer once it leaves the list, and a finalized instance put back fails its
+   * "cannot be reused" assertion (leaving live mode a second time did). Its own id: deck.gl would
+   * hand a same-id layer of another class the old one's state.
+   */
   private hidden(id: string): Layer {
-    let layer = this.placeholders.get(id)
-    if (!layer) {
-      // Its own id: deck.gl would hand a same-id layer of another class the old one's state.
-      layer = new ScatterplotLayer({ id: `${id}:off`, data: [], visible: false })
-      this.placeholders.set(id, layer)
-    }
-    return layer
+    return new ScatterplotLayer({ id: `${id}:off`, data: NO_DATA, visible: false })
   }
 
   private redraw(): void {
@@ -291,6 +295,8 @@ export class LiveView {
       this.layers.set(LIVE_LAYER_IDS.clusters, null)
       this.layers.set(LIVE_LAYER_IDS.clusterLabels, null)
     } else {
+      // The icon layer leaves deck's list and is finalized: never hand that instance back.
+      this.drawn = null
       this.layers.set(LIVE_LAYER_IDS.units, null)
       this.layers.set(LIVE_LAYER_IDS.trails, null)
       if (showUnits) {
@@ -321,8 +327,24 @@ export class LiveView {
     if (u) this.card.show(u.code)
   }
 
-  private flyTo(lon: number, lat: number): void {
-    this.map.flyTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 15), essential: true })
+  /** A feed line's subject on the map: a point flown to at street level, a box fitted beside the panel. */
+  private locate(target: Target): void {
+    if (Array.isArray(target)) this.fit(target)
+    else this.map.flyTo({ center: [target.lon, target.lat], zoom: Math.max(this.map.getZoom(), 15), essential: true })
+  }
+
+  /** Fits the map to a box [minLon, minLat, maxLon, maxLat], clear of the live panel. */
+  private fit(bbox: [number, number, number, number]): void {
+    const phone = this.panel.getBoundingClientRect().top > window.innerHeight / 2
+    const side = phone ? 0 : this.panel.getBoundingClientRect().width
+    const bottom = phone ? window.innerHeight - this.panel.getBoundingClientRect().top : 0
+    // The layer panel, when open on a desk, covers the map's left side too.
+    const layers = document.getElementById('layer-panel')
+    const leftPanel = !phone && layers?.dataset.open === 'true' ? layers.getBoundingClientRect().right : 0
+    const right = Math.min(side + 40, window.innerWidth * 0.45)
+    const left = Math.min(leftPanel + 30, window.innerWidth * 0.3)
+    const below = Math.min(bottom + 40, window.innerHeight * 0.6)
+    this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: { top: Math.min(80, window.innerHeight * 0.15), left, right, bottom: below }, maxZoom: 16, duration: 600, essential: true })
   }
 
   private renderStatus(): void {

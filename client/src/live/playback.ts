@@ -1,4 +1,5 @@
 import { PathLayer, ScatterplotLayer, TextLayer, type Layer } from 'deck.gl'
+import { errorText } from '../api/error-text.ts'
 import { formatDateTime, formatNumber, onLangChange, t } from '../i18n.ts'
 import { KIND_COLOURS, unitKind } from './icon-atlas.ts'
 import { liveApi, type UnitInfo, type UnitTrack } from './live-api.ts'
@@ -35,6 +36,20 @@ export function positionAt(points: UnitTrack['points'], times: number[], ms: num
   return [a.lon + (b.lon - a.lon) * f, a.lat + (b.lat - a.lat) * f]
 }
 
+/** The box around every point of the tracks [minLon, minLat, maxLon, maxLat]; null when they have none. */
+export function tracksBox(tracks: ReadonlyArray<Pick<UnitTrack, 'points'>>): [number, number, number, number] | null {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const tr of tracks) {
+    for (const p of tr.points) {
+      x0 = Math.min(x0, p.lon)
+      y0 = Math.min(y0, p.lat)
+      x1 = Math.max(x1, p.lon)
+      y1 = Math.max(y1, p.lat)
+    }
+  }
+  return Number.isFinite(x0) ? [x0, y0, x1, y1] : null
+}
+
 /**
  * Track playback: pick units and a time window (Beijing time), load their stored tracks, play
  * them together at 1×–60× or scrub with the slider; each unit's points, distance and stops are
@@ -61,6 +76,8 @@ export class Playback {
     parent: HTMLElement,
     private readonly draw: (layers: Layer[] | null) => void,
     private readonly onActive: (active: boolean) => void,
+    /** Fits the map to a box [minLon, minLat, maxLon, maxLat]: the loaded tracks. */
+    private readonly fit: (bbox: [number, number, number, number]) => void = () => {},
   ) {
     this.el = document.createElement('div')
     this.el.className = 'live-playback'
@@ -216,8 +233,12 @@ export class Playback {
       this.onActive(true)
       this.drawAll()
       this.renderSummary()
+      // The chosen units' tracks, all of them in view.
+      const box = tracksBox(this.tracks)
+      if (box) this.fit(box)
     } catch (err) {
-      p.status.textContent = t('live.playback.failed', { message: (err as Error).message })
+      console.warn('live: playback tracks:', err)
+      p.status.textContent = t('live.playback.failed', { message: errorText(err) })
     } finally {
       p.load.disabled = false
     }

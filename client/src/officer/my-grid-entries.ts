@@ -1,11 +1,12 @@
 import { booleanPointInPolygon } from '@turf/turf'
 import type { Geometry } from 'geojson'
 import { t, valueLabel, type MessageKey } from '../i18n.ts'
-import { LocationPicker, type FieldSpec, type renderForm, type Values } from './forms.ts'
+import { distinctPoints, LocationPicker, type FieldSpec, type renderForm, type Values } from '../field/forms.ts'
 import type { MyGridLayers } from './my-grid-layers.ts'
-import type { MyGrid, Photo } from './officer-api.ts'
-import { distinctPoints, type PatrolTracker } from './patrol-tracker.ts'
-import { shrinkPhoto } from './photo.ts'
+import type { Photo } from '../field/entry-api.ts'
+import type { MyGrid } from './officer-api.ts'
+import type { PatrolTracker } from './patrol-tracker.ts'
+import { shrinkPhoto } from '../field/photo.ts'
 import { fieldsFor, propertiesFor, unitPoint, type EntryKind } from './record-forms.ts'
 
 /** What the entry forms need of "my grid". */

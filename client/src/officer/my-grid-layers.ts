@@ -3,11 +3,11 @@ import type maplibregl from 'maplibre-gl'
 import type { GeoJSONSource } from 'maplibre-gl'
 import { addToSlot } from '../map/slots.ts'
 import type { MyGrid } from './officer-api.ts'
-import type { OutboxEntry } from './outbox.ts'
+import type { OutboxEntry } from '../field/outbox.ts'
+import { PickLayer } from '../field/pick-layer.ts'
 
 const CELLS = 'officer-cells'
 const ITEMS = 'officer-items'
-const PICK = 'officer-pick'
 const TRACK = 'officer-track'
 export const OFFICER_ITEMS_LAYER = 'officer-items-circle'
 
@@ -24,10 +24,11 @@ const pointFeature = (lon: number, lat: number, properties: Record<string, unkno
  * sent (white rings), the location being chosen for a form, and the patrol track.
  */
 export class MyGridLayers {
+  private readonly pick: PickLayer
+
   constructor(private readonly map: maplibregl.Map) {
     map.addSource(CELLS, { type: 'geojson', data: empty })
     map.addSource(ITEMS, { type: 'geojson', data: empty })
-    map.addSource(PICK, { type: 'geojson', data: empty })
     map.addSource(TRACK, { type: 'geojson', data: empty })
     addToSlot(map, 'areas', { id: 'officer-cells-fill', type: 'fill', source: CELLS, paint: { 'fill-color': '#38bdf8', 'fill-opacity': 0.1 } })
     map.addLayer({ id: 'officer-cells-casing', type: 'line', source: CELLS, paint: { 'line-color': '#020617', 'line-width': 6, 'line-opacity': 0.7 } })
@@ -42,11 +43,7 @@ export class MyGridLayers {
         'circle-stroke-width': ['match', ['get', 'kind'], 'pending', 3, 1.5],
       },
     })
-    map.addLayer({ id: 'officer-pick-line', type: 'line', source: PICK, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#fde047', 'line-width': 3, 'line-dasharray': [2, 1] } })
-    map.addLayer({
-      id: 'officer-pick-point', type: 'circle', source: PICK, filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-color': '#fde047', 'circle-radius': 9, 'circle-stroke-color': '#0b1220', 'circle-stroke-width': 3 },
-    })
+    this.pick = new PickLayer(map, 'officer-pick')
   }
 
   private set(source: string, data: FeatureCollection): void {
@@ -66,10 +63,7 @@ export class MyGridLayers {
   }
 
   showPick(geometry: Geometry | null, points: ReadonlyArray<[number, number]> = []): void {
-    const features: Feature[] = geometry ? [{ type: 'Feature', geometry, properties: {} }] : []
-    // A line being drawn shows its points too.
-    for (const [lon, lat] of geometry?.type === 'LineString' ? points : []) features.push(pointFeature(lon, lat, {}))
-    this.set(PICK, { type: 'FeatureCollection', features })
+    this.pick.show(geometry, points)
   }
 
   showTrack(track: ReadonlyArray<[number, number]>): void {

@@ -1,6 +1,7 @@
 import type { CoverageAnswer } from '../analysis/analysis-api.ts'
 import { el } from '../analysis/dom.ts'
 import { formatNumber, t, valueLabel } from '../i18n.ts'
+import { cellPeopleSection } from '../people/cell-people.ts'
 import { officerApi, type DisputeItem, type GuardPostItem, type HazardItem, type MyGrid, type UnitItem } from './officer-api.ts'
 
 /** Longest list drawn at once (the rest is counted). */
@@ -127,6 +128,7 @@ export function overview(grid: MyGrid, coverage: CoverageAnswer | null | 'failed
     }
     box.append(ul)
   }
+  box.append(cellPeopleSection(grid.people ?? []))
   if (grid.season) {
     const s = el('section', 'og-season')
     s.append(el('h3', undefined, t('officer.season.title')))

@@ -4,12 +4,13 @@ import type { CoverageAnswer } from '../analysis/analysis-api.ts'
 import { el } from '../analysis/dom.ts'
 import { formatDateTime, onLangChange, t, type MessageKey } from '../i18n.ts'
 import { isPhone } from '../views/panels.ts'
-import { LocationPicker, renderForm, type Values } from './forms.ts'
+import { LocationPicker, renderForm, type Values } from '../field/forms.ts'
 import { renderLifecycleForm, type LifecycleTarget } from './lifecycle-form.ts'
 import { disputeList, hazardList, overview, postList, unitList, type ListActions } from './my-grid-lists.ts'
 import { MyGridLayers, OFFICER_ITEMS_LAYER } from './my-grid-layers.ts'
-import { officerApi, type MyGrid, type Photo } from './officer-api.ts'
-import { Outbox } from './outbox.ts'
+import type { Photo } from '../field/entry-api.ts'
+import { officerApi, type MyGrid } from './officer-api.ts'
+import { Outbox } from '../field/outbox.ts'
 import { openEntryForm, startPatrolForm, type EntryHost } from './my-grid-entries.ts'
 import { PatrolTracker } from './patrol-tracker.ts'
 import { LAYER_OF, type EntryKind } from './record-forms.ts'
@@ -27,7 +28,7 @@ type Sheet = { kind: 'tab' } | { kind: 'form'; entry: EntryKind } | { kind: 'mov
  * entries on the spot; entries wait in the outbox when the network is gone.
  */
 export class MyGridView {
-  readonly panel = el('aside', 'panel panel-officer')
+  readonly panel = el('aside', 'panel panel-field panel-officer')
   private readonly headerTitle = el('h2')
   private readonly queueBadge = el('span', 'og-queue')
   private readonly statusLine = el('div', 'og-status')

@@ -1,6 +1,7 @@
-import type { FeatureCollection, Geometry, MultiPolygon } from 'geojson'
-import { ApiError, getJson } from '../api/client.ts'
+import type { FeatureCollection, MultiPolygon } from 'geojson'
+import { getJson } from '../api/client.ts'
 import type { CoverageAnswer } from '../analysis/analysis-api.ts'
+import type { CellPerson } from '../people/cell-people.ts'
 
 /** `GET /api/officer/my-grid` (server/src/officer/my-grid.ts). */
 export interface MyGrid {
@@ -10,6 +11,8 @@ export interface MyGrid {
     bbox: [number, number, number, number] | null
   }
   grid_ids: number[]
+  /** Who answers for these cells (absent in a copy cached before the people directory). */
+  people?: CellPerson[]
   hazards: HazardItem[]
   disputes: DisputeItem[]
   household_units: UnitItem[]
@@ -72,36 +75,13 @@ export interface Transitions {
   history: Array<{ actor: string; at: string; reason: string | null; from: string; to: string }>
 }
 
-/** A photo as the API takes it: the type and the bytes in base64. */
-export interface Photo {
-  content_type: 'image/jpeg' | 'image/png' | 'image/webp'
-  data: string
-}
-
-export interface NewFeature {
-  type: 'Feature'
-  geometry: Geometry
-  properties: Record<string, unknown>
-}
-
-/** Whether a failure means "no network" (keep the entry and try again) rather than a refusal. */
-export function isNetworkFailure(err: unknown): boolean {
-  if (err instanceof ApiError) return err.status >= 500 || err.status === 408 || err.status === 429
-  // fetch rejects with a TypeError when there is no network; AbortSignal.timeout with a TimeoutError.
-  return err instanceof TypeError || (err instanceof DOMException && (err.name === 'AbortError' || err.name === 'TimeoutError'))
-}
-
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const layerUrl = (layer: string) => `/api/layers/${encodeURIComponent(layer)}`
 
-/** The officer's endpoints; every call goes through the app's one fetch (api/client.ts). */
+/** The officer's endpoints (entries go through field/entry-api.ts); every call goes through the app's one fetch (api/client.ts). */
 export const officerApi = {
   myGrid: () => getJson<MyGrid>('/api/officer/my-grid'),
   coverage: (gridIds: readonly number[]) => getJson<CoverageAnswer>(`/api/analysis/coverage?grid=${gridIds.join(',')}`),
-  create: (layer: string, feature: NewFeature, signal?: AbortSignal) =>
-    getJson<{ id: number; properties: Record<string, unknown> }>(`${layerUrl(layer)}/features`, { ...json(feature), ...(signal ? { signal } : {}) }),
-  putPhoto: (hazardId: number, photo: Photo) =>
-    getJson<{ hazard_id: number; bytes: number }>(`/api/officer/hazards/${hazardId}/photo`, { ...json(photo), method: 'PUT' }),
   photoUrl: (hazardId: number) => `/api/officer/hazards/${hazardId}/photo`,
   transitions: (layer: string, id: number) => getJson<Transitions>(`${layerUrl(layer)}/features/${id}/transitions`),
   transition: (layer: string, id: number, body: { to: string; version: number; reason: string }) =>

@@ -19,10 +19,6 @@ export function metresBetween(a: readonly [number, number], b: readonly [number,
   return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)))
 }
 
-/** The distinct points of a track (a line needs at least two). */
-export function distinctPoints(track: ReadonlyArray<readonly [number, number]>): number {
-  return new Set(track.map(([x, y]) => `${x.toFixed(7)},${y.toFixed(7)}`)).size
-}
 
 /**
  * Records the phone's positions while a patrol is on (navigator.geolocation.watchPosition),

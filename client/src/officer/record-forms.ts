@@ -1,7 +1,7 @@
 import type { Geometry } from 'geojson'
 import { DISPUTE_CATEGORIES, DISPUTE_SOURCES, HAZARD_CATEGORIES } from '../../../data/catalog/layers.ts'
 import { valueLabel } from '../i18n.ts'
-import type { FieldSpec, Values } from './forms.ts'
+import type { FieldSpec, Values } from '../field/forms.ts'
 import type { MyGrid } from './officer-api.ts'
 
 /** The entries an officer records on the spot, each a feature of one catalog layer. */

@@ -186,16 +186,34 @@ export class Drawing {
     return this.undo.canRedo()
   }
 
-  stepBack(): boolean {
+  /** Undoes one step: the item it changed that is on the map now (null: none, e.g. a drawing undone), undefined when there was nothing to undo. */
+  stepBack(): Item | null | undefined {
+    const before = this.undo.current
     const s = this.undo.undo()
-    if (s) this.restore(s)
-    return !!s
+    if (!s) return undefined
+    this.restore(s)
+    return this.changedBetween(before, s)
   }
 
-  stepForward(): boolean {
+  /** Redoes one step: the item it changed (null: none), undefined when there was nothing to redo. */
+  stepForward(): Item | null | undefined {
+    const before = this.undo.current
     const s = this.undo.redo()
-    if (s) this.restore(s)
-    return !!s
+    if (!s) return undefined
+    this.restore(s)
+    return this.changedBetween(before, s)
+  }
+
+  /** The first item on the map in `after` that is new or whose shape or properties differ from `before`. */
+  private changedBetween(before: Snapshot, after: Snapshot): Item | null {
+    const old = new Map(before.items.map((i) => [i.tdId, i]))
+    for (const i of after.items) {
+      const g = after.geometries[i.tdId]
+      if (i.deleted || !g || !this.draw.hasFeature(i.tdId)) continue
+      const o = old.get(i.tdId)
+      if (!o || o.deleted || JSON.stringify(before.geometries[i.tdId]) !== JSON.stringify(g) || JSON.stringify(o.props) !== JSON.stringify(i.props)) return this.items.get(i.tdId) ?? null
+    }
+    return null
   }
 
   dirtyItems(): Item[] {

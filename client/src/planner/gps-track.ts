@@ -1,4 +1,5 @@
 import type { LineString, Position } from 'geojson'
+import { UserError } from '../api/error-text.ts'
 
 /**
  * The track of a GPS file as one line: GPX (`trkpt`, else `rtept`, in file order, all segments
@@ -9,19 +10,19 @@ export function parseGpsTrack(text: string, fileName = ''): LineString {
   const trimmed = text.trimStart()
   const coords = trimmed.startsWith('<') || /\.gpx$/i.test(fileName) ? gpxPositions(trimmed) : geoJsonPositions(trimmed)
   const clean = coords.filter((p, i) => i === 0 || p[0] !== coords[i - 1]![0] || p[1] !== coords[i - 1]![1])
-  if (clean.length < 2) throw new Error('the file holds fewer than 2 distinct track points')
+  if (clean.length < 2) throw new UserError('plan.track.tooFew')
   for (const [lon, lat] of clean) {
-    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon!) > 180 || Math.abs(lat!) > 90) throw new Error(`track point ${lon}, ${lat} is not a lon/lat position`)
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon!) > 180 || Math.abs(lat!) > 90) throw new UserError('plan.track.badPoint', { point: `${lon}, ${lat}` })
   }
   return { type: 'LineString', coordinates: clean }
 }
 
 function gpxPositions(xml: string): Position[] {
   const doc = new DOMParser().parseFromString(xml, 'application/xml')
-  if (doc.getElementsByTagName('parsererror').length) throw new Error('the GPX file is not well-formed XML')
+  if (doc.getElementsByTagName('parsererror').length) throw new UserError('plan.track.badXml')
   let points = [...doc.getElementsByTagName('trkpt')]
   if (points.length === 0) points = [...doc.getElementsByTagName('rtept')]
-  if (points.length === 0) throw new Error('the GPX file has no track (trkpt) or route (rtept) points')
+  if (points.length === 0) throw new UserError('plan.track.noPoints')
   return points.map((p) => [Number(p.getAttribute('lon')), Number(p.getAttribute('lat'))])
 }
 
@@ -30,7 +31,7 @@ function geoJsonPositions(text: string): Position[] {
   try {
     value = JSON.parse(text)
   } catch {
-    throw new Error('the file is neither GPX nor JSON')
+    throw new UserError('plan.track.format')
   }
   const geometries: Array<{ type: string; coordinates?: unknown }> = []
   const visit = (v: unknown): void => {
@@ -47,5 +48,5 @@ function geoJsonPositions(text: string): Position[] {
   if (line?.type === 'MultiLineString') return (line.coordinates as Position[][]).flat().map((p) => [p[0]!, p[1]!])
   const points = geometries.filter((g) => g.type === 'Point').map((g) => g.coordinates as Position)
   if (points.length >= 2) return points.map((p) => [p[0]!, p[1]!])
-  throw new Error('the GeoJSON holds no LineString, MultiLineString or sequence of Points')
+  throw new UserError('plan.track.noLine')
 }

@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, LineString, MultiPolygon, Point, Polygon } from 'geojson'
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson'
 import { getJson } from '../api/client.ts'
 
 export interface Overlap {
@@ -81,7 +81,6 @@ export const plannerApi = {
   merge: (geometries: Polygon[]) => post<{ geometry: Polygon }>('/api/planner/merge', { geometries }),
   history: (layer: PlannedLayer, id: number) => getJson<{ entries: HistoryEntry[] }>(`/api/planner/${layer}/${id}/history`),
   restore: (layer: PlannedLayer, id: number, version: number, entry: number) => post<Feature>(`/api/planner/${layer}/${id}/restore`, { version, entry }),
-  stations: () => getJson<FeatureCollection<Point, { name: string }>>('/api/layers/police-units/features?kind=station&limit=200'),
   features: <G extends Polygon | LineString>(layer: PlannedLayer, params: Record<string, string>) =>
     getJson<FeatureCollection<G, Record<string, unknown>>>(`/api/layers/${layer}/features?${new URLSearchParams({ limit: '1000', ...params })}`),
   gridCells: (bbox: [number, number, number, number]) =>

@@ -2,6 +2,8 @@ import type { LineString, Polygon, Position } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import { area, booleanPointInPolygon } from '@turf/turf'
 import { ApiError } from '../api/client.ts'
+import { reportError, UserError } from '../api/error-text.ts'
+import { stationShortName, type Station } from '../api/stations.ts'
 import { t } from '../i18n.ts'
 import type { Drawing, Item, Tool } from './drawing.ts'
 import { parseGpsTrack } from './gps-track.ts'
@@ -18,7 +20,7 @@ export interface PlannerHost {
   readonly overlays: PlannerOverlays
   /** The selected zone or route. */
   current: Item | null
-  readonly stations: ReadonlyArray<[number, string, Position]>
+  readonly stations: readonly Station[]
   readonly stationId: number | null
   setTool(tool: Tool): void
   onSelected(item: Item | null): void
@@ -52,7 +54,7 @@ export async function splitZone(host: PlannerHost, cut: LineString): Promise<voi
     d.select(zone)
     host.onSelected(zone)
   } catch (err) {
-    host.panel.say(t('plan.split.failed', { message: (err as Error).message }), 'error')
+    host.panel.say(t('plan.split.failed', { message: reportError('planner: split', err) }), 'error')
   }
 }
 
@@ -83,7 +85,7 @@ async function mergeZones(host: PlannerHost, keep: Item, other: Item): Promise<v
     d.select(keep)
     host.onSelected(keep)
   } catch (err) {
-    host.panel.say(t('plan.merge.failed', { message: (err as Error).message }), 'error')
+    host.panel.say(t('plan.merge.failed', { message: reportError('planner: merge', err) }), 'error')
     d.select(keep)
   }
 }
@@ -95,9 +97,9 @@ export async function importTrack(host: PlannerHost): Promise<void> {
   if (!d || !file) return
   try {
     const line = parseGpsTrack(await file.text(), file.name)
-    const station = host.stations.find(([id]) => id === host.stationId)
+    const station = host.stations.find((s) => s.id === host.stationId)
     const zone = host.current?.layer === 'patrol-zones' ? host.current.serverId : undefined
-    const item = d.add('patrol-routes', line, { name: file.name.replace(/\.[^.]+$/, '').slice(0, 100) || t('plan.newRoute'), team: station ? `${station[1]}巡逻组` : '', kind: 'foot', ...(zone ? { zone_id: zone } : {}) })
+    const item = d.add('patrol-routes', line, { name: file.name.replace(/\.[^.]+$/, '').slice(0, 100) || t('plan.newRoute'), team: station ? `${stationShortName(station.name)}巡逻组` : '', kind: 'foot', ...(zone ? { zone_id: zone } : {}) })
     d.commit()
     if (item) {
       d.select(item)
@@ -107,7 +109,7 @@ export async function importTrack(host: PlannerHost): Promise<void> {
     const b = bboxOf([line])
     if (b) host.map.fitBounds(b, { padding: 80, duration: 0, maxZoom: 16 })
   } catch (err) {
-    host.panel.say(t('plan.import.failed', { message: (err as Error).message }), 'error')
+    host.panel.say(t('plan.import.failed', { message: reportError('planner: track import', err) }), 'error')
   }
 }
 
@@ -149,7 +151,7 @@ async function restoreVersion(host: PlannerHost, item: Item, e: HistoryEntry): P
       host.panel.say(t('plan.conflict', { version: (err.details as { currentVersion?: number } | undefined)?.currentVersion ?? '?' }), 'error', [[t('plan.conflict.reload'), () => void reloadItem(host, item)]])
       return
     }
-    host.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
+    host.panel.say(t('plan.saveFailed', { message: reportError('planner: save', err) }), 'error')
   }
 }
 
@@ -167,7 +169,7 @@ export async function saveItems(host: PlannerHost, items: Item[]): Promise<void>
         continue
       }
       const geometry = d.geometryOf(item)
-      if (!geometry) throw new Error(`${String(item.props.name ?? item.layer)} is not on the map (undo it or draw it again)`)
+      if (!geometry) throw new UserError('plan.notOnMap', { name: String(item.props.name ?? item.layer) })
       const props = { ...item.props }
       for (const k of Object.keys(props)) if (props[k] === '' || props[k] === undefined) delete props[k]
       const saved = item.serverId
@@ -190,7 +192,7 @@ export async function saveItems(host: PlannerHost, items: Item[]): Promise<void>
         host.panel.message.dataset.conflict = 'true'
         return
       }
-      host.panel.say(t('plan.saveFailed', { message: (err as Error).message }), 'error')
+      host.panel.say(t('plan.saveFailed', { message: reportError('planner: save', err) }), 'error')
       return
     }
   }

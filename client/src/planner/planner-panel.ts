@@ -240,6 +240,7 @@ export class PlannerPanel {
       const name = el('td')
       const link = el('button', 'pl-link', z.name)
       link.type = 'button'
+      link.title = z.name
       link.addEventListener('click', () => pick(z.id))
       name.append(link)
       tr.append(name)

@@ -1,6 +1,9 @@
 import type { Feature, LineString, Polygon, Position } from 'geojson'
 import type maplibregl from 'maplibre-gl'
 import { ApiError } from '../api/client.ts'
+import { errorText, geometryReason } from '../api/error-text.ts'
+import { fetchStations, stationAt, stationShortName, type Station } from '../api/stations.ts'
+import { stationOptions } from '../views/station-select.ts'
 import { onLangChange, t } from '../i18n.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
 import { Drawing, type Item, type Tool } from './drawing.ts'
@@ -26,7 +29,7 @@ export class PlannerView {
   private drawing: Drawing | null = null
   private panel = new PlannerPanel()
   private stationId: number | null = null
-  private stations: Array<[number, string, Position]> = []
+  private stations: Station[] = []
   private current: Item | null = null
   /** The zone the workload is about when a route is selected: the last zone drawn or selected. */
   private focus: Item | null = null
@@ -180,16 +183,23 @@ export class PlannerView {
 
   private async fillPanel(): Promise<void> {
     const p = this.panel
-    if (this.stations.length === 0) {
-      const fc = await plannerApi.stations()
-      this.stations = fc.features.map((f) => [Number(f.id), f.properties.name, f.geometry.coordinates])
+    try {
+      if (this.stations.length === 0) this.stations = await fetchStations()
+    } catch (err) {
+      console.warn('planner: stations:', err)
+      p.status.textContent = t('plan.stationsFailed', { message: errorText(err) })
+      return
     }
-    p.station.replaceChildren(...this.stations.map(([id, name]) => Object.assign(document.createElement('option'), { value: String(id), textContent: name })))
+    p.station.replaceChildren(...stationOptions(this.stations))
     if (this.stationId === null) {
-      // The station nearest the map centre.
+      // The station (派出所 or 分局) owning the grid cell at the map's centre.
       const c = this.map.getCenter()
-      const near = [...this.stations].sort((a, b) => Math.hypot(a[2][0]! - c.lng, a[2][1]! - c.lat) - Math.hypot(b[2][0]! - c.lng, b[2][1]! - c.lat))[0]
-      if (near) await this.setStation(near[0], false)
+      const owner = await stationAt(c.lng, c.lat).catch((err: unknown) => {
+        console.warn('planner: station at the centre:', err)
+        return null
+      })
+      const id = owner?.id ?? this.stations[0]?.id
+      if (id !== undefined) await this.setStation(id, false)
     } else {
       p.station.value = String(this.stationId)
       this.showCurrent(this.current)
@@ -246,12 +256,14 @@ export class PlannerView {
     if (cut) return splitZone(this.host, cut)
     if (!item) return
     const n = d.live().filter((i) => i.layer === item.layer).length
-    const station = this.stations.find(([id]) => id === this.stationId)
+    // A new zone belongs to the station chosen in the panel; its team is named after it, as the city's are.
+    const station = this.stations.find((s) => s.id === this.stationId)
+    const team = station ? `${stationShortName(station.name)}巡逻组` : ''
     if (item.layer === 'patrol-zones') {
-      item.props = { name: `${t('plan.newZone')} ${n}`, station_id: this.stationId, team: station ? `${station[1]}巡逻组` : '', priority: 3 }
+      item.props = { name: `${t('plan.newZone')} ${n}`, station_id: this.stationId, team, priority: 3 }
     } else {
       const zone = this.current?.layer === 'patrol-zones' ? this.current.serverId : undefined
-      item.props = { name: `${t('plan.newRoute')} ${n}`, team: station ? `${station[1]}巡逻组` : '', kind: 'foot', ...(zone ? { zone_id: zone } : {}) }
+      item.props = { name: `${t('plan.newRoute')} ${n}`, team, kind: 'foot', ...(zone ? { zone_id: zone } : {}) }
     }
     d.commit()
     this.setTool('select')
@@ -299,18 +311,26 @@ export class PlannerView {
   }
 
   private undoStep(): void {
-    if (this.drawing?.stepBack()) this.afterHistoryStep()
+    const changed = this.drawing?.stepBack()
+    if (changed !== undefined) this.afterHistoryStep(changed)
   }
 
   private redo(): void {
-    if (this.drawing?.stepForward()) this.afterHistoryStep()
+    const changed = this.drawing?.stepForward()
+    if (changed !== undefined) this.afterHistoryStep(changed)
   }
 
-  private afterHistoryStep(): void {
-    this.current = null
-    this.showCurrent(null)
+  /** After undo or redo, the item the step changed is the selected one (so it can be saved at once). */
+  private afterHistoryStep(changed: Item | null): void {
     this.lastPreview = null
     this.panel.showWorkload(null, COVERAGE_BUFFER)
+    if (changed) {
+      this.drawing!.select(changed)
+      this.onSelected(changed)
+    } else {
+      this.current = null
+      this.showCurrent(null)
+    }
   }
 
   /** An invalid shape's message and ring belong to that shape: gone when another is chosen or it is removed. */
@@ -372,7 +392,8 @@ export class PlannerView {
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') return
       if (this.markInvalid(err)) return
-      this.panel.say(t('plan.workload.failed', { message: (err as Error).message }), 'error')
+      console.warn('planner: workload preview:', err)
+      this.panel.say(t('plan.workload.failed', { message: errorText(err) }), 'error')
     }
   }
 
@@ -386,7 +407,7 @@ export class PlannerView {
     this.panel.showWorkload(null, COVERAGE_BUFFER)
     this.overlays.overlaps([])
     this.overlays.problem(details?.location ?? null)
-    this.panel.say(t('plan.invalid', { reason: details?.reason ?? err.message }), 'error')
+    this.panel.say(t('plan.invalid', { reason: geometryReason(details?.reason) ?? t('plan.invalid.unknown') }), 'error')
     return true
   }
 
@@ -403,7 +424,8 @@ export class PlannerView {
         }
       })
     } catch (err) {
-      this.panel.table.textContent = (err as Error).message
+      console.warn('planner: zone table:', err)
+      this.panel.table.textContent = t('plan.table.failed', { message: errorText(err) })
     }
   }
 }

@@ -2,11 +2,14 @@ import maplibregl from 'maplibre-gl'
 import type { Feature } from 'geojson'
 import { findLayer, type LayerDef } from '../../../data/catalog/layers.ts'
 import { api } from '../api/client.ts'
+import { reportError } from '../api/error-text.ts'
 import { label, onLangChange, t } from '../i18n.ts'
 import type { DeckLayers } from '../layers/deck-layers.ts'
 import { pointCount } from '../layers/deck-points-layer.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
 import { describeReference } from './feature-references.ts'
+import { onOpenFeature, onOpenPerson, type OpenFeatureDetail } from '../people/open-events.ts'
+import { personKeyOf, personRef } from '../people/person-ref.ts'
 import { formatValue, shownProperties } from './feature-format.ts'
 import { layerSwatch } from './legend.ts'
 
@@ -39,6 +42,8 @@ export class FeaturePopup {
   private full: Feature | null = null
   private status: string | null = null
   private request: AbortController | null = null
+  /** Names arrive after the popup is drawn (references, people) and may make it taller: kept in view then too. */
+  private readonly resized = new ResizeObserver(() => requestAnimationFrame(() => this.hit && this.keepInView()))
 
   constructor(
     private readonly map: maplibregl.Map,
@@ -46,6 +51,10 @@ export class FeaturePopup {
     private readonly deck: DeckLayers,
   ) {
     map.on('click', (e) => this.onClick(e))
+    // Search results, person cards and lists open a feature's popup without a click on it.
+    onOpenFeature((detail) => this.openFeature(detail))
+    // A person's card moves the map to their cells: a popup left behind would point at nothing there.
+    onOpenPerson(() => this.popup.remove())
     this.popup.on('close', () => this.clear())
     onLangChange(() => this.render())
     this.setupCursor()
@@ -83,6 +92,20 @@ export class FeaturePopup {
       this.popup.remove()
       return
     }
+    this.show(hit)
+  }
+
+  /** The popup of a feature named by layer and id (a search result, a cell on a person's card), read from the API. */
+  openFeature(detail: OpenFeatureDetail): void {
+    const def = findLayer(detail.layer)
+    if (!def) return
+    const properties: Record<string, unknown> = def.nameColumn && detail.name ? { [def.nameColumn]: detail.name } : {}
+    this.show({ def, id: detail.id, properties, lngLat: new maplibregl.LngLat(detail.lngLat[0], detail.lngLat[1]) })
+  }
+
+  private show(hit: Hit): void {
+    // An open popup closes first: its 'close' (which clears) must not land after the new hit is set.
+    this.popup.remove()
     this.clear()
     this.hit = hit
     if (hit.state) this.map.setFeatureState(hit.state, { selected: true })
@@ -102,9 +125,9 @@ export class FeaturePopup {
         this.render()
         this.keepInView()
       })
-      .catch((err: Error) => {
+      .catch((err: unknown) => {
         if (this.hit !== hit || ask.signal.aborted) return
-        this.status = t('popup.failed', { message: err.message })
+        this.status = t('popup.failed', { message: reportError(`popup ${hit.def.id}/${String(hit.id)}`, err) })
         this.render()
       })
     this.render()
@@ -118,7 +141,8 @@ export class FeaturePopup {
     const box = this.popup.getElement()?.getBoundingClientRect()
     if (!box) return
     const margin = 8
-    let top = (document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0) + margin
+    // The top bar, and the analysis mode switch hanging below it on narrower screens.
+    let top = Math.max(0, ...[...document.querySelectorAll('.topbar, .mode-switch')].map((e) => e.getBoundingClientRect().bottom)) + margin
     let bottom = window.innerHeight - margin
     let left = margin
     let right = window.innerWidth - margin
@@ -171,6 +195,8 @@ export class FeaturePopup {
     }
     if (this.status) root.append(el('div', 'fp-status', this.status))
     this.popup.setDOMContent(root)
+    this.resized.disconnect()
+    this.resized.observe(root)
   }
 
   private propertyList(def: LayerDef, props: Record<string, unknown>): HTMLElement {
@@ -181,8 +207,10 @@ export class FeaturePopup {
       row.dataset.property = prop.name
       const value = props[prop.name]
       const dd = el('dd', undefined, formatValue(def, prop, value))
-      const ref = describeReference(def.id, prop.name, value)
-      if (typeof ref === 'string') dd.textContent = ref
+      const person = personKeyOf(prop.name, value)
+      const ref = person ? undefined : describeReference(def.id, prop.name, value)
+      if (person) dd.replaceChildren(personRef(person))
+      else if (typeof ref === 'string') dd.textContent = ref
       else if (ref) void ref.then((words) => words && (dd.textContent = words))
       row.append(el('dt', undefined, label(prop.label)), dd)
       list.append(row)

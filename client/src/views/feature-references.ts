@@ -17,14 +17,10 @@ const BY_ID: Record<string, string> = {
 }
 /** …or by an admin-area code. */
 const BY_CODE = new Set(['community_code', 'parent_code', 'area_code'])
-/** People and units the API does not publish: shown as labelled ids. */
+/** Units the API does not publish: shown as labelled ids. (People are names: people/person-ref.ts.) */
 const OPAQUE: Record<string, Parameters<typeof t>[0]> = {
-  officer_id: 'value.officer',
-  auxiliary_id: 'value.officer',
-  grid_worker_id: 'value.officer',
   unit_id: 'value.unit',
   assigned_unit_id: 'value.unit',
-  militia_org_id: 'value.militia',
 }
 
 const names = new Map<string, Promise<string | null>>()
@@ -51,9 +47,7 @@ export function describeReference(layerId: string, prop: string, value: unknown)
   if (value === null || value === undefined || value === '') return undefined
   const target = BY_ID[`${layerId}.${prop}`] ?? (prop === 'unit_id' ? undefined : BY_ID[prop])
   if (target) {
-    return cached(`${target}/${value}`, async () => nameOf((await api.feature(target, String(value))).properties)).then((name) =>
-      name ? `${name} #${value}` : null,
-    )
+    return cached(`${target}/${value}`, async () => nameOf((await api.feature(target, String(value))).properties))
   }
   if (BY_CODE.has(prop)) {
     return cached(`admin-areas?code=${value}`, async () => nameOf((await api.features('admin-areas', { code: String(value), limit: '1' })).features[0]?.properties)).then(

@@ -1,7 +1,8 @@
 import type maplibregl from 'maplibre-gl'
 import type { LayerDef, LayerGroup } from '../../../data/catalog/layers.ts'
 import { label, onLangChange, t } from '../i18n.ts'
-import { MEASURES } from '../layers/choropleth.ts'
+import { MEASURES, STATE_MEASURES } from '../layers/choropleth.ts'
+import { hasRole } from '../auth/session.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
 import { choroplethLegend, layerSwatch } from './legend.ts'
 
@@ -114,7 +115,8 @@ export class LayerPanel {
     const choices = el('div', 'segmented')
     choices.setAttribute('role', 'radiogroup')
     choices.setAttribute('aria-label', t('measure.title'))
-    for (const m of MEASURES) {
+    // Counts per cell (open hazards, disputes) are police figures (GET /api/stats/grid-cells): not offered to a volunteer.
+    for (const m of MEASURES.filter((x) => !STATE_MEASURES.has(x) || hasRole('admin', 'command', 'planner', 'officer'))) {
       const b = el('button', undefined, t(`measure.${m}`))
       b.type = 'button'
       b.dataset.measure = m

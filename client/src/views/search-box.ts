@@ -1,48 +1,53 @@
 import type maplibregl from 'maplibre-gl'
-import type { Feature, FeatureCollection, Position } from 'geojson'
+import type { FeatureCollection } from 'geojson'
 import { api } from '../api/client.ts'
+import { errorText } from '../api/error-text.ts'
 import { onLangChange, t, valueLabel } from '../i18n.ts'
 import type { LayerController } from '../layers/layer-controller.ts'
 import { addToSlot } from '../map/slots.ts'
+import { afterMove, flyToPoint, openMapPadding } from '../people/map-fit.ts'
+import { closePerson, openFeature, openPerson } from '../people/open-events.ts'
+import { peopleApi, type PersonRole, type SearchResult } from '../people/people-api.ts'
+import { roleLabel } from '../people/person-card.ts'
 
 const HIGHLIGHT = 'search-highlight'
-const LEVEL_RANK: Record<string, number> = { city: 0, district: 1, town: 2, village: 3 }
+/** Areas outlined when found; points get their popup. */
+const AREA_LAYERS = new Set(['admin-areas', 'grid-cells'])
 
-interface Result {
-  layer: 'admin-areas' | 'grid-cells'
-  feature: Feature
-}
-
-function bboxOf(feature: Feature): [number, number, number, number] | null {
-  let minX = Infinity
-  let minY = Infinity
-  let maxX = -Infinity
-  let maxY = -Infinity
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      const [x, y] = c as Position as [number, number]
-      minX = Math.min(minX, x)
-      minY = Math.min(minY, y)
-      maxX = Math.max(maxX, x)
-      maxY = Math.max(maxY, y)
-    } else if (Array.isArray(c)) for (const x of c) visit(x)
+/** What a result is, in words: the kind, and the level, kind or role within it. */
+function kindWords(r: SearchResult): string {
+  switch (r.kind) {
+    case 'place':
+      return r.type ? valueLabel('admin-areas', 'kind', r.type) : t('search.kind.place')
+    case 'grid':
+      return t('search.kind.grid')
+    case 'unit':
+      return r.type ? valueLabel('police-units', 'kind', r.type) : t('search.kind.unit')
+    case 'school':
+      return r.type ? valueLabel('schools', 'kind', r.type) : t('search.kind.school')
+    case 'room':
+      return t('search.kind.room')
+    case 'person':
+      return r.type ? roleLabel(r.type as PersonRole) : t('search.kind.person')
+    default:
+      return r.kind satisfies never
   }
-  const g = feature.geometry
-  if (g && g.type !== 'GeometryCollection') visit(g.coordinates)
-  return Number.isFinite(minX) ? [minX, minY, maxX, maxY] : null
 }
 
 /**
- * Find a place (district, town, village or community by name), a grid cell (by name or exact
- * code) and fly there, outlining what was found.
+ * The search box: places (districts, towns, villages, communities), grid cells (by name or
+ * code), police units, schools, mediation rooms and people, by Chinese, pinyin or initials
+ * (`GET /api/search`). A result says what it is, its name and where it sits; choosing one
+ * flies there and opens its popup, or the person's card.
  */
 export class SearchBox {
   private readonly input = document.createElement('input')
   private readonly list = document.createElement('ul')
-  private results: Result[] = []
+  private results: SearchResult[] = []
   private active = -1
   private timer = 0
   private request: AbortController | null = null
+  private lastQuery = ''
 
   constructor(
     root: HTMLElement,
@@ -86,6 +91,7 @@ export class SearchBox {
 
   private async search(q: string): Promise<void> {
     this.request?.abort()
+    this.lastQuery = q
     if (!q) {
       this.results = []
       this.list.hidden = true
@@ -93,30 +99,17 @@ export class SearchBox {
     }
     const ask = (this.request = new AbortController())
     this.message(t('search.searching'))
-    const looksLikeCode = /^\d[\d-]{5,}$/.test(q)
-    const queries: Array<Promise<Result[]>> = [
-      api.features('admin-areas', { q, limit: '8' }, ask.signal).then((fc) => tag('admin-areas', fc)),
-      api.features('grid-cells', { q, limit: '6' }, ask.signal).then((fc) => tag('grid-cells', fc)),
-    ]
-    if (looksLikeCode) {
-      queries.push(api.features('grid-cells', { code: q, limit: '1' }, ask.signal).then((fc) => tag('grid-cells', fc)))
-      queries.push(api.features('admin-areas', { code: q, limit: '1' }, ask.signal).then((fc) => tag('admin-areas', fc)))
-    }
     try {
-      const found = (await Promise.all(queries)).flat()
+      const answer = await peopleApi.search(q, ask.signal)
       if (ask.signal.aborted) return
-      const seen = new Set<string>()
-      this.results = found
-        .filter((r) => {
-          const key = `${r.layer}/${r.feature.id}`
-          return seen.has(key) ? false : (seen.add(key), true)
-        })
-        .sort((a, b) => rank(a) - rank(b))
+      this.results = answer.results
       this.active = this.results.length ? 0 : -1
       if (this.results.length) this.show()
       else this.message(t('search.none', { q }))
     } catch (err) {
-      if (!ask.signal.aborted) this.message(t('search.failed', { message: (err as Error).message }))
+      if (ask.signal.aborted) return
+      console.warn('search failed:', err)
+      this.message(t('search.failed', { message: errorText(err) }))
     }
   }
 
@@ -135,16 +128,18 @@ export class SearchBox {
         const li = document.createElement('li')
         li.setAttribute('role', 'option')
         li.setAttribute('aria-selected', String(i === this.active))
-        li.dataset.layer = r.layer
-        li.dataset.id = String(r.feature.id)
-        const p = r.feature.properties ?? {}
-        const name = document.createElement('span')
-        name.className = 'sr-name'
-        name.textContent = String(p.name ?? p.code ?? '')
-        const kind = document.createElement('span')
-        kind.className = 'sr-kind'
-        kind.textContent = r.layer === 'grid-cells' ? `${t('search.kind.grid')} · ${p.code ?? ''}` : `${valueLabel('admin-areas', 'kind', String(p.kind ?? p.level ?? ''))} · ${p.code ?? ''}`
-        li.append(name, kind)
+        li.dataset.kind = r.kind
+        li.dataset.id = String(r.id)
+        if (r.layer) li.dataset.layer = r.layer
+        const line = span('sr-line')
+        const kind = span('sr-kind', kindWords(r))
+        kind.dataset.kind = r.kind
+        line.append(kind, span('sr-name', r.name))
+        const where = [...r.context]
+        if (r.code && r.kind !== 'unit') where.push(r.code)
+        li.append(line)
+        if (where.length) li.append(span('sr-context', where.join(' · ')))
+        li.title = [r.name, ...where].join(' · ')
         li.addEventListener('mousedown', (e) => {
           e.preventDefault()
           this.pick(r)
@@ -165,25 +160,47 @@ export class SearchBox {
     } else if (e.key === 'Enter') {
       clearTimeout(this.timer)
       const r = this.results[Math.max(0, this.active)]
-      if (r) this.pick(r)
+      if (r && this.lastQuery === this.input.value.trim()) this.pick(r)
       else void this.search(this.input.value.trim())
     } else if (e.key === 'Escape') {
       this.list.hidden = true
     }
   }
 
-  /** Flies to the result and outlines it; a grid cell turns the grid layer on. */
-  pick(r: Result): void {
+  /** Flies to the result and opens it: an area outlined with its popup, a point's popup, a person's card. */
+  pick(r: SearchResult): void {
     this.list.hidden = true
     this.input.setAttribute('aria-expanded', 'false')
-    this.input.value = String(r.feature.properties?.name ?? '')
-    if (r.layer === 'grid-cells') this.layers.setVisible('grid-cells', true)
+    this.input.value = r.name
+    this.highlight({ type: 'FeatureCollection', features: [] })
+    if (r.kind === 'person') {
+      openPerson(String(r.id))
+      return
+    }
+    closePerson()
+    const layer = r.layer!
+    if (layer !== 'admin-areas') this.layers.setVisible(layer, true)
+    if (r.bbox) this.map.fitBounds([[r.bbox[0], r.bbox[1]], [r.bbox[2], r.bbox[3]]], { padding: openMapPadding(this.map), maxZoom: r.kind === 'grid' ? 16 : 15, duration: 1200 })
+    else if (r.point) flyToPoint(this.map, r.point, 15, 1200)
+    if (AREA_LAYERS.has(layer)) {
+      void api.feature(layer, r.id).then(
+        (f) => this.highlight({ type: 'FeatureCollection', features: [f] }),
+        (err: unknown) => console.warn('search: cannot outline the result', err),
+      )
+    }
+    const point = r.point
+    if (point) afterMove(this.map, 1600, () => openFeature({ layer, id: r.id, lngLat: point, name: r.name }))
+  }
+
+  private highlight(data: FeatureCollection): void {
     const source = this.map.getSource(HIGHLIGHT) as maplibregl.GeoJSONSource | undefined
-    source?.setData({ type: 'FeatureCollection', features: [r.feature] } satisfies FeatureCollection)
-    const bbox = bboxOf(r.feature)
-    if (bbox) this.map.fitBounds(bbox, { padding: window.innerWidth < 720 ? 40 : 120, maxZoom: 15, duration: 1400 })
+    source?.setData(data)
   }
 }
 
-const tag = (layer: Result['layer'], fc: FeatureCollection): Result[] => fc.features.map((feature) => ({ layer, feature }))
-const rank = (r: Result) => (r.layer === 'grid-cells' ? 10 : (LEVEL_RANK[String(r.feature.properties?.level)] ?? 5))
+function span(className: string, text?: string): HTMLSpanElement {
+  const s = document.createElement('span')
+  s.className = className
+  if (text !== undefined) s.textContent = text
+  return s
+}

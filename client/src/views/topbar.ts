@@ -1,3 +1,4 @@
+import { errorText } from '../api/error-text.ts'
 import type { Health } from '../api/client.ts'
 import { getLang, onLangChange, setLang, t, type MessageKey } from '../i18n.ts'
 
@@ -33,6 +34,8 @@ export function setupStatus(el: HTMLElement, health: Promise<Health>): void {
       el.textContent = `${backend} · PostGIS ${state.health.database.postgis}`
     } else if (state.error) el.textContent = t('status.unavailable', { message: state.error })
     else el.textContent = t('status.connecting')
+    // A narrow desk shows only the dot (style.css): the words stay as its tooltip.
+    el.title = el.textContent ?? ''
   }
   words()
   onLangChange(words)
@@ -42,8 +45,8 @@ export function setupStatus(el: HTMLElement, health: Promise<Health>): void {
       el.classList.add('ok')
       words()
     })
-    .catch((err: Error) => {
-      state = { error: err.message }
+    .catch((err: unknown) => {
+      state = { error: errorText(err) }
       el.classList.add('error')
       words()
     })

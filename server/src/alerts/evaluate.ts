@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { RULES, type RuleRow } from './rules.ts'
+import { alertColumns, alertPlace } from './alert-row.ts'
 
 export interface EvaluationResult {
   opened: number
@@ -35,10 +36,8 @@ export async function evaluateAlerts(db: Kysely<any>, at: string = new Date().to
       if (changed.length) {
         await sql`
           INSERT INTO live_events (kind, payload, geom)
-          SELECT 'alerts', jsonb_build_object('id', a.id, 'kind', a.kind, 'subject', a.subject, 'message', a.message,
-                   'state', CASE WHEN a.cleared_at IS NULL THEN 'open' ELSE 'cleared' END, 'opened_at', a.opened_at, 'cleared_at', a.cleared_at,
-                   'lon', ST_X(a.geom), 'lat', ST_Y(a.geom)), a.geom
-          FROM alerts a WHERE a.id IN (${sql.join(changed.map(Number))}) ORDER BY a.id`.execute(trx)
+          SELECT 'alerts', to_jsonb(x) - 'geom' || jsonb_build_object('state', CASE WHEN x.cleared_at IS NULL THEN 'open' ELSE 'cleared' END), x.geom
+          FROM (SELECT ${alertColumns}, a.geom FROM alerts a ${alertPlace} WHERE a.id IN (${sql.join(changed.map(Number))})) x ORDER BY x.id`.execute(trx)
       }
       opened += o.rows.length
       cleared += c.rows.length

@@ -8,6 +8,7 @@ import { parseBody } from '../features/write-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { bodyId, parseId } from '../http/ints.ts'
+import { alertColumns, alertPlace } from './alert-row.ts'
 
 const listQuery = z.object({ state: z.enum(['open', 'cleared', 'all']).default('open'), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict()
 const ackBody = z.object({ note: z.string().max(1000).optional() }).strict()
@@ -25,9 +26,8 @@ export function alertRoutes({ db }: DbHandle): Router {
       const q = listQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const r = await sql`
-        SELECT a.id::int AS id, a.kind, a.subject, a.message, a.opened_at, a.cleared_at, a.acknowledged_by, a.acknowledged_at, a.ack_note,
-               ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat
-        FROM alerts a
+        SELECT ${alertColumns}
+        FROM alerts a ${alertPlace}
         WHERE ${q.data.state === 'open' ? sql`a.cleared_at IS NULL` : q.data.state === 'cleared' ? sql`a.cleared_at IS NOT NULL` : sql`true`}
         ORDER BY a.opened_at DESC, a.id DESC LIMIT ${q.data.limit}`.execute(db)
       res.json({ alerts: r.rows })

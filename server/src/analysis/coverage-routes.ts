@@ -12,6 +12,7 @@ import { analysisGrids } from '../auth/request-scope.ts'
 import { workloadByZone } from './workload.ts'
 import { queryId, queryIdList } from '../http/ints.ts'
 import { csvText } from '../http/csv.ts'
+import { stationNames } from '../stations/stations.ts'
 
 
 const coverageQuery = z
@@ -72,7 +73,8 @@ export function coverageRoutes({ db }: DbHandle): Router {
       if (!(grids && grids.length === 0) && rows.length !== expected.rows[0]!.n) throw new Error(`coverage returned ${rows.length} of ${expected.rows[0]!.n} cells`)
       const byStation = new Map<number, CoverageRow[]>()
       for (const r of rows) byStation.set(r.station_id, [...(byStation.get(r.station_id) ?? []), r])
-      const totals = { city: totalsOf(rows), stations: [...byStation].map(([station_id, rs]) => ({ station_id, ...totalsOf(rs) })) }
+      const names = await stationNames(db)
+      const totals = { city: totalsOf(rows), stations: [...byStation].map(([station_id, rs]) => ({ station_id, station_name: names.get(station_id) ?? null, ...totalsOf(rs) })) }
       if (q.data.format === 'csv') {
         const columns = Object.keys(rows[0] ?? {}).filter((k) => k !== 'cell' && k !== 'uncovered')
         res.type('text/csv; charset=utf-8').attachment('coverage.csv').send(csvText(columns, rows.map((r) => columns.map((c) => r[c as keyof CoverageRow]))))

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely'
 
 /**
  * Who is responsible for a point: the grid cell covering it (lowest id on a shared edge), its
- * community, town, district, station and people, the nearest mediation room and the nearest
+ * community, town, district, station and people (by name, each with `person`: their key in the
+ * people directory, `officer:125`, for their card), the nearest mediation room and the nearest
  * live units, distances in metres on the spheroid. Null when the point is outside the city.
  */
 export async function responsibleFor(db: Kysely<any>, lon: number, lat: number, units = 5): Promise<Record<string, unknown> | null> {
@@ -13,10 +14,10 @@ export async function responsibleFor(db: Kysely<any>, lon: number, lat: number, 
            json_build_object('code', t.code, 'name', t.name, 'kind', t.kind) AS town,
            json_build_object('code', d.code, 'name', d.name) AS district,
            json_build_object('id', st.id, 'name', st.name, 'phone', st.phone) AS station,
-           (SELECT json_build_object('id', o.id, 'name', o.name, 'phone', o.phone, 'unit', u.name) FROM officers o JOIN police_units u ON u.id = o.unit_id WHERE o.id = g.officer_id) AS officer,
-           (SELECT json_build_object('id', o.id, 'name', o.name, 'phone', o.phone) FROM officers o WHERE o.id = g.auxiliary_id) AS auxiliary,
-           (SELECT json_build_object('id', o.id, 'name', o.name, 'phone', o.phone) FROM officers o WHERE o.id = g.grid_worker_id) AS grid_worker,
-           (SELECT json_build_object('id', m.id, 'name', m.name, 'contact', m.contact_name, 'phone', m.contact_phone) FROM militia_orgs m WHERE m.id = g.militia_org_id) AS militia
+           (SELECT json_build_object('id', o.id, 'person', 'officer:' || o.id, 'name', o.name, 'phone', o.phone, 'unit', u.name) FROM officers o JOIN police_units u ON u.id = o.unit_id WHERE o.id = g.officer_id) AS officer,
+           (SELECT json_build_object('id', o.id, 'person', 'officer:' || o.id, 'name', o.name, 'phone', o.phone, 'unit', u.name) FROM officers o JOIN police_units u ON u.id = o.unit_id WHERE o.id = g.auxiliary_id) AS auxiliary,
+           (SELECT json_build_object('id', o.id, 'person', 'officer:' || o.id, 'name', o.name, 'phone', o.phone, 'unit', u.name) FROM officers o JOIN police_units u ON u.id = o.unit_id WHERE o.id = g.grid_worker_id) AS grid_worker,
+           (SELECT json_build_object('id', m.id, 'person', CASE WHEN m.contact_name IS NOT NULL THEN 'militia:' || m.id END, 'name', m.name, 'contact', m.contact_name, 'phone', m.contact_phone) FROM militia_orgs m WHERE m.id = g.militia_org_id) AS militia
     FROM grid_cells g
     JOIN admin_areas v ON v.code = g.community_code
     JOIN admin_areas t ON t.code = v.parent_code

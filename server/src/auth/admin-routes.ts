@@ -8,15 +8,18 @@ import { requirePrincipal } from './policy.ts'
 import { ROLES, type PrincipalCache } from './principal.ts'
 import { createApiToken, createUser, listUsers, readUser, updateUser } from './users.ts'
 import { bodyId, parseId } from '../http/ints.ts'
+import { namedUsers, withGridCodes } from './user-names.ts'
 
 const role = z.enum(ROLES)
 const gridIds = z.array(bodyId()).max(500)
+/** Cells by grid code, as the administration screen shows them (added to gridIds). */
+const gridCodes = z.array(z.string().min(1).max(40)).max(500)
 
 const newUserSchema = z
-  .object({ username: z.string(), role, password: z.string().max(500), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional() })
+  .object({ username: z.string(), role, password: z.string().max(500), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional(), gridCodes: gridCodes.optional(), volunteerId: bodyId().nullable().optional() })
   .strict()
 const patchSchema = z
-  .object({ role: role.optional(), disabled: z.boolean().optional(), password: z.string().max(500).optional(), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional() })
+  .object({ role: role.optional(), disabled: z.boolean().optional(), password: z.string().max(500).optional(), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional(), gridCodes: gridCodes.optional(), volunteerId: bodyId().nullable().optional() })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change')
 
@@ -33,7 +36,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
   router.get(
     '/admin/users',
     handle(async (_req, res) => {
-      res.json({ users: await listUsers(db) })
+      res.json({ users: await namedUsers(db, await listUsers(db)) })
     }),
   )
 
@@ -41,7 +44,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     '/admin/users',
     handle(async (req, res) => {
       const actor = requirePrincipal(req).username
-      const input = parseJsonBody(newUserSchema, req.body)
+      const input = await withGridCodes(db, parseJsonBody(newUserSchema, req.body))
       const user = await db.transaction().execute((trx) => createUser(trx, input, actor))
       res.status(201).location(`/api/admin/users/${user.id}`).json(user)
     }),
@@ -52,7 +55,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     handle(async (req, res) => {
       const actor = requirePrincipal(req)
       const id = userId(req)
-      const patch = parseJsonBody(patchSchema, req.body)
+      const patch = await withGridCodes(db, parseJsonBody(patchSchema, req.body))
       if (id === actor.userId && (patch.disabled || (patch.role && patch.role !== 'admin'))) {
         throw new ApiError(409, 'self_lockout', 'an administrator cannot disable or demote their own account')
       }

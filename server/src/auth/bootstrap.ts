@@ -28,17 +28,38 @@ async function demoOfficer(db: Kysely<any>): Promise<{ officerId: number | null;
   return { officerId: row.officer_id, name: row.name, gridIds: typeof row.ids === 'string' ? JSON.parse(row.ids) : row.ids }
 }
 
+/**
+ * The demo volunteer is a seeded volunteer with a history to show: one who earned and redeemed
+ * points and whose balance affords some of the shop's items but not all (else any with points
+ * left), the most active (most ledger movements) first, ties by id.
+ */
+async function demoVolunteer(db: Kysely<any>): Promise<{ volunteerId: number | null; name: string | null }> {
+  const r = await sql<{ id: number; name: string }>`
+    WITH s AS (
+      SELECT v.id, v.name, count(*) AS moves, sum(l.delta) AS balance
+      FROM volunteers v JOIN points_ledger l ON l.volunteer_id = v.id
+      GROUP BY v.id HAVING bool_or(l.kind = 'redemption') AND sum(l.delta) > 0
+    ), shelf AS (SELECT min(price) AS lo, max(price) AS hi FROM shop_items WHERE active)
+    SELECT s.id, s.name FROM s, shelf
+    ORDER BY coalesce(s.balance >= shelf.lo AND s.balance < shelf.hi, false) DESC, s.moves DESC, s.id LIMIT 1`.execute(db)
+  const row = r.rows[0]
+  return { volunteerId: row?.id ?? null, name: row?.name ?? null }
+}
+
 export async function createDemoAccounts(db: Kysely<any>): Promise<void> {
   const officer = await demoOfficer(db)
+  const volunteer = await demoVolunteer(db)
   await db.transaction().execute(async (trx) => {
     for (const a of DEMO_ACCOUNTS) {
       const isOfficer = a.role === 'officer'
+      const isVolunteer = a.role === 'volunteer'
       await createUser(
         trx,
         {
           ...a,
-          displayName: isOfficer && officer.name ? `${officer.name}（社区民警）` : a.displayName,
+          displayName: isOfficer && officer.name ? `${officer.name}（社区民警）` : isVolunteer && volunteer.name ? `${volunteer.name}（平安志愿者）` : a.displayName,
           ...(isOfficer ? { gridIds: officer.gridIds, officerId: officer.officerId } : {}),
+          ...(isVolunteer ? { volunteerId: volunteer.volunteerId } : {}),
         },
         'system',
       )

@@ -18,7 +18,7 @@ export interface RoutePolicy {
   /** Express path pattern, mount prefix included, exactly as the route registers it. */
   path: string
   allow: Allow
-  /** `import`: a GeoJSON or CSV body up to the import limit (other writes: JSON up to the body limit). */
+  /** `import`: a GeoJSON, CSV or XLSX body up to the import limit (other writes: JSON up to the body limit). */
   body?: 'import'
 }
 
@@ -48,8 +48,9 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'PATCH', path: '/api/admin/users/:id', allow: ['admin'] },
   { method: 'POST', path: '/api/admin/users/:id/tokens', allow: ['admin'] },
   { method: 'GET', path: '/api/stats', allow: 'signed-in' },
-  { method: 'GET', path: '/api/stats/grid-cells', allow: DESK },
-  { method: 'GET', path: '/api/stats/monthly', allow: DESK },
+  { method: 'GET', path: '/api/stats/grid-cells', allow: STAFF },
+  // Officers: the points of their own cells (the handler scopes the query), as the hotspots beside it.
+  { method: 'GET', path: '/api/stats/monthly', allow: STAFF },
   { method: 'GET', path: '/api/layers', allow: 'signed-in' },
   { method: 'GET', path: '/api/layers/:layer/features', allow: 'signed-in' },
   { method: 'GET', path: '/api/layers/:layer/features/:id', allow: 'signed-in' },
@@ -59,7 +60,11 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/layers/:layer/features/:id/transitions', allow: 'signed-in' },
   { method: 'POST', path: '/api/layers/:layer/features/:id/transitions', allow: 'signed-in' },
   { method: 'POST', path: '/api/layers/:layer/import', allow: 'signed-in', body: 'import' },
+  // A report's photo (hazards, disputes): whoever may change the feature, or the volunteer who reported it (the handler scopes it).
+  { method: 'PUT', path: '/api/layers/:layer/features/:id/photo', allow: ['admin', 'officer', 'volunteer'] },
+  { method: 'GET', path: '/api/layers/:layer/features/:id/photo', allow: 'signed-in' },
   { method: 'GET', path: '/api/audit', allow: ['admin', 'command'] },
+  { method: 'GET', path: '/api/stations', allow: STAFF },
   { method: 'GET', path: '/api/analysis/hotspots', allow: STAFF },
   { method: 'POST', path: '/api/analysis/hotspots', allow: STAFF },
   { method: 'GET', path: '/api/analysis/density', allow: STAFF },
@@ -85,6 +90,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/volunteers/:id', allow: [...DESK, 'volunteer'] },
   { method: 'POST', path: '/api/volunteers/:id/activities', allow: ['admin', 'command'] },
   { method: 'GET', path: '/api/volunteer-orgs/:id/leaderboard', allow: DESK },
+  // A volunteer account's own reports, points and the shop (issue 15).
+  { method: 'GET', path: '/api/volunteer/my-day', allow: ['volunteer'] },
   { method: 'GET', path: '/api/point-rules', allow: 'signed-in' },
   { method: 'PATCH', path: '/api/point-rules/:kind', allow: ['admin'] },
   { method: 'GET', path: '/api/shop/items', allow: 'signed-in' },
@@ -107,6 +114,11 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/officer/my-grid', allow: ['officer'] },
   { method: 'PUT', path: '/api/officer/hazards/:id/photo', allow: ['admin', 'officer'] },
   { method: 'GET', path: '/api/officer/hazards/:id/photo', allow: STAFF },
+  // The people directory and search: any account, within what its role may see (the handlers put that in the SQL).
+  { method: 'GET', path: '/api/people', allow: 'signed-in' },
+  { method: 'GET', path: '/api/people/:id', allow: 'signed-in' },
+  { method: 'POST', path: '/api/people/import', allow: ['admin'], body: 'import' },
+  { method: 'GET', path: '/api/search', allow: 'signed-in' },
   { method: 'GET', path: '/ogc', allow: 'public' },
   { method: 'GET', path: '/ogc/conformance', allow: 'public' },
   { method: 'GET', path: '/ogc/collections', allow: 'signed-in' },

@@ -23,6 +23,8 @@ export interface AccessContext {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 const JSON_TYPES = ['application/json', 'application/geo+json']
+/** Spreadsheets an import route takes as they are (people rosters, server/src/people/roster-parse.ts). */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** Every guard this module made, so the start-up check can tell a guarded route from a bare one. */
 const GUARDS = new WeakMap<RequestHandler, RoutePolicy>()
 
@@ -126,7 +128,7 @@ function decide(req: Request, res: Response, ctx: AccessContext, policy: RoutePo
   }
 }
 
-const parsers = new WeakMap<AccessContext, { json: RequestHandler; importJson: RequestHandler; importText: RequestHandler }>()
+const parsers = new WeakMap<AccessContext, { json: RequestHandler; importJson: RequestHandler; importText: RequestHandler; importRaw: RequestHandler }>()
 
 function parsersOf(ctx: AccessContext) {
   let p = parsers.get(ctx)
@@ -135,6 +137,7 @@ function parsersOf(ctx: AccessContext) {
       json: express.json({ limit: ctx.bodyLimit, type: JSON_TYPES }),
       importJson: express.json({ limit: ctx.importLimit, type: JSON_TYPES }),
       importText: express.text({ limit: ctx.importLimit, type: ['text/csv', 'text/plain'] }),
+      importRaw: express.raw({ limit: ctx.importLimit, type: [XLSX_TYPE] }),
     }
     parsers.set(ctx, p)
   }
@@ -153,7 +156,10 @@ async function readBody(req: Request, res: Response, ctx: AccessContext, policy:
   if (policy.body === 'import') {
     await run(p.importJson, req, res)
     await run(p.importText, req, res)
+    await run(p.importRaw, req, res)
   } else await run(p.json, req, res)
+  // A spreadsheet's bytes are checked by the route's own parser, cell by cell.
+  if (Buffer.isBuffer(req.body)) return
   if (typeof req.body === 'string') checkBodyText(req.body)
   else checkBodyJson(req.body)
 }

@@ -11,6 +11,8 @@ export interface UserRecord {
   role: Role
   disabled: boolean
   officer_id: number | null
+  /** Volunteer accounts: the volunteer record (points, organisation) the account is. */
+  volunteer_id: number | null
   grid_ids: number[]
   created_at: string
 }
@@ -28,7 +30,7 @@ async function audit(db: Kysely<any>, actor: string, action: string, layer: stri
 
 export async function readUser(db: Kysely<any>, id: number): Promise<UserRecord | null> {
   const r = await sql<UserRecord>`
-    SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.officer_id, u.created_at,
+    SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.officer_id, u.volunteer_id, u.created_at,
       (SELECT coalesce(json_agg(g.grid_id ORDER BY g.grid_id), '[]'::json) FROM user_grid_cells g WHERE g.user_id = u.id) AS grid_ids
     FROM users u WHERE u.id = ${id}`.execute(db)
   const row = r.rows[0]
@@ -53,6 +55,14 @@ async function checkGrids(db: Kysely<any>, ids: readonly number[]): Promise<void
   if (unknown.length) throw new ApiError(400, 'unknown_grids', `no grid cells ${unknown.join(', ')}`)
 }
 
+/** A volunteer record for a volunteer account: one that exists, and no other role links one (400 otherwise). */
+async function checkVolunteer(db: Kysely<any>, role: Role, volunteerId: number | null | undefined): Promise<void> {
+  if (volunteerId === undefined || volunteerId === null) return
+  if (role !== 'volunteer') throw new ApiError(400, 'invalid_volunteer', 'only volunteer accounts are linked to a volunteer record')
+  const r = await sql`SELECT 1 FROM volunteers WHERE id = ${volunteerId}`.execute(db)
+  if (!r.rows.length) throw new ApiError(400, 'unknown_volunteer', `no volunteer ${volunteerId}`)
+}
+
 async function setGrids(db: Kysely<any>, userId: number, ids: readonly number[]): Promise<void> {
   await sql`DELETE FROM user_grid_cells WHERE user_id = ${userId}`.execute(db)
   if (ids.length) await sql`INSERT INTO user_grid_cells (user_id, grid_id) SELECT ${userId}, unnest(${intArray([...new Set(ids)])})`.execute(db)
@@ -65,6 +75,7 @@ export interface NewUser {
   displayName?: string
   gridIds?: readonly number[]
   officerId?: number | null
+  volunteerId?: number | null
 }
 
 /** Creates an account (in the caller's transaction) and audits it; the password is only hashed. */
@@ -76,12 +87,13 @@ export async function createUser(db: Kysely<any>, input: NewUser, actor: string)
   const gridIds = input.gridIds ?? []
   if (gridIds.length && input.role !== 'officer') throw new ApiError(400, 'invalid_grids', 'only officer accounts are scoped to grid cells')
   await checkGrids(db, gridIds)
+  await checkVolunteer(db, input.role, input.volunteerId)
   const exists = await sql`SELECT 1 FROM users WHERE username = ${input.username}`.execute(db)
   if (exists.rows.length) throw new ApiError(409, 'username_taken', `user ${input.username} exists`)
   const hash = await hashPassword(input.password)
   const r = await sql<{ id: number }>`
-    INSERT INTO users (username, display_name, role, password_hash, officer_id)
-    VALUES (${input.username}, ${input.displayName ?? input.username}, ${input.role}, ${hash}, ${input.officerId ?? null}) RETURNING id`.execute(db)
+    INSERT INTO users (username, display_name, role, password_hash, officer_id, volunteer_id)
+    VALUES (${input.username}, ${input.displayName ?? input.username}, ${input.role}, ${hash}, ${input.officerId ?? null}, ${input.volunteerId ?? null}) RETURNING id`.execute(db)
   const id = r.rows[0]!.id
   await setGrids(db, id, gridIds)
   const user = (await readUser(db, id))!
@@ -95,6 +107,8 @@ export interface UserPatch {
   disabled?: boolean
   password?: string
   gridIds?: readonly number[]
+  /** Link the account to a volunteer record (null: unlink). */
+  volunteerId?: number | null
 }
 
 /**
@@ -112,6 +126,7 @@ export async function updateUser(db: Kysely<any>, id: number, patch: UserPatch, 
     if (patch.gridIds.length && role !== 'officer') throw new ApiError(400, 'invalid_grids', 'only officer accounts are scoped to grid cells')
     await checkGrids(db, patch.gridIds)
   }
+  if (patch.volunteerId !== undefined) await checkVolunteer(db, role, patch.volunteerId)
   if (patch.password !== undefined) {
     const problem = passwordProblem(patch.password)
     if (problem) throw new ApiError(400, 'weak_password', problem)
@@ -120,6 +135,9 @@ export async function updateUser(db: Kysely<any>, id: number, patch: UserPatch, 
   if (patch.displayName !== undefined) sets.push(sql`display_name = ${patch.displayName}`)
   if (patch.role !== undefined) sets.push(sql`role = ${patch.role}`)
   if (patch.disabled !== undefined) sets.push(sql`disabled = ${patch.disabled}`)
+  if (patch.volunteerId !== undefined) sets.push(sql`volunteer_id = ${patch.volunteerId}`)
+  // Only a volunteer account is a volunteer.
+  else if (role !== 'volunteer') sets.push(sql`volunteer_id = NULL`)
   if (patch.password !== undefined) sets.push(sql`password_hash = ${await hashPassword(patch.password)}`)
   await sql`UPDATE users SET ${sql.join(sets)} WHERE id = ${id}`.execute(db)
   if (patch.gridIds) await setGrids(db, id, patch.gridIds)

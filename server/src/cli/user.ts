@@ -15,6 +15,7 @@ import { createApiToken, createUser, findUserId, isRole, listUsers, updateUser }
  *   npm run user -- passwd USERNAME [--password PASS]
  *   npm run user -- disable USERNAME | enable USERNAME
  *   npm run user -- grids USERNAME ID,ID
+ *   npm run user -- volunteer USERNAME VOLUNTEER_ID|none
  *   npm run user -- list
  *
  * A password not given is generated and printed once.
@@ -25,6 +26,7 @@ const USAGE = `usage:
   npm run user -- passwd USERNAME [--password PASS]
   npm run user -- disable USERNAME | enable USERNAME
   npm run user -- grids USERNAME ID,ID
+  npm run user -- volunteer USERNAME VOLUNTEER_ID|none
   npm run user -- list`
 
 const args = process.argv.slice(2)
@@ -39,7 +41,7 @@ const ACTOR = 'cli'
 class UsageError extends Error {}
 
 // Usage mistakes are told before the database is opened.
-const COMMANDS = ['add', 'token', 'passwd', 'disable', 'enable', 'grids', 'list']
+const COMMANDS = ['add', 'token', 'passwd', 'disable', 'enable', 'grids', 'volunteer', 'list']
 const usageProblem =
   !command || !COMMANDS.includes(command)
     ? command ? `unknown command ${command}` : 'give a command'
@@ -111,6 +113,16 @@ try {
       if (!gridIds) throw new UsageError('give the grid ids: ID,ID')
       const user = await db.transaction().execute((trx) => updateUser(trx, id, { gridIds }, ACTOR))
       console.log(`${username}: grid cells ${user.grid_ids.join(',') || 'none'}`)
+      break
+    }
+    case 'volunteer': {
+      // A volunteer account's volunteer record (its points and organisation); `none` unlinks.
+      const id = await userIdOf(username)
+      const raw = args[2]
+      const volunteerId = raw === 'none' ? null : /^[1-9]\d{0,9}$/.test(raw ?? '') ? Number(raw) : undefined
+      if (volunteerId === undefined) throw new UsageError('give the volunteer id (a number) or none')
+      const user = await db.transaction().execute((trx) => updateUser(trx, id, { volunteerId }, ACTOR))
+      console.log(`${username}: ${user.volunteer_id === null ? 'linked to no volunteer' : `volunteer ${user.volunteer_id}`}`)
       break
     }
     case 'list': {

@@ -7,6 +7,7 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { communityDashboard, dashboardRows } from './dashboard.ts'
 import { csvText } from '../http/csv.ts'
+import { stationExists } from '../stations/stations.ts'
 
 /** A date (a Beijing day: from its start) or an RFC 3339 instant. */
 const instant = z.union([
@@ -37,7 +38,7 @@ export function dashboardRoutes({ db }: DbHandle): Router {
       if (filter.district && !(await sql`SELECT 1 FROM admin_areas WHERE code = ${filter.district} AND level = 'district'`.execute(db)).rows.length) {
         throw new ApiError(404, 'unknown_district', `no district ${filter.district}`)
       }
-      if (filter.station && !(await sql`SELECT 1 FROM police_units WHERE id = ${filter.station} AND kind IN ('station', 'branch')`.execute(db)).rows.length) {
+      if (filter.station && !(await stationExists(db, filter.station))) {
         throw new ApiError(404, 'unknown_station', `no police station ${filter.station}`)
       }
       const dashboard = await communityDashboard(db, filter)

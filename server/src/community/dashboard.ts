@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { isStation } from '../stations/stations.ts'
 
 export interface DashboardFilter {
   /** District (区/县) code. */
@@ -26,12 +27,12 @@ const gridPlace = sql`SELECT g.id AS grid_id, g.station_id, t.parent_code AS dis
   FROM grid_cells g JOIN admin_areas v ON v.code = g.community_code JOIN admin_areas t ON t.code = v.parent_code`
 
 /**
- * District and station of each police unit: a station is its own, an office belongs to its parent
- * station. In the city districts the station-level units are the 实战化分局 (branches): the story's
- * "8 branches and 27 stations".
+ * District and station of each police unit: a station (a unit owning cells or zones, stations.ts)
+ * is its own, an office belongs to its parent station. In the demo city those are the counties'
+ * 派出所 and the city districts' 实战化分局: the story's "8 branches and 27 stations".
  */
 const unitPlace = sql`SELECT p.id AS unit_id,
-    CASE WHEN p.kind IN ('station', 'branch') THEN p.id WHEN p.kind = 'office' AND par.kind IN ('station', 'branch') THEN par.id END AS station_id,
+    CASE WHEN ${isStation('p')} THEN p.id WHEN ${isStation('par')} THEN par.id END AS station_id,
     CASE a.level WHEN 'district' THEN a.code WHEN 'town' THEN a.parent_code
                  WHEN 'village' THEN (SELECT x.parent_code FROM admin_areas x WHERE x.code = a.parent_code) END AS district
   FROM police_units p LEFT JOIN police_units par ON par.id = p.parent_id LEFT JOIN admin_areas a ON a.code = p.area_code`
@@ -70,7 +71,7 @@ const events = sql`
     LEFT JOIN admin_areas a ON a.code = m.area_code LEFT JOIN admin_areas t ON t.code = a.parent_code`
 
 const standing = sql`
-  SELECT 'stations' AS figure, up.district, up.station_id FROM police_units p JOIN unit_place up ON up.unit_id = p.id WHERE p.kind IN ('station', 'branch')
+  SELECT 'stations' AS figure, up.district, up.station_id FROM police_units p JOIN unit_place up ON up.unit_id = p.id WHERE ${isStation('p')}
   UNION ALL
   SELECT 'community_officers', up.district, up.station_id FROM officers o JOIN unit_place up ON up.unit_id = o.unit_id WHERE o.role = 'community_officer'
   UNION ALL

@@ -17,6 +17,55 @@ export interface LedgerRow {
   label: string | null
 }
 
+export interface VolunteerAccount {
+  id: number
+  name: string
+  occupation: string | null
+  joined_on: string
+  org_id: number
+  org_name: string
+  /** The police unit the organisation belongs to. */
+  unit_name: string | null
+  balance: number
+  /** Every movement in (positive deltas). */
+  earned: number
+  /** Points redeemed in the shop. */
+  spent: number
+}
+
+/**
+ * A volunteer's points account from the ledger (never a stored number): the balance is the sum
+ * of every movement, earned the sum of those in, spent the redemptions. Null for no such volunteer.
+ */
+export async function volunteerAccount(db: Kysely<any>, id: number): Promise<VolunteerAccount | null> {
+  const r = await sql<VolunteerAccount>`
+    SELECT v.id, v.name, v.occupation, v.joined_on, v.org_id, o.name AS org_name, u.name AS unit_name,
+           coalesce(sum(l.delta), 0)::int AS balance,
+           coalesce(sum(l.delta) FILTER (WHERE l.delta > 0), 0)::int AS earned,
+           coalesce(-sum(l.delta) FILTER (WHERE l.kind = 'redemption'), 0)::int AS spent
+    FROM volunteers v JOIN volunteer_orgs o ON o.id = v.org_id LEFT JOIN police_units u ON u.id = o.unit_id
+    LEFT JOIN points_ledger l ON l.volunteer_id = v.id
+    WHERE v.id = ${id} GROUP BY v.id, o.name, u.name`.execute(db)
+  return r.rows[0] ?? null
+}
+
+export interface ShopItem {
+  id: number
+  name: string
+  price: number
+  stock: number
+  active: boolean
+  redeemed: number
+}
+
+/** The safety shop's shelf (平安超市): every item with its price, stock and how many were redeemed. */
+export async function shopShelf(db: Kysely<any>): Promise<ShopItem[]> {
+  const r = await sql<ShopItem>`
+    SELECT s.id, s.name, s.price, s.stock, s.active, coalesce(sum(r.quantity), 0)::int AS redeemed
+    FROM shop_items s LEFT JOIN redemptions r ON r.item_id = s.id GROUP BY s.id ORDER BY s.id`.execute(db)
+  return r.rows
+}
+
 export async function recentLedger(db: Kysely<any>, volunteerId: number, limit: number): Promise<LedgerRow[]> {
   const r = await sql<LedgerRow>`
     SELECT l.id::int AS id, l.at, l.delta, l.kind, l.activity_id, l.record_id, l.redemption_id, l.note,

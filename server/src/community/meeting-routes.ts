@@ -10,6 +10,7 @@ import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody } from './input.ts'
 import { auditRecord, notFuture } from './scope.ts'
+import { stationExists } from '../stations/stations.ts'
 
 /** 月例会 (station–town, monthly), 周研判 (office with the community committees, weekly), 日沟通 (officer–grid worker, daily). */
 export const MEETING_KINDS = ['station_town', 'community_weekly', 'grid_daily'] as const
@@ -127,8 +128,7 @@ export function meetingRoutes({ db }: DbHandle): Router {
           stationId = g.station_id
           areaCode ??= g.community_code
         }
-        const unit = (await sql<{ kind: string }>`SELECT kind FROM police_units WHERE id = ${stationId!}`.execute(trx)).rows[0]
-        if (!unit || !['station', 'branch'].includes(unit.kind)) throw new ApiError(400, 'unknown_station', `no police station or branch ${stationId}`)
+        if (!(await stationExists(trx, stationId!))) throw new ApiError(400, 'unknown_station', `no police station ${stationId} (a unit that owns grid cells or patrol zones)`)
         if (!(await sql`SELECT 1 FROM admin_areas WHERE code = ${areaCode!}`.execute(trx)).rows.length) throw new ApiError(400, 'unknown_area', `no administrative area ${areaCode}`)
         if (principal.role === 'officer') {
           const own = intArray(principal.gridIds)

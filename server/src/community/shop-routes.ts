@@ -1,12 +1,11 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
-import { sql } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { actorOf } from '../http/actor.ts'
 import { handle } from '../http/errors.ts'
 import { parseCommunityBody } from './input.ts'
-import { createItem, redeem } from './ledger.ts'
+import { createItem, redeem, shopShelf } from './ledger.ts'
 
 const itemBody = z
   .object({ name: z.string().trim().min(1).max(100), price: z.number().int().min(1).max(100000), stock: z.number().int().min(0).max(1000000) })
@@ -22,10 +21,7 @@ export function shopRoutes({ db }: DbHandle): Router {
   router.get(
     '/shop/items',
     handle(async (_req, res) => {
-      const r = await sql`
-        SELECT s.id, s.name, s.price, s.stock, s.active, coalesce(sum(r.quantity), 0)::int AS redeemed
-        FROM shop_items s LEFT JOIN redemptions r ON r.item_id = s.id GROUP BY s.id ORDER BY s.id`.execute(db)
-      res.json({ items: r.rows })
+      res.json({ items: await shopShelf(db) })
     }),
   )
 

@@ -8,7 +8,7 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody, pathId } from './input.ts'
-import { recentLedger, recordActivity } from './ledger.ts'
+import { recentLedger, recordActivity, volunteerAccount } from './ledger.ts'
 import { queryId, queryOffset } from '../http/ints.ts'
 
 const listQuery = z
@@ -73,15 +73,9 @@ export function volunteerRoutes({ db }: DbHandle): Router {
       const id = pathId(req.params.id, 'volunteer')
       // Another volunteer's account is 404 to a volunteer, as if it did not exist.
       if (!(await mayRead(db, req, id))) throw new ApiError(404, 'unknown_volunteer', `no volunteer ${id}`)
-      const r = await sql<Record<string, unknown>>`
-        SELECT v.id, v.name, v.occupation, v.joined_on, v.org_id, o.name AS org_name,
-               coalesce(sum(l.delta), 0)::int AS balance,
-               coalesce(sum(l.delta) FILTER (WHERE l.delta > 0), 0)::int AS earned,
-               coalesce(-sum(l.delta) FILTER (WHERE l.kind = 'redemption'), 0)::int AS spent
-        FROM volunteers v JOIN volunteer_orgs o ON o.id = v.org_id LEFT JOIN points_ledger l ON l.volunteer_id = v.id
-        WHERE v.id = ${id} GROUP BY v.id, o.name`.execute(db)
-      if (!r.rows[0]) throw new ApiError(404, 'unknown_volunteer', `no volunteer ${id}`)
-      res.json({ ...r.rows[0], ledger: await recentLedger(db, id, 20) })
+      const account = await volunteerAccount(db, id)
+      if (!account) throw new ApiError(404, 'unknown_volunteer', `no volunteer ${id}`)
+      res.json({ ...account, ledger: await recentLedger(db, id, 20) })
     }),
   )
 

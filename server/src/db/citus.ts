@@ -13,7 +13,7 @@ import { sql, type Kysely } from 'kysely'
  * Distributed by district (区/县 code, migration 0020) and co-located: a district's events, their
  * photos, reports and mediation cases live on one node and join there.
  */
-export const BY_DISTRICT = ['disputes', 'hazards', 'incidents', 'hazard_photos', 'household_reports', 'mediation_cases', 'mediation_participants'] as const
+export const BY_DISTRICT = ['disputes', 'hazards', 'incidents', 'hazard_photos', 'dispute_photos', 'household_reports', 'mediation_cases', 'mediation_participants'] as const
 
 /** Distributed by unit and co-located: a unit's track and its current position. */
 export const BY_UNIT = ['unit_positions', 'unit_current'] as const
@@ -34,7 +34,7 @@ export const REFERENCE = [
   'patrol_units', 'patrols', 'rivers', 'river_patrols', 'places', 'mediation_rooms', 'schools', 'guard_posts',
   'volunteer_orgs', 'volunteers', 'volunteer_activities', 'activity_participants', 'redemptions', 'users', 'sessions',
   'api_tokens', 'user_grid_cells', 'alert_rules', 'alerts', 'point_rules', 'activity_records', 'shop_items', 'points_ledger',
-  'coordination_meetings', 'coordination_issues',
+  'coordination_meetings', 'coordination_issues', 'search_sources',
 ] as const
 
 /** Tables of the database that are not the application's: left alone. */

@@ -17,6 +17,17 @@ export interface Subscriber {
   close?(): void
 }
 
+/**
+ * An event's payload as clients get it (`live_events e`): an incident, hazard or dispute also
+ * carries where it is (a deletion logs only the id, its point is the row's geom) and the town and
+ * village or community of its grid cell, so every feed line reads by place and can be located.
+ */
+export const eventPayload = sql`CASE WHEN e.kind IN ('incidents', 'hazards', 'disputes') THEN e.payload || jsonb_strip_nulls(jsonb_build_object(
+    'lon', coalesce(e.payload -> 'lon', to_jsonb(ST_X(e.geom))), 'lat', coalesce(e.payload -> 'lat', to_jsonb(ST_Y(e.geom))),
+    'place', (SELECT t.name || v.name FROM grid_cells g JOIN admin_areas v ON v.code = g.community_code JOIN admin_areas t ON t.code = v.parent_code
+              WHERE g.id = (e.payload ->> 'grid_id')::int)))
+  ELSE e.payload END`
+
 const CHANNEL = 'pingan_live'
 const BATCH = 2000
 /** How long an id skipped by a concurrent transaction is waited for. */
@@ -123,7 +134,7 @@ export class LiveHub {
 
   async #read(where: ReturnType<typeof sql>): Promise<LiveEvent[]> {
     const r = await sql<{ id: string; kind: LiveEvent['kind']; at: Date; payload: unknown }>`
-      SELECT id::text AS id, kind, at, payload FROM live_events WHERE ${where} ORDER BY id LIMIT ${BATCH}`.execute(this.database.db)
+      SELECT e.id::text AS id, e.kind, e.at, ${eventPayload} AS payload FROM live_events e WHERE ${where} ORDER BY e.id LIMIT ${BATCH}`.execute(this.database.db)
     return r.rows.map((row) => ({ id: Number(row.id), kind: row.kind, at: new Date(row.at).toISOString(), payload: row.payload }))
   }
 

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import { bboxSchema, invalidQuery } from '../features/query-schema.ts'
-import type { LiveEvent, LiveHub } from './hub.ts'
+import { eventPayload, type LiveEvent, type LiveHub } from './hub.ts'
 import { ApiError } from '../http/errors.ts'
 import { intArray } from '../auth/layer-access.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -93,10 +93,10 @@ export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, re
   let cursor: number
   if (resume !== null) {
     const missed = await sql<{ id: string; kind: LiveEvent['kind']; at: Date; payload: unknown }>`
-      SELECT id::text AS id, kind, at, payload FROM live_events
-      WHERE id > ${resume} AND kind IN (${sql.join([...kinds])})
-        ${grids ? sql`AND (payload ->> 'grid_id')::int = ANY(${intArray([...grids])})` : sql``}
-      ORDER BY id LIMIT 50000`.execute(db)
+      SELECT e.id::text AS id, e.kind, e.at, ${eventPayload} AS payload FROM live_events e
+      WHERE e.id > ${resume} AND e.kind IN (${sql.join([...kinds])})
+        ${grids ? sql`AND (e.payload ->> 'grid_id')::int = ANY(${intArray([...grids])})` : sql``}
+      ORDER BY e.id LIMIT 50000`.execute(db)
     cursor = resume
     for (const row of missed.rows) {
       const e: LiveEvent = { id: Number(row.id), kind: row.kind, at: new Date(row.at).toISOString(), payload: row.payload }

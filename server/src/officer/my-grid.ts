@@ -29,9 +29,10 @@ function shiftTime(hhmm: string, minutes: number): string | null {
 
 /**
  * What an officer needs on a phone for their own grid cells (issue 8, "my grid"): the cells,
- * hazards to check and open disputes (by status and age), ten-household units with their lead,
- * guard posts with today's duty times, and this season's screening focus. Everything is scoped
- * in SQL to the account's cells in user_grid_cells; `at` is "now".
+ * the people who answer for them (by name, with their directory key for the card), hazards to
+ * check and open disputes (by status and age), ten-household units with their lead, guard posts
+ * with today's duty times, and this season's screening focus. Everything is scoped in SQL to the
+ * account's cells in user_grid_cells; `at` is "now".
  */
 export async function myGrid(db: Kysely<any>, userId: number, at: string, asked: boolean) {
   // Only an asked-for moment hides what was reported after it; "now" shows every report (a
@@ -54,6 +55,18 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string, asked:
       WHERE ${inMyCells('g.id', userId)}`.execute(db)
     const row = r.rows[0]!
     return { features: parseJson(row.features as unknown[]), bbox: parseJson(row.bbox), ids: parseJson(row.ids) as number[] }
+  })
+
+  // Who answers for my cells beside me: auxiliaries, grid workers, militia contacts (and any other officer named on them).
+  const people = await dbStep('reading the people of the officer\u2019s cells', async () => {
+    const r = await sql<{ id: string; name: string; role: string; phone: string | null; cells: unknown }>`
+      SELECT c.kind || ':' || c.ref_id AS id, p.name, p.role, p.phone,
+             json_agg(json_build_object('id', g.id, 'code', g.code, 'name', g.name, 'duty', c.duty) ORDER BY g.code) AS cells
+      FROM person_cells c JOIN people p ON p.kind = c.kind AND p.ref_id = c.ref_id JOIN grid_cells g ON g.id = c.grid_id
+      WHERE ${inMyCells('c.grid_id', userId)}
+      GROUP BY c.kind, c.ref_id, p.name, p.role, p.phone
+      ORDER BY min(array_position(ARRAY['community_officer', 'auxiliary', 'grid_worker', 'militia'], c.duty)), p.name, c.kind, c.ref_id`.execute(db)
+    return r.rows.map((row) => ({ ...row, cells: parseJson(row.cells as unknown[]) }))
   })
 
   const hazards = await dbStep('reading the hazards to check', async () => {
@@ -121,6 +134,7 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string, asked:
     officer,
     cells: { type: 'FeatureCollection' as const, features: cells.features, bbox: cells.bbox },
     grid_ids: cells.ids,
+    people,
     hazards,
     disputes,
     household_units: householdUnits,

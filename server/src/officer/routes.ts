@@ -6,7 +6,6 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { handle } from '../http/errors.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { myGrid } from './my-grid.ts'
-import { photoRoutes } from './photo-routes.ts'
 
 const myGridQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() }).strict()
 
@@ -14,7 +13,6 @@ const myGridQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() }
 export function officerRoutes(database: DbHandle): Router {
   const { db } = database
   const router = secureRouter('/api')
-  router.use(photoRoutes(database))
   router.get(
     '/officer/my-grid',
     handle(async (req, res) => {

@@ -4,6 +4,7 @@ import { featureQuerySchema } from '../features/query-schema.ts'
 import { geometryShapeSchema } from '../features/geometry-schema.ts'
 import { propertiesShapeSchema } from '../features/property-schema.ts'
 import { transitionSchema } from '../features/write-schema.ts'
+import { PHOTO_TABLES } from '../features/photos.ts'
 import { ROUTE_POLICIES, type RoutePolicy } from '../auth/policy.ts'
 
 /** JSON Schema (OpenAPI 3.0 dialect) of the input a zod schema accepts. */
@@ -53,6 +54,17 @@ function layerPaths(layer: LayerDef): Record<string, unknown> {
       responses: { 201: ok({ type: 'object', properties: { imported: { type: 'integer' }, ids: { type: 'array', items: { type: 'integer' } } } }), ...errors(400, 413, 422) },
     },
   }
+  if (PHOTO_TABLES[layer.id]) {
+    paths[`${base}/features/{id}/photo`] = {
+      put: {
+        summary: `the photo of a ${layer.title.en} feature {"content_type","data" (base64)}: one per feature, replaced when sent again, at most 1.5 MB (officers in their cells, administrators, and the volunteer who reported it; audited)`,
+        parameters: [idParam],
+        requestBody: { required: true, ...json({ type: 'object', required: ['content_type', 'data'], properties: { content_type: { type: 'string', enum: ['image/jpeg', 'image/png', 'image/webp'] }, data: { type: 'string', format: 'byte' } } }) },
+        responses: { 200: ok({ type: 'object' }), ...errors(403, 404, 413, 422) },
+      },
+      get: { summary: 'the photo itself (the image), within your scope of the layer', parameters: [idParam], responses: { 200: { description: 'the image', content: { 'image/jpeg': {}, 'image/png': {}, 'image/webp': {} } }, ...errors(404) } },
+    }
+  }
   if (layer.lifecycle) {
     paths[`${base}/features/{id}/transitions`] = {
       get: { parameters: [idParam], responses: { 200: ok({ type: 'object' }), ...errors(404) } },
@@ -88,6 +100,7 @@ const SUMMARIES: Record<string, string> = {
   'POST /api/admin/users': 'create an account {"username","role","password","gridIds"?,"displayName"?}',
   'PATCH /api/admin/users/{id}': 'change role, grid cells, password, or disable an account',
   'POST /api/admin/users/{id}/tokens': "issue an API token for an account",
+  'GET /api/stations': 'every police unit that owns grid cells or patrol zones (派出所 and 实战化分局): superior unit, district, cells, zones, extent; at=lon,lat for the one owning that point',
   'GET /api/analysis/hotspots': 'hexagon bins with Getis-Ord Gi* (every bin, zero counts included)',
   'POST /api/analysis/hotspots': 'the same over a drawn polygon (GeoJSON body)',
   'GET /api/analysis/density': 'quartic kernel density surface',
@@ -113,6 +126,7 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/volunteers/{id}': 'one volunteer: balance, earned and spent from the points ledger, the 20 latest movements (a volunteer: only their own)',
   'POST /api/volunteers/{id}/activities': 'record an activity {"kind","quantity","heldAt"?,"note"?}: points by the point rule of its kind (audited)',
   'GET /api/volunteer-orgs/{id}/leaderboard': 'an organisation\'s volunteers ranked by points earned',
+  'GET /api/volunteer/my-day': 'a volunteer account\'s day: the hazards and disputes it reported (newest first, each with its status history), its linked volunteer\'s balance, earned, spent and latest ledger movements (volunteer: null when the account is linked to none), and the shop\'s items with what the balance affords',
   'GET /api/point-rules': 'points per unit of each activity kind (patrol hours, reports, publicity sessions, river patrols)',
   'PATCH /api/point-rules/{kind}': 'change a point rule {"version","pointsPerUnit"?,"maxQuantity"?,"label"?}: 409 on a stale version (audited)',
   'GET /api/shop/items': 'the safety shop (平安超市): items, points price, stock, redeemed',
@@ -132,6 +146,10 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/officer/my-grid': "an officer's own cells: open hazards and disputes by status and age, ten-household units with their lead, guard posts with today's duty windows, the four-seasons focus; at= for another moment",
   'PUT /api/officer/hazards/{id}/photo': 'the photo of a hazard {"content_type","data" (base64)}: one per hazard, replaced when sent again, at most 1.5 MB',
   'GET /api/officer/hazards/{id}/photo': 'the photo of a hazard (the image itself)',
+  'GET /api/people': 'the people directory (officers, auxiliaries, grid workers, militia contacts, volunteer leads): name, role, unit, station and its duty phone, cells; phones and badges for police roles only, a volunteer sees the people of their own area; q= (name, pinyin or initials), role=, unit= (and below), cell=, ids= (officer:1,militia:2), limit=, offset=',
+  'GET /api/people/{id}': 'one person (id officer:N, militia:N or volunteer:N): the directory row and their cells as GeoJSON with a bbox; 404 for someone the caller may not see',
+  'POST /api/people/import': 'a roster as CSV (text/csv), XLSX or JSON {"rows"} with columns role, name, badge, unit (code or name), phone, org, cells (grid codes): all rows or none; 422 import_rejected lists every rejected row with its reasons (administrators; audited)',
+  'GET /api/search': 'places, police units, grid cells (name or code), schools, mediation rooms and people by Chinese, full pinyin or initials, best first: q=, limit=, kinds=place,unit,grid,school,room,person; people within what the caller may see',
 }
 
 /** `:param` path segments as OpenAPI `{param}`. */

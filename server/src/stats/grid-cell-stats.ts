@@ -6,6 +6,8 @@ import type { DbHandle } from '../db/create-db.ts'
 import { dbStep } from '../analysis/hex-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { handle } from '../http/errors.ts'
+import { analysisGrids } from '../auth/request-scope.ts'
+import { intArray } from '../auth/layer-access.ts'
 
 /** Hazards not yet eliminated or rejected, and disputes still being worked on. */
 export const OPEN_HAZARD_STATUSES = ['reported', 'verified', 'rectifying'] as const
@@ -29,7 +31,7 @@ export interface GridCellStat {
  * SELECT g.id, g.households, … FROM grid_cells g LEFT JOIN hz … LEFT JOIN ds … ORDER BY g.id
  * ```
  */
-export async function gridCellStats(db: Kysely<any>): Promise<GridCellStat[]> {
+export async function gridCellStats(db: Kysely<any>, grids?: readonly number[]): Promise<GridCellStat[]> {
   const r = await sql<GridCellStat>`
     WITH hz AS (
       SELECT grid_id, count(*)::int AS n FROM hazards
@@ -42,11 +44,12 @@ export async function gridCellStats(db: Kysely<any>): Promise<GridCellStat[]> {
     SELECT g.id, coalesce(g.households, 0)::int AS households, coalesce(hz.n, 0)::int AS open_hazards,
            coalesce(ds.open, 0)::int AS disputes_open, coalesce(ds.total, 0)::int AS disputes_total
     FROM grid_cells g LEFT JOIN hz ON hz.grid_id = g.id LEFT JOIN ds ON ds.grid_id = g.id
+    ${grids ? sql`WHERE g.id = ANY(${intArray(grids)})` : sql``}
     ORDER BY g.id`.execute(db)
   return r.rows
 }
 
-/** `GET /api/stats/grid-cells`: one row per grid cell, for colouring cells by a measure. */
+/** `GET /api/stats/grid-cells`: one row per grid cell (an officer's: their own cells), for colouring cells by a measure. */
 export function gridCellStatsRoutes({ db }: DbHandle): Router {
   const router = secureRouter('/api')
   router.get(
@@ -54,7 +57,9 @@ export function gridCellStatsRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const q = z.strictObject({}).safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
-      const cells = await dbStep('counting hazards and disputes per grid cell', () => gridCellStats(db))
+      // An officer gets the rows of their own cells (whose hazards and disputes they may read), nobody else's.
+      const grids = analysisGrids(req, undefined)
+      const cells = await dbStep('counting hazards and disputes per grid cell', () => gridCellStats(db, grids))
       res.json({
         definitions: {
           households: 'grid_cells.households',

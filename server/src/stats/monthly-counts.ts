@@ -7,6 +7,7 @@ import { areaRowsSql, describeArea, parseAreaParam, type AreaSpec } from '../ana
 import { dbStep } from '../analysis/hex-db.ts'
 import { filterEcho, parseAnalysisQuery, pointFilterSql, pointFilterShape, type PointFilters } from '../analysis/hex-filters.ts'
 import { handle } from '../http/errors.ts'
+import { readScopeOf } from '../auth/request-scope.ts'
 
 export interface MonthCount {
   /** `YYYY-MM`, the month in Asia/Shanghai. */
@@ -50,13 +51,16 @@ export function fillMonths(rows: readonly MonthCount[]): MonthCount[] {
 
 const monthlyQuery = z.strictObject(pointFilterShape)
 
-/** `GET /api/stats/monthly?layer=…`: counts per month for the hotspot filters (the chart under the hotspots). */
+/** `GET /api/stats/monthly?layer=…`: counts per month for the hotspot filters (the chart under the hotspots), within the caller's read scope. */
 export function monthlyCountsRoutes({ db }: DbHandle): Router {
   const router = secureRouter('/api')
   router.get(
     '/stats/monthly',
     handle(async (req, res) => {
-      const { params, filters } = parseAnalysisQuery(monthlyQuery, req.query)
+      const { params, filters: asked } = parseAnalysisQuery(monthlyQuery, req.query)
+      // The same points the hotspots count for this caller: an officer's own cells only.
+      const access = readScopeOf(req, asked.layer, 'p')
+      const filters = access.scope === 'all' ? asked : { ...asked, scope: access.where }
       const area = parseAreaParam(params.area)
       const info = await describeArea(db, area)
       const months = await dbStep(`counting ${filters.layer.id} per month`, () => monthlyCounts(db, filters, area))

@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 /**
- * The officer's outbox (client/src/officer/outbox.ts) with the browser around it played by
- * small fakes: localStorage, the `online` event, and the API's create/photo calls.
+ * The field outbox of the officer's and the volunteer's phones (client/src/field/outbox.ts) with
+ * the browser around it played by small fakes: localStorage, the `online` event, and the API's
+ * create/photo calls.
  */
 const create = vi.fn()
 const putPhoto = vi.fn()
-vi.mock('../../client/src/officer/officer-api.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../client/src/officer/officer-api.ts')>()
-  return { ...real, officerApi: { ...real.officerApi, create: (...a: unknown[]) => create(...a), putPhoto: (...a: unknown[]) => putPhoto(...a) } }
+vi.mock('../../client/src/field/entry-api.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../client/src/field/entry-api.ts')>()
+  return { ...real, entryApi: { ...real.entryApi, create: (...a: unknown[]) => create(...a), putPhoto: (...a: unknown[]) => putPhoto(...a) } }
 })
 vi.mock('../../client/src/auth/expiry.ts', () => ({ sessionEnded: () => {} }))
 
@@ -30,12 +31,12 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-const { Outbox } = await import('../../client/src/officer/outbox.ts')
+const { Outbox } = await import('../../client/src/field/outbox.ts')
 const { ApiError } = await import('../../client/src/api/client.ts')
 const hazard = { type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: [125.15, 42.88] }, properties: { category: 'fire', source: 'offline' } }
 const offline = () => Promise.reject(new TypeError('Failed to fetch'))
 
-describe('the officer outbox', () => {
+describe('the field outbox', () => {
   it('keeps an entry while the network is down and sends it once, with the same client_ref, when it returns', async () => {
     create.mockImplementation(offline)
     const sent: number[] = []
@@ -109,7 +110,18 @@ describe('the officer outbox', () => {
     await box.flush()
     expect(box.pending).toHaveLength(0)
     expect(create).toHaveBeenCalledTimes(2)
-    expect(putPhoto.mock.calls.map((c) => c[0])).toEqual([7, 7])
+    expect(putPhoto.mock.calls.map((c) => [c[0], c[1]])).toEqual([['hazards', 7], ['hazards', 7]])
+  })
+
+  it('sends a volunteer\u2019s dispute photo to the dispute it belongs to', async () => {
+    create.mockResolvedValue({ id: 9, properties: {} })
+    putPhoto.mockResolvedValue({ dispute_id: 9, bytes: 3 })
+    const box = new Outbox('k', () => {}, 60_000)
+    box.add('disputes', { ...hazard, properties: { category: 'neighbour', source: 'patrol', parties: 2 } }, { content_type: 'image/jpeg', data: '/9j/' })
+    await box.flush()
+    expect(box.pending).toHaveLength(0)
+    expect(create.mock.calls[0]![0]).toBe('disputes')
+    expect(putPhoto.mock.calls).toEqual([['disputes', 9, { content_type: 'image/jpeg', data: '/9j/' }]])
   })
 
   it('lets photos go, not entries, when the phone\u2019s storage is full', async () => {

@@ -1,4 +1,4 @@
-import type { Photo } from './officer-api.ts'
+import type { Photo } from './entry-api.ts'
 
 /** Longest side of a photo as sent (plenty to see a broken manhole cover; about 100–300 KB). */
 export const PHOTO_MAX_PX = 1280

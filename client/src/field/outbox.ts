@@ -1,5 +1,5 @@
 import { ApiError } from '../api/client.ts'
-import { isNetworkFailure, officerApi, type NewFeature, type Photo } from './officer-api.ts'
+import { entryApi, isNetworkFailure, type NewFeature, type Photo } from './entry-api.ts'
 
 /** One entry recorded on the phone, kept until the server has it. Its `ref` is the feature's client_ref. */
 export interface OutboxEntry {
@@ -11,7 +11,10 @@ export interface OutboxEntry {
   /** `failed`: the server refused it (kept to be read, then deleted by hand). */
   state: 'pending' | 'failed'
   error?: string
-  /** A hazard's photo, sent once the hazard is stored. */
+  /** The refusal's HTTP status and the server's code, to say it in the UI's words (api/error-text.ts). */
+  status?: number
+  code?: string
+  /** A report's photo (hazards, disputes), sent once the feature is stored. */
   photo?: Photo
   /** The phone's storage was full: the photo was let go to keep the entry. */
   photoDropped?: boolean
@@ -20,10 +23,11 @@ export interface OutboxEntry {
 export type OutboxStatus = 'idle' | 'sending' | 'offline'
 
 /**
- * The unsent entries, in localStorage (one list per account), sent oldest first whenever the
- * network is there: on start, on `online`, after each new entry, and every `retryMs` while
- * some wait. Each carries its client_ref, so an entry the server stored but whose answer was
- * lost is answered, not stored again, when it is sent once more.
+ * The unsent entries of a phone in the field (an officer's, a volunteer's), in localStorage (one
+ * list per account), sent oldest first whenever the network is there: on start, on `online`,
+ * after each new entry, and every `retryMs` while some wait. Each carries its client_ref, so an
+ * entry the server stored but whose answer was lost is answered, not stored again, when it is
+ * sent once more.
  */
 export class Outbox {
   private entries: OutboxEntry[]
@@ -107,14 +111,18 @@ export class Outbox {
       entry.attempts++
       try {
         // Sent again after a lost answer or a photo not yet sent: the server answers the stored feature.
-        const stored = await officerApi.create(entry.layer, entry.feature, AbortSignal.timeout(20_000))
+        const stored = await entryApi.create(entry.layer, entry.feature, AbortSignal.timeout(20_000))
         if (entry.photo) {
           try {
-            await officerApi.putPhoto(stored.id, entry.photo)
+            await entryApi.putPhoto(entry.layer, stored.id, entry.photo)
           } catch (err) {
             if (isNetworkFailure(err)) throw err
-            // Refused (not an image, too large): the hazard is stored; the photo is let go.
+            // Refused (not an image, too large): the report is stored; the photo is let go.
             entry.error = err instanceof ApiError ? err.message : String(err)
+            if (err instanceof ApiError) {
+              entry.status = err.status
+              if (err.code) entry.code = err.code
+            }
           }
         }
         this.entries = this.entries.filter((e) => e.ref !== entry.ref)
@@ -128,6 +136,10 @@ export class Outbox {
         }
         entry.state = 'failed'
         entry.error = err instanceof ApiError ? err.message : String(err)
+        if (err instanceof ApiError) {
+          entry.status = err.status
+          if (err.code) entry.code = err.code
+        }
         this.save()
       }
     }

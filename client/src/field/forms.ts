@@ -1,7 +1,11 @@
 import type { Geometry } from 'geojson'
 import { formatNumber, t, type MessageKey } from '../i18n.ts'
 import { el } from '../analysis/dom.ts'
-import { distinctPoints } from './patrol-tracker.ts'
+
+/** The distinct points of a track (a line needs at least two). */
+export function distinctPoints(track: ReadonlyArray<readonly [number, number]>): number {
+  return new Set(track.map(([x, y]) => `${x.toFixed(7)},${y.toFixed(7)}`)).size
+}
 
 export type FieldSpec =
   | { kind: 'select'; name: string; label: MessageKey; options: ReadonlyArray<[string, string]>; required?: boolean; value?: string }
