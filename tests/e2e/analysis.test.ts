@@ -73,11 +73,15 @@ async function clearSpot(page: Page, layer: string, match: { id?: number; props?
       const c = map.getCanvas()
       const isTarget = (f: maplibregl.MapGeoJSONFeature) =>
         f.layer.id === layer && (match.id === undefined || f.id === match.id) && Object.entries(match.props ?? {}).every(([k, v]) => f.properties[k] === v)
-      for (let y = 100; y < c.clientHeight - 100; y += 7) {
-        for (let x = 340; x < c.clientWidth - 420; x += 7) {
-          const hits = map.queryRenderedFeatures([[x - 6, y - 6], [x + 6, y + 6]])
-          if (hits.some(isTarget) && hits.every((h) => isTarget(h) || (h.layer.type === 'fill' && h.layer.id !== layer && !forbidden.includes(h.layer.id)))) return { x, y }
-        }
+      // The callers centre the feature: look from the middle of the free area outwards, so the
+      // first clear spot is found after a few queries instead of a sweep of the whole screen.
+      const spots: Array<{ x: number; y: number; d: number }> = []
+      const [cx, cy] = [(340 + c.clientWidth - 420) / 2, c.clientHeight / 2]
+      for (let y = 100; y < c.clientHeight - 100; y += 7) for (let x = 340; x < c.clientWidth - 420; x += 7) spots.push({ x, y, d: Math.hypot(x - cx, y - cy) })
+      spots.sort((a, b) => a.d - b.d)
+      for (const { x, y } of spots) {
+        const hits = map.queryRenderedFeatures([[x - 6, y - 6], [x + 6, y + 6]])
+        if (hits.some(isTarget) && hits.every((h) => isTarget(h) || (h.layer.type === 'fill' && h.layer.id !== layer && !forbidden.includes(h.layer.id)))) return { x, y }
       }
       return null
     },

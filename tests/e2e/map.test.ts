@@ -117,13 +117,19 @@ describe('the map page in Chromium', () => {
     await page.fill('.admin-new input[name="username"]', 'e2e-officer')
     await page.fill('.admin-new input[name="displayName"]', '测试民警')
     await page.selectOption('.admin-new select[name="role"]', 'officer')
-    await page.fill('.admin-new input[name="grids"]', '1,2')
+    // Cells are named by their grid codes in the form (ids mean nothing to an administrator).
+    const codes: string[] = []
+    for (const id of [1, 2]) {
+      const res = await page.evaluate(async (cell) => (await fetch(`/api/layers/grid-cells/features/${cell}`)).json(), id)
+      codes.push((res as { properties: { code: string } }).properties.code)
+    }
+    await page.fill('.admin-new input[name="grids"]', codes.join(','))
     await page.click('.admin-new button[type="submit"]')
     await page.waitForSelector('tr[data-user="e2e-officer"]')
     const shown = (await page.textContent('.admin-status'))!
     const password = /：(\S+)$/.exec(shown)?.[1]
     expect(password).toMatch(/^[A-Za-z0-9]{14}$/)
-    expect(await page.inputValue('input[data-grids="e2e-officer"]')).toBe('1,2')
+    expect(await page.inputValue('input[data-grids="e2e-officer"]')).toBe(codes.join(', '))
     await page.screenshot({ path: path.join(SHOTS, 'admin-accounts.png') })
 
     // The new account signs in with the password handed over, scoped to its two cells.
