@@ -140,8 +140,8 @@ describe('analysis modes in Chromium', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('on one wall page: grid cells by open hazards, then coverage mode, then hotspot mode with heat map and chart, then English', async () => {
-    const w = await openPage(browser, server.url, WALL, '#map=10.00/42.90000/125.15000&layers=admin-areas,grid-cells&lang=zh&measure=none')
+  it('on one desk page: grid cells by open hazards, then coverage mode, then hotspot mode with heat map and chart, then English', async () => {
+    const w = await openPage(browser, server.url, DESKTOP, '#map=10.00/42.90000/125.15000&layers=admin-areas,grid-cells&lang=zh&measure=none')
     const { page } = w
 
     // Issue 4: the measure switch colours cells by counts the tiles do not carry.

@@ -345,6 +345,9 @@ export class PlannerView {
   private removeSelected(): void {
     const d = this.drawing
     if (!d || !this.current) return
+    // A workload asked for the removed shape must not come back to ring it again.
+    clearTimeout(this.previewTimer)
+    this.previewAbort?.abort()
     this.clearProblem()
     d.remove(this.current)
     d.commit()
@@ -390,7 +393,7 @@ export class PlannerView {
       this.panel.showWorkload(w, COVERAGE_BUFFER)
       this.overlays.overlaps(w.overlaps)
     } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return
+      if ((err instanceof DOMException && err.name === 'AbortError') || abort.signal.aborted) return
       if (this.markInvalid(err)) return
       console.warn('planner: workload preview:', err)
       this.panel.say(t('plan.workload.failed', { message: errorText(err) }), 'error')

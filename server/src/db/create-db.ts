@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
 import { Kysely, PGliteDialect, sql, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type LogEvent } from 'kysely'
 import type { Logger } from '../logger.ts'
 import { slowQueries } from '../ops/metrics.ts'
@@ -164,6 +166,8 @@ async function createPostgres(url: string, max: number, log: ((e: LogEvent) => v
 async function createPglite(dataDir: string, log: ((e: LogEvent) => void) | undefined): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
+  // PGlite makes the data folder itself but not its parents (a fresh DATA_DIR=/tmp/x/data gave ENOENT).
+  if (!dataDir.startsWith('memory://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true })
   const pglite = await PGlite.create({ dataDir, extensions: { postgis } })
   const db = new Kysely<Database>({ dialect: serialDialect(new PGliteDialect({ pglite })), ...(log ? { log } : {}) })
   return {
