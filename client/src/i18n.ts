@@ -1,3 +1,4 @@
+import { FIGURES, type FigureKey } from '../../data/catalog/figures.ts'
 import type { Label } from '../../data/catalog/layers.ts'
 import { ANALYSIS_EN, ANALYSIS_ZH } from './analysis/strings.ts'
 import { ERRORS_EN, ERRORS_ZH } from './api/strings.ts'
@@ -29,20 +30,6 @@ const zh = {
   'panel.expand': '展开',
   'headlines.title': '警地融合 · 工作概况',
   'headlines.failed': '统计加载失败：{message}',
-  'kpi.stations': '派出所',
-  'kpi.branches': '实战化分局',
-  'kpi.community_officers': '社区（包村）民警',
-  'kpi.auxiliary_officers': '专职辅警',
-  'kpi.militia_orgs': '对接民兵组织',
-  'kpi.volunteers': '平安志愿者',
-  'kpi.mediation_rooms': '矛盾纠纷调解室',
-  'kpi.disputes_resolved': '化解矛盾纠纷',
-  'kpi.household_unit_reports': '十户联防信息',
-  'kpi.hazards': '风险隐患信息',
-  'kpi.hazards_eliminated': '隐患已销号',
-  'kpi.river_patrols': '汛期河道巡查',
-  'kpi.patrol_ebikes': '警务电动车',
-  'kpi.volunteers_redeemed': '积分兑换人数',
   'group.basemap': '底图',
   'group.reference': '基础地理',
   'group.police': '公安与网格',
@@ -111,20 +98,6 @@ const en: Record<MessageKey, string> = {
   'panel.expand': 'Expand',
   'headlines.title': 'Police and community at a glance',
   'headlines.failed': 'Could not load the figures: {message}',
-  'kpi.stations': 'Police stations',
-  'kpi.branches': 'Branch bureaus',
-  'kpi.community_officers': 'Community officers',
-  'kpi.auxiliary_officers': 'Auxiliary officers',
-  'kpi.militia_orgs': 'Militia organisations',
-  'kpi.volunteers': 'Volunteers',
-  'kpi.mediation_rooms': 'Mediation rooms',
-  'kpi.disputes_resolved': 'Disputes resolved',
-  'kpi.household_unit_reports': 'Ten-household reports',
-  'kpi.hazards': 'Hazard reports',
-  'kpi.hazards_eliminated': 'Hazards eliminated',
-  'kpi.river_patrols': 'Flood-season river patrols',
-  'kpi.patrol_ebikes': 'Patrol e-bikes',
-  'kpi.volunteers_redeemed': 'Points redeemers',
   'group.basemap': 'Basemap',
   'group.reference': 'Reference',
   'group.police': 'Police and grid',
@@ -247,6 +220,11 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 }
 
 /** A catalog label (layer title, property label) in the current language. */
+/** A headline figure's one name (data/catalog/figures.ts), in the UI's language. */
+export function figureLabel(key: FigureKey): string {
+  return FIGURES[key][current]
+}
+
 export function label(l: Label): string {
   return l[current]
 }

@@ -255,24 +255,26 @@ describe('community: points ledger, safety shop, dashboard', () => {
     expect(r.status).toBe(200)
     const n = (q: ReturnType<typeof sql>) => scalar<number>(t.db, sql`SELECT (${q})::int`)
     expect(r.body.totals).toEqual({
-      stations: await n(sql`SELECT count(*) FROM police_units WHERE kind IN ('station', 'branch')`),
+      branches: await n(sql`SELECT count(*) FROM police_units WHERE kind = 'branch'`),
+      stations: await n(sql`SELECT count(*) FROM police_units WHERE kind = 'station'`),
       community_officers: await n(sql`SELECT count(*) FROM officers WHERE role = 'community_officer'`),
       volunteers: await n(sql`SELECT count(*) FROM volunteers`),
       disputes_resolved: await n(sql`SELECT count(*) FROM disputes WHERE status = 'resolved'`),
-      hazards_found: await n(sql`SELECT count(*) FROM hazards`),
+      household_unit_disputes: await n(sql`SELECT count(*) FROM disputes WHERE source = 'household_unit'`),
+      hazards: await n(sql`SELECT count(*) FROM hazards`),
       hazards_eliminated: await n(sql`SELECT count(*) FROM hazards WHERE eliminated_at IS NOT NULL`),
       river_patrols: await n(sql`SELECT count(*) FROM river_patrols`),
       redemptions: await n(sql`SELECT count(*) FROM redemptions`),
       points_redeemed: await n(sql`SELECT sum(points) FROM redemptions`),
       volunteers_redeemed: await n(sql`SELECT count(DISTINCT volunteer_id) FROM redemptions`),
-      unit_reports: await n(sql`SELECT (SELECT count(*) FROM disputes WHERE source = 'household_unit') + (SELECT count(*) FROM household_reports WHERE kind <> 'dispute')`),
+      household_unit_reports: await n(sql`SELECT (SELECT count(*) FROM disputes WHERE source = 'household_unit') + (SELECT count(*) FROM household_reports WHERE kind <> 'dispute')`),
       mediation_cases: await n(sql`SELECT count(*) FROM disputes WHERE status <> 'reported'`),
       issues_resolved: await n(sql`SELECT count(*) FROM coordination_issues WHERE resolved_in IS NOT NULL`),
     })
     // Other files write to the shared city before or after this one: the story's figures of the fresh seed are checked in seed.test.ts and community-programmes.test.ts.
     expect(r.body.by_category.mediation_cases.agreement).toBe(await n(sql`SELECT count(*) FROM mediation_cases WHERE outcome = 'agreement'`))
     // Months and seasons add up to the totals; seasons by Beijing month, counted here independently.
-    for (const f of ['disputes_resolved', 'hazards_found', 'river_patrols', 'points_redeemed']) {
+    for (const f of ['disputes_resolved', 'hazards', 'river_patrols', 'points_redeemed']) {
       expect(r.body.by_month.reduce((s: number, m: Record<string, number>) => s + m[f]!, 0), f).toBe(r.body.totals[f])
     }
     const summer = r.body.by_season.find((s: { season: string }) => s.season === 'summer')
@@ -288,28 +290,28 @@ describe('community: points ledger, safety shop, dashboard', () => {
     const d = await command.get(`/api/community/dashboard?district=${district}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)
     expect(d.status).toBe(200)
     const inDistrict = sql`JOIN grid_cells g ON g.id = x.grid_id WHERE left(g.community_code, 6) = ${district}`
-    expect(d.body.totals.hazards_found).toBe(await n(sql`SELECT count(*) FROM hazards x ${inDistrict} AND x.reported_at >= ${from}::timestamptz AND x.reported_at < ${to}::timestamptz`))
+    expect(d.body.totals.hazards).toBe(await n(sql`SELECT count(*) FROM hazards x ${inDistrict} AND x.reported_at >= ${from}::timestamptz AND x.reported_at < ${to}::timestamptz`))
     expect(d.body.totals.disputes_resolved).toBe(await n(sql`SELECT count(*) FROM disputes x ${inDistrict} AND x.resolved_at >= ${from}::timestamptz AND x.resolved_at < ${to}::timestamptz`))
-    expect(d.body.totals.stations).toBe(await n(sql`SELECT count(*) FROM police_units p JOIN admin_areas a ON a.code = p.area_code WHERE p.kind IN ('station', 'branch') AND left(a.code, 6) = ${district}`))
+    expect(d.body.totals.stations + d.body.totals.branches).toBe(await n(sql`SELECT count(*) FROM police_units p JOIN admin_areas a ON a.code = p.area_code WHERE p.kind IN ('station', 'branch') AND left(a.code, 6) = ${district}`))
     expect(d.body.totals.community_officers).toBe(await n(sql`SELECT count(*) FROM officers o JOIN police_units p ON p.id = o.unit_id WHERE o.role = 'community_officer' AND left(p.area_code, 6) = ${district}`))
     expect(d.body.totals.issues_resolved).toBe(await n(sql`SELECT count(*) FROM coordination_issues i JOIN coordination_meetings m ON m.id = i.resolved_in
       WHERE left(m.area_code, 6) = ${district} AND i.resolved_at >= ${from}::timestamptz AND i.resolved_at < ${to}::timestamptz`))
-    expect(d.body.totals.unit_reports).toBe(await n(sql`SELECT count(*) FROM household_reports x ${inDistrict} AND x.reported_at >= ${from}::timestamptz AND x.reported_at < ${to}::timestamptz`))
+    expect(d.body.totals.household_unit_reports).toBe(await n(sql`SELECT count(*) FROM household_reports x ${inDistrict} AND x.reported_at >= ${from}::timestamptz AND x.reported_at < ${to}::timestamptz`))
     expect(d.body.per_district.map((x: { code: string }) => x.code)).toEqual([district])
     expect(d.body.by_month.map((m: { month: string }) => m.month)).toEqual(expect.arrayContaining(['2026-05', '2026-08']))
     expect(d.body.by_month.every((m: { month: string }) => m.month >= '2026-05' && m.month <= '2026-08')).toBe(true)
     // The per-district table of the whole city adds up to the city's stations and officers.
     const sum = (f: string) => r.body.per_district.reduce((s: number, x: Record<string, number>) => s + x[f]!, 0)
-    expect([sum('stations'), sum('community_officers'), sum('hazards_found')]).toEqual([
+    expect([sum('stations') + sum('branches'), sum('community_officers'), sum('hazards')]).toEqual([
       await n(sql`SELECT count(*) FROM police_units WHERE kind IN ('station', 'branch')`),
       await n(sql`SELECT count(*) FROM officers WHERE role = 'community_officer'`),
       await n(sql`SELECT count(*) FROM hazards WHERE grid_id IS NOT NULL`),
     ])
-    expect(sum('stations')).toBe(35) // the story: 8 branches in the city districts and 27 stations in the two counties
+    expect([sum('branches'), sum('stations')]).toEqual([8, 27]) // the story: 8 branches in the city districts and 27 stations in the two counties
 
     const station = await scalar<number>(t.db, sql`SELECT g.station_id FROM grid_cells g JOIN police_units p ON p.id = g.station_id WHERE p.kind = 'station' GROUP BY g.station_id ORDER BY count(*) DESC, g.station_id LIMIT 1`)
     const s = await command.get(`/api/community/dashboard?station=${station}`)
-    expect(s.body.totals.hazards_found).toBe(await n(sql`SELECT count(*) FROM hazards x JOIN grid_cells g ON g.id = x.grid_id WHERE g.station_id = ${station}`))
+    expect(s.body.totals.hazards).toBe(await n(sql`SELECT count(*) FROM hazards x JOIN grid_cells g ON g.id = x.grid_id WHERE g.station_id = ${station}`))
     expect(s.body.totals.stations).toBe(1)
 
     for (const bad of ['district=999999', 'station=99999999']) expect((await command.get(`/api/community/dashboard?${bad}`)).status, bad).toBe(404)

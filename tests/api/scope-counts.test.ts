@@ -84,14 +84,16 @@ describe('scope covers the counts and the bounds', () => {
       hazards_eliminated: await count(sql`SELECT count(*) FROM hazards WHERE grid_id IN (${cells}) AND status = 'eliminated'`),
       disputes: expected.disputes,
       disputes_resolved: await count(sql`SELECT count(*) FROM disputes WHERE grid_id IN (${cells}) AND status = 'resolved'`),
-      household_unit_reports: await count(sql`SELECT count(*) FROM disputes WHERE grid_id IN (${cells}) AND source = 'household_unit'`),
+      household_unit_disputes: await count(sql`SELECT count(*) FROM disputes WHERE grid_id IN (${cells}) AND source = 'household_unit'`),
       river_patrols: expected['river-patrols'],
       incidents: expected.incidents,
       schools: await count(sql`SELECT count(*) FROM schools`),
       stations: await count(sql`SELECT count(*) FROM police_units WHERE kind = 'station'`),
     })
     // The volunteer programme and the live units are not the officer's to count.
-    for (const key of ['volunteers', 'volunteer_orgs', 'points_activities', 'volunteers_redeemed', 'patrol_ebikes']) expect(r.body.headlines, key).not.toHaveProperty(key)
+    for (const key of ['volunteers', 'volunteer_orgs', 'points_activities', 'volunteers_redeemed', 'patrol_ebikes', 'household_unit_reports', 'mediation_cases', 'issues_resolved', 'redemptions', 'points_redeemed']) {
+      expect(r.body.headlines, key).not.toHaveProperty(key)
+    }
     expect(r.body.headlines.disputes_resolved).toBeLessThan(await count(sql`SELECT count(*) FROM disputes WHERE status = 'resolved'`))
   })
 

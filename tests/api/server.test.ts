@@ -35,10 +35,14 @@ describe('the HTTP app', () => {
     }
     expect(body.headlines).toMatchObject({
       stations: 27, branches: 8, community_officers: 222, auxiliary_officers: 565, militia_orgs: 552, militia_informants: 1557,
-      volunteer_orgs: 78, mediation_rooms: 600, disputes_resolved: 247, household_unit_reports: 211, hazards: 1201,
+      volunteer_orgs: 78, mediation_rooms: 600, disputes_resolved: 247, household_unit_disputes: 211, hazards: 1201,
       river_patrols: 189, patrol_ebikes: 99, points_activities: 23, volunteers_redeemed: 346,
     })
     expect(body.headlines.volunteers).toBeGreaterThan(3000)
+    // The story's 十户联防 211 are the ten-household units' disputes; their other reports (hazards,
+    // suspicious persons) are a figure of their own.
+    expect(body.headlines.household_unit_reports).toBe(await scalar<number>(t.db, sql`SELECT count(*)::int FROM household_reports`))
+    expect(body.headlines.household_unit_reports).toBeGreaterThan(211)
   })
 
   it('serves district boundaries as GeoJSON with lon/lat coordinates', async () => {

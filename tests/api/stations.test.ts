@@ -53,8 +53,8 @@ describe('stations: the police units that own cells or zones', () => {
     // The demo city: the counties' 27 派出所 and the city districts' 8 实战化分局, as the dashboard counts them.
     expect(expected.filter((s) => s.kind === 'branch')).toHaveLength(8)
     expect(expected.filter((s) => s.kind === 'station')).toHaveLength(27)
-    const dashboard = await apiClient(server.url, 'command').get<{ totals: { stations: number } }>('/api/community/dashboard')
-    expect(dashboard.body.totals.stations).toBe(expected.length)
+    const dashboard = await apiClient(server.url, 'command').get<{ totals: { stations: number; branches: number } }>('/api/community/dashboard')
+    expect(dashboard.body.totals.stations + dashboard.body.totals.branches).toBe(expected.length)
     // Grouped under their superior unit (the city bureau's branches first), each with its extent.
     const parents = r.body.stations.map((s) => s.parent_id ?? 0)
     expect(parents).toEqual([...parents].sort((a, b) => a - b))
@@ -96,9 +96,9 @@ describe('stations: the police units that own cells or zones', () => {
   it('filters the dashboard by a branch as by a station; a unit that owns nothing is no station', async () => {
     const api = apiClient(server.url, 'command')
     const branch = await scalar<number>(t.db, sql`SELECT min(id) FROM police_units WHERE kind = 'branch' AND id IN (SELECT station_id FROM grid_cells)`)
-    const r = await api.get<{ totals: { stations: number; community_officers: number } }>(`/api/community/dashboard?station=${branch}`)
+    const r = await api.get<{ totals: { stations: number; branches: number; community_officers: number } }>(`/api/community/dashboard?station=${branch}`)
     expect(r.status).toBe(200)
-    expect(r.body.totals.stations).toBe(1)
+    expect([r.body.totals.branches, r.body.totals.stations]).toEqual([1, 0])
     const bureau = await scalar<number>(t.db, sql`SELECT min(id) FROM police_units WHERE kind = 'bureau'`)
     const refused = await api.get(`/api/community/dashboard?station=${bureau}`)
     expect(refused.status).toBe(404)

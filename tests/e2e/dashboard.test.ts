@@ -10,9 +10,11 @@ const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3955
 /** The command centre's wall screen: the dashboard is made to be read there. */
 const WALL_SCREEN = { width: 1920, height: 1080 } as const
-const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
+const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
 /** The mechanisms row: ten-household unit reports, mediation cases, issues resolved at coordination meetings. */
-const MECHANISMS = ['unit_reports', 'mediation_cases', 'issues_resolved'] as const
+const MECHANISMS = ['household_unit_disputes', 'mediation_cases', 'issues_resolved'] as const
+/** The district table's columns. */
+const COLUMNS = ['branches', 'stations', 'community_officers', 'volunteers', 'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
 const CHARTS = ['month', 'season', 'disputeCategory', 'hazardCategory'] as const
 
 interface Dashboard {
@@ -52,7 +54,7 @@ async function chartInk(page: Page) {
 const expectShown = (shown: Awaited<ReturnType<typeof shownFigures>>, d: Dashboard) => {
   for (const k of [...KPIS, ...MECHANISMS]) expect(shown.kpis[k], k).toBe(d.totals[k])
   expect(Object.keys(shown.rows).sort()).toEqual(d.per_district.map((r) => r.code).sort())
-  for (const r of d.per_district) for (const k of KPIS) expect(shown.rows[r.code]![k], `${r.name} ${k}`).toBe(r[k])
+  for (const r of d.per_district) for (const k of COLUMNS) expect(shown.rows[r.code]![k], `${r.name} ${k}`).toBe(r[k])
 }
 
 describe('the community dashboard in Chromium', () => {
@@ -74,6 +76,9 @@ describe('the community dashboard in Chromium', () => {
 
   it('opens from the top bar on a wall screen, draws its charts, shows the API figures, and a filter changes them', async () => {
     const { page, errors, external } = await openPage(browser, server.url, WALL_SCREEN)
+    // The overview panel's figures, before the dashboard covers it: one name and one number per figure on both.
+    await page.waitForSelector('.kpi[data-key="household_unit_disputes"]', { state: 'attached' })
+    const overview = await page.$$eval('.kpi[data-key]', (ks) => Object.fromEntries(ks.map((k) => [(k as HTMLElement).dataset.key!, { v: Number(k.querySelector('.v')!.textContent!.replace(/[^\d]/g, '')), k: k.querySelector('.k')!.textContent }])))
     const api = async (q: string) => {
       const r = await page.request.get(`${server.url}/api/community/dashboard${q}`)
       expect(r.status()).toBe(200)
@@ -91,7 +96,13 @@ describe('the community dashboard in Chromium', () => {
     const all = await api('')
     expectShown(await shownFigures(page), all)
     // The story's figures in the demo city.
-    expect(all.totals.stations).toBe(35) // 8 branches and 27 stations (the story)
+    expect([all.totals.branches, all.totals.stations]).toEqual([8, 27]) // the story's 8 branches and 27 stations
+    expect(all.totals.household_unit_disputes).toBe(211) // the story's 十户联防 收集矛盾纠纷信息 211条
+    const cards = await page.$$eval('#dashboard .dash-kpi[data-figure]', (cs) => Object.fromEntries(cs.map((c) => [(c as HTMLElement).dataset.figure!, { v: Number(c.querySelector('.dash-kpi-value')!.textContent!.replace(/[^\d]/g, '')), k: c.querySelector('.dash-kpi-label')!.textContent }])))
+    const both = Object.keys(overview).filter((k) => k in cards)
+    expect(both).toEqual(expect.arrayContaining(['stations', 'volunteers', 'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols']))
+    for (const k of both) expect(cards[k], k).toEqual(overview[k])
+    expect(cards.household_unit_disputes!.k).toBe('十户联防收集矛盾纠纷')
     expect(all.totals.volunteers).toBeGreaterThan(3000)
     expect(all.totals.issues_resolved).toBe(34)
     await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`#dashboard [data-chart="${id}"] canvas`)), [...CHARTS])
@@ -114,7 +125,7 @@ describe('the community dashboard in Chromium', () => {
     await page.evaluate(() => window.pinganDashboard!.loaded)
     const summer = await api(`?district=${district.code}&from=2026-06-01&to=2026-09-01`)
     expectShown(await shownFigures(page), summer)
-    expect(summer.totals.hazards_found).toBeLessThan(one.totals.hazards_found!)
+    expect(summer.totals.hazards).toBeLessThan(one.totals.hazards!)
     expect(summer.totals.volunteers).toBe(one.totals.volunteers)
     expect(await page.getAttribute('#dashboard .dash-csv', 'href')).toBe(`/api/community/dashboard?district=${district.code}&from=2026-06-01&to=2026-09-01&format=csv`)
     // A district: it offers just its own stations and branches (as many as the API counts there), and one of them filters further.

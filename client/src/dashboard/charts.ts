@@ -3,7 +3,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import { init, use, type EChartsType } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import type { MessageKey } from '../i18n.ts'
-import { t } from '../i18n.ts'
+import { figureLabel, t } from '../i18n.ts'
 import type { DashboardData, EventFigure } from './dashboard-api.ts'
 import { DASHBOARD_ZH } from './strings.ts'
 
@@ -12,7 +12,7 @@ use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendCompo
 
 const COLORS = {
   disputes_resolved: '#38bdf8',
-  hazards_found: '#f87171',
+  hazards: '#f87171',
   hazards_eliminated: '#22c55e',
   river_patrols: '#a78bfa',
 } as const
@@ -20,7 +20,7 @@ const PALETTE = ['#38bdf8', '#fbbf24', '#22c55e', '#f87171', '#a78bfa', '#2dd4bf
 /** A category's words, or the category itself when the dashboard has none for it. */
 const words = (key: string, fallback: string) => (key in DASHBOARD_ZH ? t(key as MessageKey) : fallback)
 
-const TIME_FIGURES = ['disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols'] as const satisfies readonly EventFigure[]
+const TIME_FIGURES = ['disputes_resolved', 'hazards', 'hazards_eliminated', 'river_patrols'] as const satisfies readonly EventFigure[]
 
 /** Text sizes that stay readable from a phone to a wall screen across the room. */
 function sizes(width: number) {
@@ -83,7 +83,7 @@ export class DashboardCharts {
     const s = sizes(window.innerWidth)
     const text = baseText(s.font)
     const legend = { top: 0, textStyle: { color: '#c8d5e8', fontSize: s.legend }, itemWidth: s.legend, itemHeight: s.legend * 0.7 }
-    const label = (f: EventFigure) => t(`dash.fig.${f}` as MessageKey)
+    const label = (f: EventFigure) => figureLabel(f)
     /** The plot under its legend, however many rows the legend wraps into at the chart's width (and room for the top axis label). */
     const grid = (id: ChartId, names: string[]) => {
       const rows = legendRows(names, this.charts.get(id)!.getWidth(), s.legend)
@@ -121,15 +121,15 @@ export class DashboardCharts {
       }],
     }, true)
 
-    const hazards = Object.entries(d.by_category.hazards_found).sort((a, b) => a[1] - b[1])
+    const hazards = Object.entries(d.by_category.hazards).sort((a, b) => a[1] - b[1])
     const eliminated = d.by_category.hazards_eliminated
     this.charts.get('hazardCategory')!.setOption({
-      textStyle: text, animation: false, color: [COLORS.hazards_found, COLORS.hazards_eliminated],
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, textStyle: { fontSize: s.font } }, legend, grid: grid('hazardCategory', [label('hazards_found'), label('hazards_eliminated')]),
+      textStyle: text, animation: false, color: [COLORS.hazards, COLORS.hazards_eliminated],
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, textStyle: { fontSize: s.font } }, legend, grid: grid('hazardCategory', [label('hazards'), label('hazards_eliminated')]),
       xAxis: { type: 'value', minInterval: 1, ...axis(s.font) },
       yAxis: { type: 'category', data: hazards.map(([k]) => words(`dash.hcat.${k}`, k)), ...axis(s.font) },
       series: [
-        { name: label('hazards_found'), type: 'bar', barMaxWidth: 18, data: hazards.map(([, v]) => v) },
+        { name: label('hazards'), type: 'bar', barMaxWidth: 18, data: hazards.map(([, v]) => v) },
         { name: label('hazards_eliminated'), type: 'bar', barMaxWidth: 18, data: hazards.map(([k]) => eliminated[k] ?? 0) },
       ],
     }, true)

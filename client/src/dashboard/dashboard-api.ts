@@ -3,10 +3,10 @@ import { fetchStations as allStations } from '../api/stations.ts'
 
 /** Counted events of `GET /api/community/dashboard` (server/src/community/dashboard.ts). */
 export const EVENT_FIGURES = [
-  'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed', 'unit_reports', 'mediation_cases', 'issues_resolved',
+  'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed', 'household_unit_reports', 'mediation_cases', 'issues_resolved',
 ] as const
 export type EventFigure = (typeof EVENT_FIGURES)[number]
-export const STANDING_FIGURES = ['stations', 'community_officers', 'volunteers'] as const
+export const STANDING_FIGURES = ['branches', 'stations', 'community_officers', 'volunteers'] as const
 export type StandingFigure = (typeof STANDING_FIGURES)[number]
 type Row = Record<EventFigure, number>
 

@@ -1,4 +1,5 @@
-import { getLang, onLangChange, t, type MessageKey } from '../i18n.ts'
+import { FIGURES, type FigureKey } from '../../../data/catalog/figures.ts'
+import { figureLabel, getLang, onLangChange, t, type MessageKey } from '../i18n.ts'
 import { DashboardCharts, type ChartId } from './charts.ts'
 import { dashboardCsvUrl, fetchDashboard, fetchStations, type DashboardData, type DashboardFilter, type StationOption } from './dashboard-api.ts'
 import { dashboardQuery, formatDashboardQuery, type DashboardQuery } from './dashboard-mode.ts'
@@ -6,10 +7,17 @@ import './dashboard.css'
 import { reportError } from '../api/error-text.ts'
 
 /** The headline figures, in the story's order. */
-const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
+/** A figure's one name, with what it counts as its tooltip. */
+function figureLabelEl(key: FigureKey): HTMLElement {
+  const span = el('span', 'dash-kpi-label', figureLabel(key))
+  span.title = FIGURES[key].counts
+  return span
+}
+
+const KPIS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
 /** The mechanisms behind them (十户联防, 调解室, 研判会商), smaller, with their breakdown. */
-const MECHANISMS = ['unit_reports', 'mediation_cases', 'issues_resolved'] as const
-const TABLE_COLUMNS = ['stations', 'community_officers', 'volunteers', 'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
+const MECHANISMS = ['household_unit_disputes', 'mediation_cases', 'issues_resolved'] as const
+const TABLE_COLUMNS = ['branches', 'stations', 'community_officers', 'volunteers', 'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols', 'points_redeemed'] as const
 const CHARTS: ChartId[] = ['month', 'season', 'disputeCategory', 'hazardCategory']
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] => {
@@ -259,14 +267,16 @@ export class DashboardView {
         card.dataset.figure = k
         const value = el('span', 'dash-kpi-value', fmt(d.totals[k]))
         value.dataset.value = String(d.totals[k])
-        card.append(value, el('span', 'dash-kpi-label', t(`dash.fig.${k}` as MessageKey)))
-        if (k === 'points_redeemed') card.append(el('span', 'dash-kpi-note', t('dash.fig.volunteers_redeemed', { n: fmt(d.totals.volunteers_redeemed) })))
+        card.append(value, figureLabelEl(k))
+        if (k === 'points_redeemed') card.append(el('span', 'dash-kpi-note', t('dash.note.volunteers_redeemed', { n: fmt(d.totals.volunteers_redeemed) })))
+        if (k === 'stations') card.append(el('span', 'dash-kpi-note', t('dash.note.branches', { n: fmt(d.totals.branches) })))
         return card
       }),
     )
     const cat = (f: (typeof MECHANISMS)[number]) => d.by_category[f]
     const notes: Record<(typeof MECHANISMS)[number], string> = {
-      unit_reports: t('dash.mech.unit_reports', { dispute: fmt(cat('unit_reports').dispute ?? 0), hazard: fmt(cat('unit_reports').hazard ?? 0), suspicious: fmt(cat('unit_reports').suspicious ?? 0) }),
+      // The other kinds a ten-household unit reports, beside its disputes (the figure itself).
+      household_unit_disputes: t('dash.mech.household_unit_disputes', { hazard: fmt(d.by_category.household_unit_reports.hazard ?? 0), suspicious: fmt(d.by_category.household_unit_reports.suspicious ?? 0) }),
       mediation_cases: t('dash.mech.mediation_cases', { agreement: fmt(cat('mediation_cases').agreement ?? 0), open: fmt(cat('mediation_cases').open ?? 0) }),
       issues_resolved: t('dash.mech.issues_resolved'),
     }
@@ -276,14 +286,14 @@ export class DashboardView {
         card.dataset.figure = k
         const value = el('span', 'dash-kpi-value', fmt(d.totals[k]))
         value.dataset.value = String(d.totals[k])
-        card.append(value, el('span', 'dash-kpi-label', t(`dash.fig.${k}` as MessageKey)), el('span', 'dash-kpi-note', notes[k]))
+        card.append(value, figureLabelEl(k), el('span', 'dash-kpi-note', notes[k]))
         return card
       }),
     )
     this.charts.render(d)
     const table = el('table', 'dash-table')
     const head = el('tr')
-    head.append(el('th', undefined, t('dash.table.district')), ...TABLE_COLUMNS.map((c) => el('th', undefined, t(`dash.fig.${c}` as MessageKey))))
+    head.append(el('th', undefined, t('dash.table.district')), ...TABLE_COLUMNS.map((c) => el('th', undefined, figureLabel(c))))
     table.append(el('thead'), el('tbody'))
     table.tHead!.append(head)
     for (const r of d.per_district) {

@@ -1,13 +1,13 @@
 import type { Stats } from '../api/client.ts'
-import { formatNumber, t, type MessageKey } from '../i18n.ts'
-
-type KpiKey = { [K in MessageKey]: K extends `kpi.${infer R}` ? R : never }[MessageKey]
+import type { FigureKey } from '../../../data/catalog/figures.ts'
+import { FIGURES } from '../../../data/catalog/figures.ts'
+import { figureLabel, formatNumber } from '../i18n.ts'
 
 /** The story's headline figures, in the order the source story tells them. */
 const KPIS = [
   'stations', 'branches', 'community_officers', 'auxiliary_officers', 'militia_orgs', 'volunteers', 'mediation_rooms',
-  'disputes_resolved', 'household_unit_reports', 'hazards', 'hazards_eliminated', 'river_patrols', 'patrol_ebikes', 'volunteers_redeemed',
-] as const satisfies readonly KpiKey[]
+  'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols', 'patrol_ebikes', 'volunteers_redeemed',
+] as const satisfies readonly FigureKey[]
 
 /** Renders the figures into the panel body; call again after a language change. */
 export function renderHeadlines(el: HTMLElement, stats: Stats): void {
@@ -24,7 +24,8 @@ export function renderHeadlines(el: HTMLElement, stats: Stats): void {
     v.textContent = formatNumber(stats.headlines[key]!)
     const k = document.createElement('div')
     k.className = 'k'
-    k.textContent = t(`kpi.${key}`)
+    k.textContent = figureLabel(key)
+    card.title = FIGURES[key].counts
     card.append(v, k)
     grid.append(card)
   }

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
-import { communityDashboard, dashboardRows } from './dashboard.ts'
+import { communityDashboard, DASHBOARD_CSV_COLUMNS, dashboardRows } from './dashboard.ts'
 import { csvText } from '../http/csv.ts'
 import { stationExists } from '../stations/stations.ts'
 
@@ -44,7 +44,7 @@ export function dashboardRoutes({ db }: DbHandle): Router {
       const dashboard = await communityDashboard(db, filter)
       if (format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment('community-dashboard.csv')
-          .send(csvText(['section', 'key', 'figure', 'value'], dashboardRows(dashboard)))
+          .send(csvText([...DASHBOARD_CSV_COLUMNS], dashboardRows(dashboard)))
         return
       }
       res.json({ filter, ...dashboard })

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
-import { isStation } from '../stations/stations.ts'
+import { FIGURES, type FigureKey } from '../../../data/catalog/figures.ts'
+import { FIGURE_WHERE as W } from '../stats/figures.ts'
 
 export interface DashboardFilter {
   /** District (区/县) code. */
@@ -13,12 +14,15 @@ export interface DashboardFilter {
 
 /** Counted events: each has a time, a category and a place (district, station). */
 export const EVENT_FIGURES = [
-  'disputes_resolved', 'hazards_found', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed',
+  'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed',
   // The mechanisms: ten-household units' reports (by kind), mediation cases opened (by outcome), issues resolved at coordination meetings (by category).
-  'unit_reports', 'mediation_cases', 'issues_resolved',
+  'household_unit_reports', 'mediation_cases', 'issues_resolved',
 ] as const
-/** Standing figures: what exists now (stations, people). */
-export const STANDING_FIGURES = ['stations', 'community_officers', 'volunteers'] as const
+/**
+ * Standing figures: what exists now (stations, people). Keys, names and conditions are those of
+ * `/api/stats` (data/catalog/figures.ts, stats/figures.ts): 派出所 are the stations, 分局 the branches.
+ */
+export const STANDING_FIGURES = ['branches', 'stations', 'community_officers', 'volunteers'] as const
 export type EventFigure = (typeof EVENT_FIGURES)[number]
 type Row = Record<EventFigure, number>
 
@@ -27,12 +31,12 @@ const gridPlace = sql`SELECT g.id AS grid_id, g.station_id, t.parent_code AS dis
   FROM grid_cells g JOIN admin_areas v ON v.code = g.community_code JOIN admin_areas t ON t.code = v.parent_code`
 
 /**
- * District and station of each police unit: a station (a unit owning cells or zones, stations.ts)
- * is its own, an office belongs to its parent station. In the demo city those are the counties'
- * 派出所 and the city districts' 实战化分局: the story's "8 branches and 27 stations".
+ * District and station of each police unit: a station or branch is its own, an office belongs to
+ * its parent. In the demo city those are the counties' 派出所 and the city districts' 实战化分局:
+ * the story's "8 branches and 27 stations".
  */
 const unitPlace = sql`SELECT p.id AS unit_id,
-    CASE WHEN ${isStation('p')} THEN p.id WHEN ${isStation('par')} THEN par.id END AS station_id,
+    CASE WHEN p.kind IN ('station', 'branch') THEN p.id WHEN par.kind IN ('station', 'branch') THEN par.id END AS station_id,
     CASE a.level WHEN 'district' THEN a.code WHEN 'town' THEN a.parent_code
                  WHEN 'village' THEN (SELECT x.parent_code FROM admin_areas x WHERE x.code = a.parent_code) END AS district
   FROM police_units p LEFT JOIN police_units par ON par.id = p.parent_id LEFT JOIN admin_areas a ON a.code = p.area_code`
@@ -40,13 +44,16 @@ const unitPlace = sql`SELECT p.id AS unit_id,
 /** Every counted event as (figure, at, category, district, station_id, n). */
 const events = sql`
   SELECT 'disputes_resolved' AS figure, d.resolved_at AS at, d.category, gp.district, gp.station_id, 1 AS n
-    FROM disputes d LEFT JOIN grid_place gp ON gp.grid_id = d.grid_id WHERE d.status = 'resolved'
+    FROM disputes d LEFT JOIN grid_place gp ON gp.grid_id = d.grid_id WHERE ${W.disputes_resolved('d')}
   UNION ALL
-  SELECT 'hazards_found', h.reported_at, h.category, gp.district, gp.station_id, 1
+  SELECT 'household_unit_disputes', d.reported_at, d.category, gp.district, gp.station_id, 1
+    FROM disputes d LEFT JOIN grid_place gp ON gp.grid_id = d.grid_id WHERE ${W.household_unit_disputes('d')}
+  UNION ALL
+  SELECT 'hazards', h.reported_at, h.category, gp.district, gp.station_id, 1
     FROM hazards h LEFT JOIN grid_place gp ON gp.grid_id = h.grid_id
   UNION ALL
   SELECT 'hazards_eliminated', h.eliminated_at, h.category, gp.district, gp.station_id, 1
-    FROM hazards h LEFT JOIN grid_place gp ON gp.grid_id = h.grid_id WHERE h.status = 'eliminated'
+    FROM hazards h LEFT JOIN grid_place gp ON gp.grid_id = h.grid_id WHERE ${W.hazards_eliminated('h')}
   UNION ALL
   SELECT 'river_patrols', r.started_at, coalesce(rv.name, 'other'), gp.district, gp.station_id, 1
     FROM river_patrols r LEFT JOIN rivers rv ON rv.id = r.river_id
@@ -59,7 +66,7 @@ const events = sql`
   SELECT 'points_redeemed', x.redeemed_at, x.item, up.district, up.station_id, x.points
     FROM redemptions x JOIN volunteers v ON v.id = x.volunteer_id JOIN volunteer_orgs o ON o.id = v.org_id LEFT JOIN unit_place up ON up.unit_id = o.unit_id
   UNION ALL
-  SELECT 'unit_reports', r.reported_at, r.kind, gp.district, gp.station_id, 1
+  SELECT 'household_unit_reports', r.reported_at, r.kind, gp.district, gp.station_id, 1
     FROM household_reports r LEFT JOIN grid_place gp ON gp.grid_id = r.grid_id
   UNION ALL
   SELECT 'mediation_cases', c.opened_at, coalesce(c.outcome, 'open'), gp.district, gp.station_id, 1
@@ -71,9 +78,11 @@ const events = sql`
     LEFT JOIN admin_areas a ON a.code = m.area_code LEFT JOIN admin_areas t ON t.code = a.parent_code`
 
 const standing = sql`
-  SELECT 'stations' AS figure, up.district, up.station_id FROM police_units p JOIN unit_place up ON up.unit_id = p.id WHERE ${isStation('p')}
+  SELECT 'branches' AS figure, up.district, up.station_id FROM police_units p JOIN unit_place up ON up.unit_id = p.id WHERE ${W.branches('p')}
   UNION ALL
-  SELECT 'community_officers', up.district, up.station_id FROM officers o JOIN unit_place up ON up.unit_id = o.unit_id WHERE o.role = 'community_officer'
+  SELECT 'stations', up.district, up.station_id FROM police_units p JOIN unit_place up ON up.unit_id = p.id WHERE ${W.stations('p')}
+  UNION ALL
+  SELECT 'community_officers', up.district, up.station_id FROM officers o JOIN unit_place up ON up.unit_id = o.unit_id WHERE ${W.community_officers('o')}
   UNION ALL
   SELECT 'volunteers', up.district, up.station_id FROM volunteers v JOIN volunteer_orgs o ON o.id = v.org_id JOIN unit_place up ON up.unit_id = o.unit_id`
 
@@ -150,13 +159,17 @@ export async function communityDashboard(db: Kysely<any>, f: DashboardFilter): P
   }
 }
 
-/** The dashboard as long CSV rows: section, key, figure, value (one per number of the JSON). */
-export function dashboardRows(d: Dashboard): Array<[string, string, string, number]> {
-  const rows: Array<[string, string, string, number]> = []
-  for (const [figure, v] of Object.entries(d.totals)) rows.push(['total', '', figure, v])
-  for (const m of d.by_month) for (const f of EVENT_FIGURES) rows.push(['month', m.month, f, m[f]])
-  for (const s of d.by_season) for (const f of EVENT_FIGURES) rows.push(['season', s.season, f, s[f]])
-  for (const f of EVENT_FIGURES) for (const [k, v] of Object.entries(d.by_category[f])) rows.push(['category', k, f, v])
-  for (const p of d.per_district) for (const f of [...STANDING_FIGURES, ...EVENT_FIGURES]) rows.push(['district', p.code, f, p[f]])
+/** The CSV's columns: each number of the JSON, with its figure's one name (data/catalog/figures.ts). */
+export const DASHBOARD_CSV_COLUMNS = ['section', 'key', 'figure', 'figure_name', 'value'] as const
+
+/** The dashboard as long CSV rows: section, key, figure, its Chinese name, value (one per number of the JSON). */
+export function dashboardRows(d: Dashboard): Array<[string, string, string, string, number]> {
+  const rows: Array<[string, string, string, string, number]> = []
+  const push = (section: string, key: string, figure: FigureKey, v: number) => rows.push([section, key, figure, FIGURES[figure].zh, v])
+  for (const [figure, v] of Object.entries(d.totals)) push('total', '', figure as FigureKey, v)
+  for (const m of d.by_month) for (const f of EVENT_FIGURES) push('month', m.month, f, m[f])
+  for (const s of d.by_season) for (const f of EVENT_FIGURES) push('season', s.season, f, s[f])
+  for (const f of EVENT_FIGURES) for (const [k, v] of Object.entries(d.by_category[f])) push('category', k, f, v)
+  for (const p of d.per_district) for (const f of [...STANDING_FIGURES, ...EVENT_FIGURES]) push('district', p.code, f, p[f])
   return rows
 }

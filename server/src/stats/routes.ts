@@ -6,9 +6,11 @@ import { readScope, scopeCondition } from '../auth/layer-access.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import type { Principal, Role } from '../auth/principal.ts'
 import type { DbHandle } from '../db/create-db.ts'
+import type { FigureKey } from '../../../data/catalog/figures.ts'
 import { handle } from '../http/errors.ts'
 import { gridCellStatsRoutes } from './grid-cell-stats.ts'
 import { monthlyCountsRoutes } from './monthly-counts.ts'
+import { FIGURE_WHERE as W } from './figures.ts'
 
 const DESK: readonly Role[] = ['admin', 'command', 'planner']
 const STAFF: readonly Role[] = ['admin', 'command', 'planner', 'officer']
@@ -24,13 +26,13 @@ const STAFF: readonly Role[] = ['admin', 'command', 'planner', 'officer']
  */
 type Headline = { layer: string; where?: RawBuilder<unknown> } | { roles: readonly Role[]; count: RawBuilder<unknown> }
 
-/** The story's headline figures, each one SQL count. */
-const HEADLINES: Record<string, Headline> = {
-  branches: { layer: 'police-units', where: sql`t.kind = 'branch'` },
-  stations: { layer: 'police-units', where: sql`t.kind = 'station'` },
-  community_police_offices: { layer: 'police-units', where: sql`t.kind = 'office'` },
+/** The story's headline figures, each one SQL count (names: data/catalog/figures.ts; shared conditions: figures.ts). */
+const HEADLINES: Record<FigureKey, Headline> = {
+  branches: { layer: 'police-units', where: W.branches('t') },
+  stations: { layer: 'police-units', where: W.stations('t') },
+  community_police_offices: { layer: 'police-units', where: W.community_police_offices('t') },
   // Officers' names and units are shown to staff by /api/analysis/responsible.
-  community_officers: { roles: STAFF, count: sql`SELECT count(*) FROM officers WHERE role = 'community_officer'` },
+  community_officers: { roles: STAFF, count: sql`SELECT count(*) FROM officers o WHERE ${W.community_officers('o')}` },
   auxiliary_officers: { roles: STAFF, count: sql`SELECT count(*) FROM officers WHERE role = 'auxiliary'` },
   grid_workers: { roles: STAFF, count: sql`SELECT count(*) FROM officers WHERE role = 'grid_worker'` },
   militia_orgs: { roles: STAFF, count: sql`SELECT count(*) FROM militia_orgs` },
@@ -40,19 +42,25 @@ const HEADLINES: Record<string, Headline> = {
   volunteers: { roles: DESK, count: sql`SELECT count(*) FROM volunteers` },
   points_activities: { roles: DESK, count: sql`SELECT count(*) FROM volunteer_activities` },
   volunteers_redeemed: { roles: DESK, count: sql`SELECT count(DISTINCT volunteer_id) FROM redemptions` },
+  redemptions: { roles: DESK, count: sql`SELECT count(*) FROM redemptions` },
+  points_redeemed: { roles: DESK, count: sql`SELECT coalesce(sum(points), 0) FROM redemptions` },
   mediation_rooms: { layer: 'mediation-rooms' },
   disputes: { layer: 'disputes' },
-  disputes_resolved: { layer: 'disputes', where: sql`t.status = 'resolved'` },
-  household_unit_reports: { layer: 'disputes', where: sql`t.source = 'household_unit'` },
+  disputes_resolved: { layer: 'disputes', where: W.disputes_resolved('t') },
+  household_unit_disputes: { layer: 'disputes', where: W.household_unit_disputes('t') },
+  // Every kind of ten-household report; the reports are read by the desk (/api/community/household-reports).
+  household_unit_reports: { roles: DESK, count: sql`SELECT count(*) FROM household_reports` },
   hazards: { layer: 'hazards' },
-  hazards_open: { layer: 'hazards', where: sql`t.status IN ('reported', 'verified', 'rectifying')` },
-  hazards_eliminated: { layer: 'hazards', where: sql`t.status = 'eliminated'` },
+  hazards_open: { layer: 'hazards', where: W.hazards_open('t') },
+  hazards_eliminated: { layer: 'hazards', where: W.hazards_eliminated('t') },
   places_inspected: { layer: 'places', where: sql`t.last_inspected_at IS NOT NULL` },
   river_patrols: { layer: 'river-patrols' },
   patrol_ebikes: { roles: DESK, count: sql`SELECT count(*) FROM patrol_units WHERE kind = 'ebike'` },
   schools: { layer: 'schools' },
   guard_posts: { layer: 'guard-posts' },
   incidents: { layer: 'incidents' },
+  mediation_cases: { roles: DESK, count: sql`SELECT count(*) FROM mediation_cases` },
+  issues_resolved: { roles: DESK, count: sql`SELECT count(*) FROM coordination_issues WHERE resolved_in IS NOT NULL` },
 }
 
 /** A layer's rows the principal may read, counted (null when the layer is closed to the role). */
