@@ -53,7 +53,16 @@ export async function seedSafety(trx: Kysely<any>, anchor: string): Promise<void
     INSERT INTO hazards (code, category, status, source, description, grid_id, reported_at, eliminated_at, geom)
     SELECT 'YH' || lpad(p.k::text, 5, '0'), c.category, st.status,
            CASE WHEN pg_temp.rnd('hsrc:' || p.k) < 0.75 THEN 'online' ELSE 'offline' END,
-           (ARRAY['井盖松动', '消防通道堵塞', '电动车楼道充电', '灭火器过期', '私拉乱接电线', '路口视线遮挡', '排水不畅易积水', '危旧房屋外墙脱落'])[1 + pg_temp.rndint('hdesc:' || p.k, 8)],
+           -- Each category's own descriptions (a 井盖 hazard was once described as 私拉乱接电线).
+           (CASE c.category
+              WHEN 'manhole' THEN ARRAY['井盖松动', '井盖破损缺失', '雨水井盖移位']
+              WHEN 'small_venue' THEN ARRAY['电动车楼道充电', '灭火器过期', '安全出口上锁']
+              WHEN 'fire' THEN ARRAY['消防通道堵塞', '楼道堆放杂物', '消防栓无水']
+              WHEN 'flood' THEN ARRAY['排水不畅易积水', '河堤护坡松动', '低洼处无警示']
+              WHEN 'traffic' THEN ARRAY['路口视线遮挡', '减速带损坏', '校门口缺少护栏']
+              WHEN 'building' THEN ARRAY['危旧房屋外墙脱落', '广告牌松动', '围墙开裂']
+              WHEN 'electric' THEN ARRAY['私拉乱接电线', '配电箱未上锁', '电线老化裸露']
+              ELSE ARRAY['其他安全隐患', '无主杂物占道', '流浪犬伤人风险'] END)[1 + pg_temp.rndint('hdesc:' || p.k, 3)],
            p.grid_id, t.reported_at,
            CASE WHEN st.status = 'eliminated' THEN least(t.reported_at + make_interval(days => 3 + pg_temp.rndint('hfix:' || p.k, 25)), ${anchor}::timestamptz - interval '1 hour') END,
            p.geom
@@ -171,6 +180,10 @@ async function seedIncidents(trx: Kysely<any>, anchor: string): Promise<void> {
     ORDER BY p.k`.execute(trx)
 }
 
+/** How far back the demo's disputes go, and how many units per season its recurring disputes come from. */
+const DISPUTE_HISTORY_DAYS = 730
+const RECURRING_UNITS = 12
+
 /** Disputes by the four-seasons rule; 211 reported by ten-household units; 247 resolved. */
 async function seedDisputes(trx: Kysely<any>, anchor: string): Promise<void> {
   const d = STORY_SAFETY.disputes
@@ -189,21 +202,28 @@ async function seedDisputes(trx: Kysely<any>, anchor: string): Promise<void> {
            CASE WHEN src.source = 'household_unit' THEN hu.geom
                 ELSE ST_Transform(ST_Translate(ST_Transform(hu.geom, 32651), (pg_temp.rnd('djx:' || x.i) - 0.5) * 60, (pg_temp.rnd('djy:' || x.i) - 0.5) * 60), 4326) END
     FROM (SELECT i, row_number() OVER (ORDER BY pg_temp.rnd('drank:' || i)) AS r FROM generate_series(1, ${total}) i) x
-    CROSS JOIN LATERAL (SELECT 1 + pg_temp.rndint('dhu:' || x.i, (SELECT count(*)::int FROM hu_num)) AS n) pick
-    JOIN hu_num hu ON hu.n = pick.n
     CROSS JOIN LATERAL (SELECT CASE WHEN x.r <= ${d.resolved} THEN 'resolved' WHEN x.r <= ${d.resolved + d.mediating} THEN 'mediating'
         WHEN x.r <= ${d.resolved + d.mediating + d.reported} THEN 'reported' ELSE 'escalated' END AS status) st
     CROSS JOIN LATERAL (SELECT CASE WHEN x.i <= ${STORY_SAFETY.householdReports} THEN 'household_unit'
         ELSE (ARRAY['110', '12345', 'patrol', 'walk_in'])[1 + pg_temp.rndint('dsrc:' || x.i, 4)] END AS source) src
     CROSS JOIN LATERAL (SELECT 1 + pg_temp.rndint('dres:' || x.i, 20) AS days_to_resolve) r0
+    -- Two years back, so every season has last year's same season to compare with (四季排查).
     CROSS JOIN LATERAL (SELECT ${anchor}::timestamptz - make_interval(secs => (CASE WHEN st.status = 'resolved' THEN r0.days_to_resolve + 1 ELSE 0 END
-        + pg_temp.rnd('dday:' || x.i) * 340) * 86400) AS reported_at, r0.days_to_resolve) t
+        + pg_temp.rnd('dday:' || x.i) * ${DISPUTE_HISTORY_DAYS}) * 86400) AS reported_at, r0.days_to_resolve) t
     CROSS JOIN LATERAL (SELECT CASE WHEN extract(month FROM t.reported_at AT TIME ZONE 'Asia/Shanghai') IN (3, 4, 5) THEN 'spring'
         WHEN extract(month FROM t.reported_at AT TIME ZONE 'Asia/Shanghai') IN (6, 7, 8) THEN 'summer'
         WHEN extract(month FROM t.reported_at AT TIME ZONE 'Asia/Shanghai') IN (9, 10, 11) THEN 'autumn' ELSE 'winter' END AS season) se
-    CROSS JOIN LATERAL (SELECT CASE WHEN pg_temp.rnd('dcat:' || x.i) < 0.65
+    CROSS JOIN LATERAL (SELECT pg_temp.rnd('dcat:' || x.i) < 0.65 AS focus) fo
+    CROSS JOIN LATERAL (SELECT CASE WHEN fo.focus
         THEN CASE se.season WHEN 'spring' THEN 'land' WHEN 'summer' THEN 'neighbour' WHEN 'autumn' THEN 'family' ELSE 'lending' END
         ELSE (ARRAY['land', 'neighbour', 'family', 'lending', 'other'])[1 + pg_temp.rndint('dcat2:' || x.i, 5)] END AS category) cat
+    -- The season's own trouble comes back to the same places year after year (spring ploughing in
+    -- the same villages, winter debts in the same streets): a focus-category dispute is reported by
+    -- one of a dozen units that recur for its season; the others anywhere.
+    CROSS JOIN LATERAL (SELECT 1 + CASE WHEN fo.focus
+        THEN pg_temp.rndint('drec:' || se.season || ':' || pg_temp.rndint('dk:' || x.i, ${RECURRING_UNITS}), (SELECT count(*)::int FROM hu_num))
+        ELSE pg_temp.rndint('dhu:' || x.i, (SELECT count(*)::int FROM hu_num)) END AS n) pick
+    JOIN hu_num hu ON hu.n = pick.n
     ORDER BY x.i`.execute(trx)
   await sql`
     UPDATE household_units h SET reports = c.n

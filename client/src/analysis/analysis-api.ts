@@ -68,6 +68,48 @@ export interface GridCellStat {
   disputes_total: number
 }
 
+/** `GET /api/analysis/seasonal` (server/src/analysis/seasonal.ts): the four-seasons screen. */
+export type SeasonName = 'spring' | 'summer' | 'autumn' | 'winter'
+export interface SeasonalFocus {
+  category: string
+  this_season: number
+  this_season_open: number
+  this_season_resolved: number
+  last_year_open: number
+  last_year_resolved: number
+  past_same_season: number
+  past_by_year: Record<string, number>
+  screen: boolean
+}
+export interface SeasonalCell {
+  grid_id: number
+  code: string
+  name: string
+  station_id: number
+  station_name: string | null
+  officer_id: number | null
+  officer_name: string | null
+  this_season_all: number
+  focus: SeasonalFocus
+  geometry?: Polygon | MultiPolygon
+}
+export interface SeasonalStation {
+  station_id: number
+  station_name: string | null
+  cells: number
+  flagged: number
+  this_season_open: number
+  this_season_resolved: number
+  last_year_open: number
+  last_year_resolved: number
+}
+export interface SeasonalAnswer {
+  parameters: { season: SeasonName; season_year: number; focus_category: string; years: number; min_count: number; priority_rule: string }
+  screen: Array<{ rank: number; grid_id: number; code: string; name: string; station_name: string | null; officer_name: string | null; past_same_season: number; this_season_open: number; last_year_open: number; last_year_resolved: number }>
+  stations: SeasonalStation[]
+  cells: SeasonalCell[]
+}
+
 const query = (params: Record<string, string>) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '')).toString()
 const opts = (signal?: AbortSignal) => (signal ? { signal } : {})
 
@@ -77,6 +119,7 @@ export const analysisApi = {
   hotspots: (params: Record<string, string>, signal?: AbortSignal) => getJson<HotspotAnswer>(`/api/analysis/hotspots?${query(params)}`, opts(signal)),
   density: (params: Record<string, string>, signal?: AbortSignal) => getJson<DensityAnswer>(`/api/analysis/density?${query(params)}`, opts(signal)),
   monthly: (params: Record<string, string>, signal?: AbortSignal) => getJson<MonthlyAnswer>(`/api/stats/monthly?${query(params)}`, opts(signal)),
+  seasonal: (params: Record<string, string>, signal?: AbortSignal) => getJson<SeasonalAnswer>(`/api/analysis/seasonal?${query({ ...params, geometry: '1' })}`, opts(signal)),
   gridCellStats: () => getJson<{ cells: GridCellStat[] }>('/api/stats/grid-cells'),
 }
 

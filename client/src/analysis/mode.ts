@@ -1,5 +1,5 @@
 /** What the map shows: the plain map, or one of the analyses over it. */
-export const MODES = ['map', 'coverage', 'hotspots'] as const
+export const MODES = ['map', 'coverage', 'hotspots', 'seasons'] as const
 export type Mode = (typeof MODES)[number]
 
 export function isMode(x: unknown): x is Mode {

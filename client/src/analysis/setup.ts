@@ -6,6 +6,7 @@ import './analysis.css'
 import { CoverageView, type CoverageViewOptions } from './coverage-view.ts'
 import { el } from './dom.ts'
 import { HotspotView } from './hotspot-view.ts'
+import { SeasonsView } from './seasons-view.ts'
 import { formatParams, ModeState, MODES, parseParams, type AnalysisHashState, type HashExtension, type Mode } from './mode.ts'
 import type { AnalysisView } from './view.ts'
 
@@ -28,6 +29,7 @@ export interface Analysis extends HashExtension {
   readonly modes: ModeState
   readonly coverage: CoverageView
   readonly hotspots: HotspotView
+  readonly seasons: SeasonsView
 }
 
 /**
@@ -60,7 +62,8 @@ export function setupAnalysis({ map, initial, ...options }: AnalysisOptions): An
   }
   const coverage = new CoverageView(ctx, options)
   const hotspots = new HotspotView(ctx)
-  const views: Record<Exclude<Mode, 'map'>, AnalysisView> = { coverage, hotspots }
+  const seasons = new SeasonsView(ctx)
+  const views: Record<Exclude<Mode, 'map'>, AnalysisView> = { coverage, hotspots, seasons }
 
   const switcher = el('div', 'segmented mode-switch')
   switcher.setAttribute('role', 'radiogroup')
@@ -127,6 +130,7 @@ export function setupAnalysis({ map, initial, ...options }: AnalysisOptions): An
     modes: state,
     coverage,
     hotspots,
+    seasons,
     state: () => (state.mode === 'map' ? {} : { mode: state.mode, analysis: formatParams(state.paramsOf(state.mode)) }),
     onChange: (cb) => void state.onChange(cb),
     apply(s) {

@@ -5,10 +5,11 @@ import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { computeDensity } from './density.ts'
-import { parseAreaBody, parseAreaParam } from './hex-area.ts'
+import { areaFor, parseAreaBody, parseAreaParam } from './hex-area.ts'
 import { sendFeatureCollection } from './hex-geojson.ts'
 import { booleanParam, instantSchema, metres, parseAnalysisQuery, pointFilterShape, type PointFilters } from './hex-filters.ts'
 import { analysisGrids, readScopeOf } from '../auth/request-scope.ts'
+import { requirePrincipal } from '../auth/policy.ts'
 import { computeHotspots } from './hotspots.ts'
 import { computeSeasonal } from './seasonal.ts'
 
@@ -49,6 +50,8 @@ const seasonalQuery = z.strictObject({
   at: instantSchema.optional(),
   years: integer('years', 1, 20).optional(),
   min_count: integer('min_count', 1, 10_000).optional(),
+  /** `1`: each cell with its outline (the four-seasons map). */
+  geometry: z.enum(['0', '1']).optional(),
 })
 
 /** Hotspots (hexagon bins with Gi*), the kernel density surface and the four-seasons screen. */
@@ -67,7 +70,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
       const { params, filters } = scoped(req, parseAnalysisQuery(hotspotQuery, req.query))
       sendFeatureCollection(res, await computeHotspots(db, {
         filters,
-        area: parseAreaParam(params.area),
+        area: areaFor(requirePrincipal(req), parseAreaParam(params.area)),
         cell: params.cell ?? DEFAULT_HEX_CELL,
         ...(params.band !== undefined ? { band: params.band } : {}),
         fdr: params.fdr ?? false,
@@ -100,7 +103,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
       }
       sendFeatureCollection(res, await computeDensity(db, {
         filters,
-        area: parseAreaParam(params.area),
+        area: areaFor(requirePrincipal(req), parseAreaParam(params.area)),
         cell,
         ...(params.bandwidth !== undefined ? { bandwidth: params.bandwidth } : {}),
       }))
@@ -116,6 +119,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
       res.json(
         await computeSeasonal(db, {
           ...(grids ? { grids: [...grids] } : {}),
+          geometry: r.data.geometry === '1',
           at: r.data.at ?? new Date().toISOString(),
           years: r.data.years ?? 3,
           minCount: r.data.min_count ?? 2,
