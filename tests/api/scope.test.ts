@@ -117,6 +117,15 @@ describe('an officer sees and edits only their own grid cells', () => {
     expect(hot.status).toBe(200)
     const counted = hot.body.features.reduce((s: number, f: { properties: { count: number } }) => s + f.properties.count, 0)
     expect(counted).toBe(await scalar<number>(t.db, sql`SELECT count(*)::int FROM hazards WHERE grid_id IN (${sql.join(ownCells)})`))
+    // Their study area is their own cells, not a city-wide lattice around their points: every bin
+    // touches one of their cells, and the area says so.
+    expect(hot.body.parameters.area).toMatchObject({ kind: 'grids' })
+    const binsOutside = await scalar<number>(t.db, sql`
+      SELECT count(*)::int FROM json_array_elements(${JSON.stringify(hot.body.features.map((f: { geometry: unknown }) => f.geometry))}::json) b
+      WHERE NOT EXISTS (SELECT 1 FROM grid_cells g WHERE g.id IN (${sql.join(ownCells)}) AND ST_Intersects(g.geom, ST_SetSRID(ST_GeomFromGeoJSON(b::text), 4326)))`)
+    expect(binsOutside).toBe(0)
+    const monthly = await officer().get('/api/stats/monthly?layer=hazards')
+    expect(monthly.body.total).toBe(counted)
     const cov = await officer().get('/api/analysis/coverage')
     expect(cov.status).toBe(200)
     expect(cov.body.features.map((f: { id: number }) => f.id).sort((a: number, b: number) => a - b)).toEqual(ownCells)

@@ -12,6 +12,8 @@ export type AreaSpec =
   | { kind: 'admin'; code: string }
   | { kind: 'station'; id: number }
   | { kind: 'grid'; id: number }
+  /** An officer's own cells: their study area when they name none (issue 15). */
+  | { kind: 'grids'; ids: readonly number[] }
   | { kind: 'polygon'; geometry: Polygon | MultiPolygon }
 
 export const AREA_FORMS = 'an admin code (district, town or village), station:<police unit id>, grid:<grid cell id>, or none for the whole city'
@@ -64,6 +66,8 @@ export function areaRowsSql(spec: AreaSpec): RawBuilder<unknown> {
       return sql`SELECT geom FROM admin_areas WHERE code = ${spec.code}`
     case 'grid':
       return sql`SELECT geom FROM grid_cells WHERE id = ${spec.id}`
+    case 'grids':
+      return sql`SELECT geom FROM grid_cells WHERE id = ANY(${`{${spec.ids.join(',')}}`}::int[])`
     case 'station':
       return sql`
         WITH RECURSIVE units AS (
@@ -86,6 +90,8 @@ function nameSql(spec: AreaSpec): RawBuilder<string | null> {
       return sql`(SELECT name FROM admin_areas WHERE code = ${spec.code})`
     case 'grid':
       return sql`(SELECT name FROM grid_cells WHERE id = ${spec.id})`
+    case 'grids':
+      return sql`(SELECT string_agg(name, '、' ORDER BY id) FROM grid_cells WHERE id = ANY(${`{${spec.ids.join(',')}}`}::int[]))`
     case 'station':
       return sql`(SELECT name FROM police_units WHERE id = ${spec.id})`
     case 'polygon':
@@ -106,6 +112,15 @@ export interface AreaInfo {
   largestPartM2: number
 }
 
+/**
+ * The study area for the caller: an officer who names no area studies their own cells (their
+ * points are only those; a city-wide lattice around them would call their whole grid "hot" next
+ * to the empty rest of the city).
+ */
+export function areaFor(principal: { role: string; gridIds: readonly number[] }, spec: AreaSpec): AreaSpec {
+  return principal.role === 'officer' && spec.kind === 'city' && principal.gridIds.length ? { kind: 'grids', ids: principal.gridIds } : spec
+}
+
 /** Resolves the area: 404 when the named area does not exist or has no geometry. */
 export async function describeArea(db: Kysely<any>, spec: AreaSpec): Promise<AreaInfo> {
   const r = await dbStep('resolving the analysis area', () =>
@@ -120,7 +135,7 @@ export async function describeArea(db: Kysely<any>, spec: AreaSpec): Promise<Are
   if (!row) throw new Error('resolving the analysis area: no row returned (a swallowed database error?)')
   const id = spec.kind === 'admin' ? spec.code : spec.kind === 'station' || spec.kind === 'grid' ? spec.id : null
   if (row.parts === 0 || row.xmin === null) {
-    const what = spec.kind === 'station' ? `police unit ${id} (or it has no grid cells)` : spec.kind === 'grid' ? `grid cell ${id}` : spec.kind === 'admin' ? `admin area ${id}` : 'city boundary'
+    const what = spec.kind === 'station' ? `police unit ${id} (or it has no grid cells)` : spec.kind === 'grid' ? `grid cell ${id}` : spec.kind === 'admin' ? `admin area ${id}` : spec.kind === 'grids' ? 'grid cells of yours' : 'city boundary'
     throw new ApiError(404, 'unknown_area', `area: no ${what}`)
   }
   return {

@@ -3,7 +3,8 @@ import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
-import { areaRowsSql, describeArea, parseAreaParam, type AreaSpec } from '../analysis/hex-area.ts'
+import { requirePrincipal } from '../auth/policy.ts'
+import { areaFor, areaRowsSql, describeArea, parseAreaParam, type AreaSpec } from '../analysis/hex-area.ts'
 import { dbStep } from '../analysis/hex-db.ts'
 import { filterEcho, parseAnalysisQuery, pointFilterSql, pointFilterShape, type PointFilters } from '../analysis/hex-filters.ts'
 import { handle } from '../http/errors.ts'
@@ -61,7 +62,7 @@ export function monthlyCountsRoutes({ db }: DbHandle): Router {
       // The same points the hotspots count for this caller: an officer's own cells only.
       const access = readScopeOf(req, asked.layer, 'p')
       const filters = access.scope === 'all' ? asked : { ...asked, scope: access.where }
-      const area = parseAreaParam(params.area)
+      const area = areaFor(requirePrincipal(req), parseAreaParam(params.area))
       const info = await describeArea(db, area)
       const months = await dbStep(`counting ${filters.layer.id} per month`, () => monthlyCounts(db, filters, area))
       res.json({ parameters: { ...filterEcho(filters), area: info.label, month: 'calendar month of the time in Asia/Shanghai' }, total: months.reduce((s, m) => s + m.count, 0), months })
