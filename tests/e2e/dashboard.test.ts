@@ -153,6 +153,8 @@ describe('the community dashboard in Chromium', () => {
     expect(await linked.page.$eval('#dashboard input[name="to"]', (e) => (e as HTMLInputElement).value)).toBe('2026-08-31')
     // Editing the hash by hand (or Back) applies the filter it names.
     await linked.page.evaluate((code) => (window.location.hash = `#view=dashboard&dq=district:${code}`), district.code)
+    // A linked, filtered dashboard still offers every district (it offered only its own).
+    expect(await linked.page.$$eval('#dashboard select[name="district"] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))).toEqual(all.per_district.map((d) => d.code))
     await expect.poll(() => linked.page.$eval('#dashboard select[name="district"]', (e) => (e as HTMLSelectElement).value), { timeout: 10_000 }).toBe(district.code)
     await linked.page.evaluate(() => window.pinganDashboard!.loaded)
     expectShown(await shownFigures(linked.page), one)

@@ -24,6 +24,8 @@ export interface DashboardData {
   by_season: Array<{ season: string } & Row>
   by_category: Record<EventFigure, Record<string, number>>
   per_district: Array<{ code: string; name: string } & Record<StandingFigure | EventFigure, number>>
+  /** Every district of the city (the filter's choices). */
+  districts: Array<{ code: string; name: string }>
 }
 
 export interface StationOption {

@@ -173,7 +173,7 @@ export class DashboardView {
       .then((d) => {
         if (mine !== this.seq) return
         if (!this.districts.length) {
-          this.districts = d.per_district.map(({ code, name }) => ({ code, name }))
+          this.districts = d.districts
           this.fillDistricts()
         }
         this.data = d

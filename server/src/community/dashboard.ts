@@ -99,6 +99,8 @@ export interface Dashboard {
   by_season: Array<{ season: string } & Row>
   by_category: Record<EventFigure, Record<string, number>>
   per_district: Array<{ code: string; name: string } & Record<(typeof STANDING_FIGURES)[number] | EventFigure, number>>
+  /** Every district of the city (the district filter's choices). */
+  districts: Array<{ code: string; name: string }>
 }
 
 const zeros = (): Row => Object.fromEntries(EVENT_FIGURES.map((f) => [f, 0])) as Row
@@ -124,14 +126,14 @@ export async function communityDashboard(db: Kysely<any>, f: DashboardFilter): P
       JOIN volunteer_orgs o ON o.id = v.org_id LEFT JOIN unit_place up ON up.unit_id = o.unit_id
       WHERE ${placeFilter({ district: f.district, station: f.station })} AND (${f.from ?? null}::timestamptz IS NULL OR x.redeemed_at >= ${f.from ?? null}::timestamptz)
         AND (${f.to ?? null}::timestamptz IS NULL OR x.redeemed_at < ${f.to ?? null}::timestamptz)`.execute(db),
-    sql<{ code: string; name: string }>`SELECT code, name FROM admin_areas WHERE level = 'district'
-      AND (${f.district ?? null}::text IS NULL OR code = ${f.district ?? null}::text) ORDER BY code`.execute(db),
+    // Every district, whatever the filter: the filter's own choices (a linked, filtered dashboard offers them all).
+    sql<{ code: string; name: string }>`SELECT code, name FROM admin_areas WHERE level = 'district' ORDER BY code`.execute(db),
   ])
   const totals = { ...Object.fromEntries(STANDING_FIGURES.map((s) => [s, 0])), ...zeros(), volunteers_redeemed: people.rows[0]!.n } as Dashboard['totals']
   const months = new Map<string, Row>()
   const seasons = new Map<string, Row>(['spring', 'summer', 'autumn', 'winter'].map((s) => [s, zeros()]))
   const byCategory = Object.fromEntries(EVENT_FIGURES.map((x) => [x, {} as Record<string, number>])) as Dashboard['by_category']
-  const perDistrict = new Map(districts.rows.map((d) => [d.code, { code: d.code, name: d.name, ...Object.fromEntries(STANDING_FIGURES.map((s) => [s, 0])), ...zeros() }]))
+  const perDistrict = new Map(districts.rows.filter((d) => !f.district || d.code === f.district).map((d) => [d.code, { code: d.code, name: d.name, ...Object.fromEntries(STANDING_FIGURES.map((s) => [s, 0])), ...zeros() }]))
   // GROUPING bits, highest first: month, season, category, district (1 = not grouped by it).
   for (const r of ev.rows) {
     if (r.g === 15) totals[r.figure] = r.n
@@ -156,6 +158,7 @@ export async function communityDashboard(db: Kysely<any>, f: DashboardFilter): P
     by_season: [...seasons].map(([season, row]) => ({ season, ...row })),
     by_category: byCategory,
     per_district: [...perDistrict.values()] as Dashboard['per_district'],
+    districts: districts.rows,
   }
 }
 
