@@ -131,7 +131,7 @@ describe('CSV exports cannot carry formulas', () => {
     const dashboard = await fetch(`${server.url}/api/community/dashboard?format=csv`, { headers: { authorization: 'Bearer pgt_test-admin-000000000000000000000000' } })
     expect(dashboard.status).toBe(200)
     const d = await dashboard.text()
-    expect(cells(d)[0]).toEqual(['section', 'key', 'figure', 'value'])
+    expect(cells(d)[0]).toEqual(['section', 'key', 'figure', 'figure_name', 'value'])
     expect(cells(d).length).toBeGreaterThan(10)
     expectNoFormula(d, 'dashboard')
   })
