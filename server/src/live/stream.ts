@@ -70,7 +70,9 @@ export async function openStream(db: Kysely<any>, hub: LiveHub, req: Request, re
   const resume = resumeFrom && /^\d+$/.test(resumeFrom) ? Number(resumeFrom) : null
   await hub.start()
 
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' })
+  // Set before the head is written, so the compression filter sees a stream (and `no-transform`) and leaves it alone.
+  res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' })
+  res.writeHead(200)
   res.write('retry: 2000\n\n')
   const write = (e: LiveEvent, name: string = e.kind) => res.write(`id: ${e.id}\nevent: ${name}\ndata: ${JSON.stringify({ at: e.at, payload: e.payload })}\n\n`)
 
