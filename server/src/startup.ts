@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { DEMO_SEED, seedDemo } from '../../data/seed/seed-demo.ts'
 import type { Config } from './config.ts'
-import { createDb, type DbHandle } from './db/create-db.ts'
+import { createDb, quietSetup, type DbHandle } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { errorMessage, type Logger } from './logger.ts'
 import { issueTokens } from './live/unit-token.ts'
@@ -22,7 +22,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<DbHa
     // Migrations and the demo city run without the serving statement timeout: a slow disk must
     // not leave a half-migrated or half-seeded database (each is one transaction, but a cancelled
     // start-up is no start-up).
-    await database.unbounded(async (db) => {
+    await quietSetup(() => database.unbounded(async (db) => {
       const { applied } = await migrateToLatest(db)
       if (applied.length > 0) logger.info({ applied }, 'migrations applied')
       if (config.DEMO_SEED === 'on') {
@@ -33,7 +33,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<DbHa
           await writeDemoUnitTokens(db, config.DATA_DIR, logger)
         }
       }
-    })
+    }))
     await ensureAccounts(database.db, config, logger)
   } catch (err) {
     await database.close().catch(() => undefined)

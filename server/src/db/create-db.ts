@@ -51,6 +51,23 @@ export interface DbOptions {
   statementTimeoutMs?: number
 }
 
+let settingUp = false
+
+/**
+ * Runs the start-up's migrations and demo seeding with slow-query warnings turned down to debug:
+ * building a city takes seconds per statement by design, and ~15 warnings with raw SQL on a first
+ * start alarmed newcomers over nothing (issue 16). Start-up runs before the server listens, so no
+ * request's slow query is hidden; the metric still counts them.
+ */
+export async function quietSetup<T>(fn: () => Promise<T>): Promise<T> {
+  settingUp = true
+  try {
+    return await fn()
+  } finally {
+    settingUp = false
+  }
+}
+
 /**
  * Kysely's query log: a query slower than the threshold is logged once with its duration, the
  * start of its SQL, and the request it served (id, method, path): what it was for.
@@ -61,6 +78,10 @@ export function slowQueryLog(options: DbOptions): ((event: LogEvent) => void) | 
   return (event) => {
     if (event.level !== 'query' || event.queryDurationMillis < slowQueryMs) return
     slowQueries.inc()
+    if (settingUp) {
+      logger.debug({ ms: Math.round(event.queryDurationMillis), sql: event.query.sql.replace(/\s+/g, ' ').slice(0, 240) }, 'slow query during setup')
+      return
+    }
     const ctx = requestContext.getStore()
     logger.warn(
       { ms: Math.round(event.queryDurationMillis), sql: event.query.sql.replace(/\s+/g, ' ').slice(0, 240), ...(ctx ? { reqId: ctx.id, for: `${ctx.method} ${ctx.path}` } : { for: 'background' }) },
