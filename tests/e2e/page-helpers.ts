@@ -160,3 +160,9 @@ export function seededDataDir(dir: string): string {
   if (template && existsSync(template)) cpSync(template, target, { recursive: true })
   return target
 }
+
+/** The analysis has finished: the progress indicator is back to idle (and hidden), and the map has drawn. */
+export async function analysisIdle(page: Page): Promise<void> {
+  await page.waitForSelector('#analysis-panel .an-progress[data-state="idle"]', { state: 'attached', timeout: 120_000 })
+  await waitIdle(page)
+}
