@@ -1,4 +1,3 @@
-import { seededDataDir } from './page-helpers.ts'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -11,7 +10,7 @@ import { CLASS_COLORS as GI_COLORS } from '../../client/src/analysis/hotspot-lay
 import { CLASS_COLORS as MEASURE_COLORS } from '../../client/src/layers/choropleth.ts'
 import { tokenFor } from '../helpers/accounts.ts'
 import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { analysisIdle, CHROMIUM_ARGS, DESKTOP, OFFICER, openPage, PHONE, waitIdle, WALL, type DemoAccount, type WatchedPage } from './page-helpers.ts'
+import { analysisIdle, CHROMIUM_ARGS, DESKTOP, OFFICER, openPage, PHONE, analysisRun, seededDataDir, waitIdle, WALL, type DemoAccount, type WatchedPage } from './page-helpers.ts'
 
 const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3952
@@ -53,10 +52,10 @@ async function pixelAt(page: Page, x: number, y: number): Promise<RGB> {
 /** The pixel with and without one MapLibre layer drawn: what the layer adds over what is under it. */
 async function withAndWithout(page: Page, layerId: string, x: number, y: number): Promise<{ on: RGB; under: RGB }> {
   const on = await pixelAt(page, x, y)
-  await page.evaluate((id) => window.pinganMap!.setLayoutProperty(id, 'visibility', 'none'), layerId)
+  await page.evaluate((id) => void window.pinganMap!.setLayoutProperty(id, 'visibility', 'none'), layerId)
   await waitIdle(page)
   const under = await pixelAt(page, x, y)
-  await page.evaluate((id) => window.pinganMap!.setLayoutProperty(id, 'visibility', 'visible'), layerId)
+  await page.evaluate((id) => void window.pinganMap!.setLayoutProperty(id, 'visibility', 'visible'), layerId)
   await waitIdle(page)
   return { on, under }
 }
@@ -154,7 +153,7 @@ describe('analysis modes in Chromium', () => {
     for (const cell of busiest.slice(0, 8)) {
       const f = await apiGet<Feature<Polygon | MultiPolygon>>(`/api/layers/grid-cells/features/${cell.id}`)
       const [x0, y0, x1, y1] = bbox(f.geometry!)
-      await page.evaluate((b) => window.pinganMap!.fitBounds(b as [number, number, number, number], { padding: 350, duration: 0 }), [x0, y0, x1, y1])
+      await page.evaluate((b) => void window.pinganMap!.fitBounds(b as [number, number, number, number], { padding: 350, duration: 0 }), [x0, y0, x1, y1])
       await waitIdle(page)
       const spot = await clearSpot(page, 'grid-cells-fill', { id: cell.id })
       if (!spot) continue
@@ -197,7 +196,7 @@ describe('analysis modes in Chromium', () => {
     const all = await apiGet<FeatureCollection<Polygon | MultiPolygon, CoverageCell>>('/api/analysis/coverage')
     const good = all.features.filter((f) => f.properties.covered_share > 0.9).sort((a, b) => bbox(b.geometry)[2] - bbox(b.geometry)[0] - (bbox(a.geometry)[2] - bbox(a.geometry)[0]))[0]!
     const [x0, y0, x1, y1] = bbox(good.geometry)
-    await page.evaluate((b) => window.pinganMap!.fitBounds(b as [number, number, number, number], { padding: 300, duration: 0 }), [x0, y0, x1, y1])
+    await page.evaluate((b) => void window.pinganMap!.fitBounds(b as [number, number, number, number], { padding: 300, duration: 0 }), [x0, y0, x1, y1])
     await waitIdle(page)
     const spot = await clearSpot(page, 'analysis-coverage-fill', { id: good.properties.id }, ['analysis-uncovered-hatch'])
     expect(spot, `an unhatched point of cell ${good.properties.id}`).not.toBeNull()
@@ -225,24 +224,23 @@ describe('analysis modes in Chromium', () => {
     {
     await page.fill('[data-param="buffer"]', '500')
     await page.locator('[data-param="buffer"]').dispatchEvent('change')
-    await page.click('.an-chip:has([data-kind="foot"])')
-    await page.waitForSelector('#analysis-panel .an-progress[data-state="running"]', { timeout: 10_000 })
-    expect(await page.textContent('.an-progress-text')).toMatch(/服务器计算中/)
-    await analysisIdle(page)
+    const seen = await analysisRun(page, () => page.click('.an-chip:has([data-kind="foot"])'))
+    expect(seen.join(' ')).toMatch(/服务器计算中/)
     const hash = await page.evaluate(() => window.location.hash)
     expect(hash).toContain('aq=buffer:500;kinds:foot')
     const expected = await worstByApi('buffer=500&kinds=foot')
     expect(await page.$$eval('.an-worst-list .an-cell', (bs) => bs.map((b) => Number((b as HTMLElement).dataset.cellId)))).toEqual(expected.map((c) => c.id))
-    await page.evaluate(() => window.pinganMap!.jumpTo({ center: [125.14, 42.905], zoom: 11.5 }))
+    await page.evaluate(() => void window.pinganMap!.jumpTo({ center: [125.14, 42.905], zoom: 11.5 }))
     await waitIdle(page)
     await page.screenshot({ path: path.join(SHOTS, 'analysis-coverage-wall.png') })
     }
     // Hotspot mode: one request for 1000 m hexagons.
-    await page.click('.mode-switch [data-mode="hotspots"]')
-    await page.waitForSelector('#analysis-panel .an-progress[data-state="running"]', { state: 'attached' })
-    await page.selectOption('[data-param="cell"]', '1000')
-    await analysisIdle(page)
-    await page.evaluate(() => window.pinganMap!.jumpTo({ center: [125.15, 42.9], zoom: 11 }))
+    // Hotspot mode starts a run at 500 m; choosing 1000 m replaces it (one drawn answer).
+    await analysisRun(page, async () => {
+      await page.click('.mode-switch [data-mode="hotspots"]')
+      await page.selectOption('[data-param="cell"]', '1000')
+    })
+    await page.evaluate(() => void window.pinganMap!.jumpTo({ center: [125.15, 42.9], zoom: 11 }))
     await waitIdle(page)
     {
     const hot = await apiGet<FeatureCollection<Polygon, { i: number; j: number; class: string; count: number }> & { summary: { classes: Record<string, number> } }>('/api/analysis/hotspots?layer=incidents&cell=1000')
@@ -258,7 +256,7 @@ describe('analysis modes in Chromium', () => {
     let spot: { x: number; y: number } | null = null
     for (const f of hottest.slice(0, 5)) {
       const ring = f.geometry.coordinates[0]!.slice(0, -1)
-      await page.evaluate((c) => window.pinganMap!.jumpTo({ center: c as [number, number], zoom: 12 }), [ring.reduce((s, p) => s + p[0]!, 0) / ring.length, ring.reduce((s, p) => s + p[1]!, 0) / ring.length])
+      await page.evaluate((c) => void window.pinganMap!.jumpTo({ center: c as [number, number], zoom: 12 }), [ring.reduce((s, p) => s + p[0]!, 0) / ring.length, ring.reduce((s, p) => s + p[1]!, 0) / ring.length])
       await waitIdle(page)
       spot = await clearSpot(page, 'analysis-hotspots-fill', { props: { i: f.properties.i, j: f.properties.j } })
       if (spot) break
@@ -285,9 +283,7 @@ describe('analysis modes in Chromium', () => {
       await route.continue().catch(() => undefined)
     })
     await page.selectOption('[data-param="cell"]', '2000')
-    await page.selectOption('[data-param="category"]', 'theft')
-    await page.waitForSelector('#analysis-panel .an-progress[data-state="running"]', { state: 'attached' })
-    await analysisIdle(page)
+    await analysisRun(page, () => page.selectOption('[data-param="category"]', 'theft'))
     expect(aborted.some((u) => first(new URL(u)))).toBe(true)
     await page.unroute(first)
     expect(await page.evaluate(() => window.location.hash)).toContain('cell:2000;category:theft')
@@ -298,10 +294,8 @@ describe('analysis modes in Chromium', () => {
     }
     // Back to all categories for the heat map.
     await page.selectOption('[data-param="category"]', '')
-    await page.selectOption('[data-param="cell"]', '1000')
-    await page.waitForSelector('#analysis-panel .an-progress[data-state="running"]', { state: 'attached' })
-    await analysisIdle(page)
-    await page.evaluate(() => window.pinganMap!.jumpTo({ center: [125.15, 42.9], zoom: 10.5 }))
+    await analysisRun(page, () => page.selectOption('[data-param="cell"]', '1000'))
+    await page.evaluate(() => void window.pinganMap!.jumpTo({ center: [125.15, 42.9], zoom: 10.5 }))
     await waitIdle(page)
     {
     expect(await page.evaluate(() => window.pinganMap!.getLayer('analysis-density')?.visibility ?? 'absent')).not.toBe('visible')
@@ -347,10 +341,11 @@ describe('analysis modes in Chromium', () => {
     const expected = await worstByApi('buffer=500&kinds=foot')
     expect(await page.$$eval('.an-worst-list .an-cell', (bs) => bs.map((b) => Number((b as HTMLElement).dataset.cellId)))).toEqual(expected.map((c) => c.id))
     await page.screenshot({ path: path.join(SHOTS, 'analysis-coverage-phone.png') })
-    await page.click('.mode-switch [data-mode="hotspots"]')
-    await page.waitForSelector('#analysis-panel .an-progress[data-state="running"]', { state: 'attached' })
-    await page.selectOption('[data-param="cell"]', '2000')
-    await analysisIdle(page)
+    // Hotspot mode starts a run at 500 m; choosing 2000 m replaces it (one drawn answer).
+    await analysisRun(page, async () => {
+      await page.click('.mode-switch [data-mode="hotspots"]')
+      await page.selectOption('[data-param="cell"]', '2000')
+    })
     const name = 'phone'
     const boxes = await page.evaluate(() => {
       const r = (s: string) => {

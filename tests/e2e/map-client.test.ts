@@ -111,7 +111,7 @@ describe('the map client in Chromium', () => {
     // Now everything is on except the defaults; turn the defaults back on and look at all of it.
     for (const id of DEFAULT_LAYERS) await page.click(`[data-layer-toggle="${id}"]`)
     for (const def of LAYERS) expect(await deckOrMapLibreVisible(page, def.id), def.id).toBe(true)
-    await page.evaluate(() => window.pinganMap!.jumpTo({ center: [125.14, 42.905], zoom: 13.5 }))
+    await page.evaluate(() => void window.pinganMap!.jumpTo({ center: [125.14, 42.905], zoom: 13.5 }))
     await waitIdle(page)
     await page.screenshot({ path: path.join(SHOTS, 'client-all-layers.png') })
 
@@ -195,7 +195,7 @@ describe('the map client in Chromium', () => {
     await expect.poll(() => page.locator('.pingan-popup').count()).toBe(0)
 
     // Zoomed out, hazards come as clusters with counts; a cluster's popup offers to zoom in.
-    await page.evaluate(() => window.pinganMap!.jumpTo({ center: [125.14, 42.905], zoom: 11 }))
+    await page.evaluate(() => void window.pinganMap!.jumpTo({ center: [125.14, 42.905], zoom: 11 }))
     await waitIdle(page)
     // deck.gl loads its tiles on its own schedule (MapLibre's idle does not wait for them).
     const findCluster = () =>
@@ -227,7 +227,7 @@ describe('the map client in Chromium', () => {
     await page.click('[data-layer-toggle="rivers"]')
     await page.click('[data-layer-toggle="schools"]')
     await page.click('#lang-toggle')
-    await page.evaluate(() => window.pinganMap!.jumpTo({ center: [125.2, 42.88], zoom: 11.5 }))
+    await page.evaluate(() => void window.pinganMap!.jumpTo({ center: [125.2, 42.88], zoom: 11.5 }))
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(
       '#map=11.50/42.88000/125.20000&layers=admin-areas,police-units,grid-cells,rivers,hazards&lang=en&measure=population',
     )

@@ -166,3 +166,33 @@ export async function analysisIdle(page: Page): Promise<void> {
   await page.waitForSelector('#analysis-panel .an-progress[data-state="idle"]', { state: 'attached', timeout: 120_000 })
   await waitIdle(page)
 }
+
+/**
+ * Records what the analysis progress line says from now on (a fast answer can come and go
+ * between two polls of a selector); the returned function gives the texts seen while running.
+ */
+export async function watchProgress(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { progressSeen: string[]; progressObserver?: MutationObserver }
+    w.progressSeen = []
+    w.progressObserver?.disconnect()
+    // The whole panel: a change of mode puts a new progress line in it.
+    const panel = document.querySelector('#analysis-panel')!
+    const note = () => {
+      const box = panel.querySelector<HTMLElement>('.an-progress[data-state="running"]')
+      if (box) w.progressSeen.push(box.querySelector('.an-progress-text')?.textContent ?? '')
+    }
+    w.progressObserver = new MutationObserver(note)
+    w.progressObserver.observe(panel, { attributes: true, childList: true, subtree: true, characterData: true })
+  })
+  return () => page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen)
+}
+
+/** Does `action`, sees an analysis run start from it (however fast), and waits until it has been drawn. */
+export async function analysisRun(page: Page, action: () => Promise<unknown>): Promise<string[]> {
+  const seen = await watchProgress(page)
+  await action()
+  await page.waitForFunction(() => (window as unknown as { progressSeen: string[] }).progressSeen.length > 0, undefined, { timeout: 30_000 })
+  await analysisIdle(page)
+  return seen()
+}

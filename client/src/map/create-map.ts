@@ -3,6 +3,7 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import { maplibreLocale } from '../i18n.ts'
 import { CJK_FONT_FAMILY, GLYPHS_URL, registerGlyphProtocol } from './glyph-protocol.ts'
 import { slotMarkers } from './slots.ts'
+import { softwareWebGL } from './software-gl.ts'
 
 /** Liaoyuan's extent (WGS84), from the district boundaries. */
 export const CITY_BOUNDS: [number, number, number, number] = [124.83, 42.29, 125.84, 43.24]
@@ -19,6 +20,8 @@ export interface InitialView {
  */
 export function createMap(container: string, view: InitialView): maplibregl.Map {
   registerGlyphProtocol()
+  const software = softwareWebGL()
+  document.body.dataset.render = software ? 'software' : 'gpu'
   const camera = view.center && view.zoom !== undefined ? { center: view.center, zoom: view.zoom } : { bounds: CITY_BOUNDS, fitBoundsOptions: { padding: 40 } }
   return new maplibregl.Map({
     container,
@@ -37,5 +40,7 @@ export function createMap(container: string, view: InitialView): maplibregl.Map 
     locale: maplibreLocale(),
     dragRotate: false,
     pitchWithRotate: false,
+    // Drawn on the CPU (software-gl.ts): no label fades, and camera moves jump (as with "reduce motion").
+    ...(software ? { fadeDuration: 0, reduceMotion: true } : {}),
   })
 }
