@@ -37,7 +37,8 @@ export async function findOverflows(page: Page): Promise<Overflow[]> {
         if (cs.display === 'none' || cs.visibility === 'hidden' || Number(cs.opacity) === 0) return false
       }
       const r = el.getBoundingClientRect()
-      return r.width > 0 && r.height > 0
+      // A 1-px box is text for screen readers only (the visually-hidden pattern), not cut-off text.
+      return r.width > 1 && r.height > 1
     }
     const scrolls = (v: string) => v === 'auto' || v === 'scroll'
     const seen = new Set<Element>()
