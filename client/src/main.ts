@@ -15,7 +15,7 @@ import { setupLive } from './live/setup.ts'
 import { setupOfficer } from './officer/setup.ts'
 import { setupPeople } from './people/setup.ts'
 import { setupVolunteer } from './volunteer/setup.ts'
-import { fitSubtitle } from './views/subtitle-fit.ts'
+import { fitTopbar } from './views/topbar-fit.ts'
 import { setupPlanner } from './planner/setup.ts'
 import { DEFAULT_LAYERS, LayerController } from './layers/layer-controller.ts'
 import { MapAttribution } from './map/attribution.ts'
@@ -52,7 +52,7 @@ setupLangToggle(byId<HTMLButtonElement>('lang-toggle'))
 const signedIn = (await loadSession()) ?? (await showLogin())
 setSession(signedIn)
 mountAccountChip(document.querySelector<HTMLElement>('.actions')!, signedIn)
-fitSubtitle()
+fitTopbar()
 if (signedIn.user.role === 'admin') mountAdminPanel(document.querySelector<HTMLElement>('.actions')!)
 setupStatus(byId('db-status'), api.health())
 // The dashboard needs no map: it opens at once when the link asks for it.

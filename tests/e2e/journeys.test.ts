@@ -84,6 +84,26 @@ describe('every role\u2019s day, through the UI, at four sizes in both languages
           return brand && search && window.innerWidth > 720 && brand.right > search.left + 0.5 ? `the name ends at ${Math.round(brand.right)} px, the search starts at ${Math.round(search.left)} px` : null
         })
         if (clash) problems.push(`${role} ${screen} ${lang} ${size.name}: ${clash}`)
+        // A button's label on one line (a segmented switch squeezed narrow broke 地图 into 地/图).
+        const broken = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('.topbar button, .mode-switch button')]
+            .filter((b) => b.offsetParent !== null && (b.textContent ?? '').trim().length > 1)
+            .filter((b) => {
+              const lines = new Set<number>()
+              const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT)
+              while (walker.nextNode()) {
+                const node = walker.currentNode
+                const box = node.parentElement!.getBoundingClientRect()
+                // Screen-reader-only words (a 1-px box) are not on show.
+                if (box.width <= 1 || box.height <= 1) continue
+                const range = document.createRange()
+                range.selectNodeContents(node)
+                for (const r of range.getClientRects()) if (r.width > 0) lines.add(Math.round(r.top))
+              }
+              return lines.size > 1
+            })
+            .map((b) => (b.textContent ?? '').trim()))
+        for (const label of broken) problems.push(`${role} ${screen} ${lang} ${size.name}: the button "${label}" is broken over lines`)
         await page.screenshot({ path: path.join(SHOTS, `journey-${role}-${screen}-${lang}-${size.name}.png`) })
       }
     }
