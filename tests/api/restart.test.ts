@@ -52,6 +52,12 @@ describe('the server process', () => {
     expect(sim.code).toBe(0)
     expect(Number(/(\d+) positions accepted/.exec(sim.output)?.[1])).toBeGreaterThanOrEqual(10)
     expect(sim.output).toMatch(/ 0 failed/)
+    // Without its tokens file (by default DATA_DIR's), the simulator says which file it needs and how to make one; no stack.
+    const lost = await runTool('server/src/cli/simulate.ts', ['--url', first.url], { DATA_DIR: path.join(env.DATA_DIR!, 'nowhere') })
+    expect(lost.code).toBe(2)
+    expect(lost.output).toContain(path.join(env.DATA_DIR!, 'nowhere', 'unit-tokens.csv'))
+    expect(lost.output).toContain('npm run units:tokens')
+    expect(lost.output).not.toMatch(/ENOENT|at .*\.ts:\d+/)
     const moved = (await (await fetch(`${first.url}/api/live/units`, { headers: auth })).json()) as { units: Array<{ ts: string }> }
     expect(moved.units.filter((u) => Date.parse(u.ts) >= simStart)).toHaveLength(5)
     const statsAfterSim = await (await fetch(`${first.url}/api/stats`, { headers: auth })).json()

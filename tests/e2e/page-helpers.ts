@@ -80,9 +80,14 @@ export async function waitForMap(page: Page): Promise<void> {
 export async function waitIdle(page: Page): Promise<void> {
   await page.evaluate(
     () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
         const map = window.pinganMap!
-        map.once('idle', () => resolve())
+        // Bounded: a map that never settles fails the test in a minute (and its retry), not in the test's whole time.
+        const timer = setTimeout(() => reject(new Error(`the map did not settle in 60 s (tiles loaded: ${map.areTilesLoaded()}, moving: ${map.isMoving()}, style loaded: ${map.isStyleLoaded()})`)), 60_000)
+        map.once('idle', () => {
+          clearTimeout(timer)
+          resolve()
+        })
         map.triggerRepaint()
       }),
   )

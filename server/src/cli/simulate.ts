@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { along, length } from '@turf/turf'
 import type { Feature, FeatureCollection, LineString } from 'geojson'
 
 /**
  * `npm run simulate -- --url http://localhost:3000 --units 99 --duration 300 [--interval 5]
- *  [--tokens .data/unit-tokens.csv] [--token API_TOKEN | --user NAME --password PASS]`: drives
+ *  [--tokens DATA_DIR/unit-tokens.csv] [--token API_TOKEN | --user NAME --password PASS]`: drives
  * patrol units along their zone's routes through the real ingest API, each unit with its own
  * device token, so the live map moves. Reading the units and routes needs an account: an API
  * token (or PINGAN_TOKEN), else it signs in (by default as the demo `command` account).
@@ -19,7 +20,8 @@ const url = opt('url', 'http://localhost:3000').replace(/\/$/, '')
 const wanted = Number(opt('units', '99'))
 const duration = Number(opt('duration', '60'))
 const interval = Number(opt('interval', '5'))
-const tokenFile = opt('tokens', '.data/unit-tokens.csv')
+// The demo server writes the units' device tokens to DATA_DIR/unit-tokens.csv (startup.ts).
+const tokenFile = opt('tokens', path.join(process.env.DATA_DIR || '.data', 'unit-tokens.csv'))
 if (![wanted, duration, interval].every((n) => Number.isFinite(n) && n > 0)) {
   console.error('usage: npm run simulate -- --url URL --units N --duration SECONDS [--interval SECONDS] [--tokens FILE]')
   process.exit(2)
@@ -34,6 +36,14 @@ interface Unit {
   lat: number | null
 }
 
+if (!existsSync(tokenFile)) {
+  console.error(
+    `the simulator needs the units' device tokens, ${tokenFile}, and it is not there.\n` +
+      'A demo server writes it to DATA_DIR/unit-tokens.csv when it seeds the city; give another file with --tokens FILE,\n' +
+      'or make one with `npm run units:tokens > FILE` (it prints code,token for every unit).',
+  )
+  process.exit(2)
+}
 const tokens = new Map(
   readFileSync(tokenFile, 'utf8')
     .trim()
