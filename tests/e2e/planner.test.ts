@@ -145,6 +145,11 @@ describe('the planner in Chromium', () => {
     await page.click(`[data-plan="table"] tr[data-zone="${savedId}"] button`)
     await page.waitForFunction((id) => window.pinganPlanner!.selected?.serverId === id, savedId)
     const loadedVersion = await page.evaluate(() => window.pinganPlanner!.selected!.version!)
+    // Its header names it (never "#id"), with its version.
+    const header = await page.textContent('.pl-selected')
+    expect(header).toContain(NAME)
+    expect(header).toContain(String(loadedVersion))
+    expect(header).not.toContain(`#${savedId}`)
     // Someone else renames it meanwhile.
     const other = await api<{ properties: { version: number } }>(`/api/layers/patrol-zones/features/${savedId}`, { method: 'PATCH', body: JSON.stringify({ version: loadedVersion, properties: { name: `${NAME} 他人修改` } }) })
     expect(other.status).toBe(200)

@@ -149,7 +149,7 @@ export class PlannerPanel {
       return
     }
     this.save.disabled = false
-    const state = item.serverId ? t('plan.selected.saved', { id: item.serverId, version: item.version ?? '?' }) : t('plan.selected.new')
+    const state = item.serverId ? t('plan.selected.saved', { name: String(item.props.name ?? '').trim() || t('plan.selected.unnamed'), version: item.version ?? '?' }) : t('plan.selected.new')
     this.selected.textContent = `${item.layer === 'patrol-zones' ? '◆' : '━'} ${state}${item.dirty ? ` · ${t('plan.selected.dirty')}` : ''}`
     const input = (name: string, key: MessageKey, type = 'text') => {
       const i = el('input', 'an-input')
