@@ -11,6 +11,8 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `text`: one human line per event (development); `json`: one JSON object per line for log collectors (default when NODE_ENV=production). */
+  LOG_FORMAT: z.enum(['text', 'json']).optional(),
   DEMO_SEED: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** `none` (offline, default), `tianditu` (needs TIANDITU_KEY) or an XYZ raster URL template. */

@@ -5,7 +5,7 @@ import { createApp } from './app.ts'
 import type { LiveHub } from './live/hub.ts'
 import { stopFollowingLayerChanges } from './tiles/layer-changes.ts'
 import { loadConfigOrExit } from './config.ts'
-import { createLogger, errorMessage } from './logger.ts'
+import { createLogger, defaultLogFormat, errorMessage } from './logger.ts'
 import { openDatabase } from './startup.ts'
 import { tuneKeepAlive } from './http/keep-alive.ts'
 import { SEARCH_KINDS, searchIndexOf } from './search/search-index.ts'
@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit()
-  const logger = createLogger(config.LOG_LEVEL)
+  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT ?? defaultLogFormat(config.NODE_ENV))
   const database = await openDatabase(config, logger)
   const app = createApp({
     database,
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     },
   })
   const server = app.listen(config.PORT, config.HOST, () => {
-    logger.info(`Ping'an Grid listening on http://localhost:${config.PORT} (${database.backend})`)
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST
+    logger.info({ url: `http://${host}:${config.PORT}`, backend: database.backend }, `Ping'an Grid listening on http://${host}:${config.PORT}`)
+    if (config.NODE_ENV !== 'production' && config.DEMO_SEED === 'on') logger.info('demo accounts: command / pingan-command (command centre), planner, officer, volunteer, admin: see README.md')
   })
   tuneKeepAlive(server)
   // The search box's names and their pinyin, computed now rather than on the first search.
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info({ signal }, 'shutting down')
+    logger.info({ signal }, `shutting down (${signal})`)
     if (alertTimer) clearInterval(alertTimer)
     // No new connections; idle keep-alive ones closed; live streams ended (clients resume on
     // another process with Last-Event-ID); requests in flight finish, for up to 15 s.

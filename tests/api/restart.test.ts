@@ -38,11 +38,21 @@ describe('the server process', () => {
     const auth = { authorization: `Bearer ${await tokenFor(first.url, 'command', 'pingan-command')}` }
     const statsBefore = await (await fetch(`${first.url}/api/stats`, { headers: auth })).json()
     expect(statsBefore.headlines.stations).toBe(27)
-    expect(first.output()).toMatch(/loading the Liaoyuan demo city/)
-    // Building the city is slow by design: no "slow query" warnings with raw SQL before it listens (issue 16).
-    const startup = first.output().split(/listening on/)[0]!
-    expect(startup).toMatch(/seed step/)
-    expect(startup).not.toMatch(/"slow query"/)
+    // The console says what it does in human lines (issue 16): the database, the schema, the demo
+    // city step by step, where it listens and how to sign in; building the city is slow by design,
+    // so no "slow query" warnings with raw SQL before it listens.
+    const lines = first.output().trim().split('\n')
+    for (const line of lines) expect(line, 'one human line per event').toMatch(/^\[\d\d:\d\d:\d\d\] (INFO|WARN): [^{]/)
+    const said = lines.map((l) => l.replace(/^\[[\d:]+\] \w+: /, '')).join('\n')
+    expect(said).toMatch(usePostgres ? /^connecting to PostgreSQL/m : /^opening the embedded database in /m)
+    expect(said).toMatch(/^schema: \d+ migration steps applied$/m)
+    expect(said).toMatch(/^empty database: loading the demo city \(Liaoyuan\), 6 steps$/m)
+    for (let step = 1; step <= 6; step++) expect(said).toMatch(new RegExp(`^demo city ${step}/6: .+ \\(\\d+\\.\\d s\\)$`, 'm'))
+    expect(said).toMatch(/^database ready \((pglite|postgres), \d+\.\d s\)$/m)
+    expect(said).toContain(`listening on http://127.0.0.1:${port}`)
+    expect(said).toMatch(/demo accounts: command \/ pingan-command/)
+    const startup = said.split(/listening on/)[0]!
+    expect(startup).not.toMatch(/slow query/)
 
     // The demo's device tokens drive the simulator through the real ingest API.
     const tokens = readFileSync(path.join(env.DATA_DIR!, 'unit-tokens.csv'), 'utf8').trim().split('\n')
@@ -79,8 +89,12 @@ describe('the server process', () => {
     expect(await stopped).toBe(0)
     expect(first.output()).toMatch(/database closed/)
 
-    const second = await startServer(env, port, 60_000)
-    expect(second.output()).not.toMatch(/loading the Liaoyuan demo city/)
+    // For a log collector (the default in production): one JSON object per line, the same events.
+    const second = await startServer({ ...env, LOG_FORMAT: 'json' }, port, 60_000)
+    const events = second.output().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number })
+    expect(events.map((e) => e.msg)).toContain('schema: up to date')
+    expect(events.some((e) => /^database ready/.test(e.msg))).toBe(true)
+    expect(events.some((e) => /loading the demo city/.test(e.msg))).toBe(false)
     // The token outlives the restart: it is in the database, not in memory.
     const statsAfter = await (await fetch(`${second.url}/api/stats`, { headers: auth })).json()
     expect(statsAfter).toEqual(statsAfterSim)

@@ -77,7 +77,7 @@ export async function ensureAccounts(db: Kysely<any>, config: Pick<Config, 'NODE
   if ((r.rows[0]?.n ?? 0) > 0) return
   if (config.NODE_ENV !== 'production' && config.DEMO_SEED === 'on') {
     await createDemoAccounts(db)
-    logger.info({ users: DEMO_ACCOUNTS.map((a) => `${a.username} (${a.role})`) }, 'demo accounts created; passwords in the README')
+    logger.info({ users: DEMO_ACCOUNTS.map((a) => `${a.username} (${a.role})`) }, `demo accounts created: ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')} (passwords in the README)`)
     return
   }
   const password = config.ADMIN_PASSWORD ?? generatePassword()

@@ -2,7 +2,7 @@ import { DEMO_SEED, SeedRefusedError, seedDemo } from '../../../data/seed/seed-d
 import { loadConfigOrExit } from '../config.ts'
 import { createDb } from '../db/create-db.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { createLogger, errorMessage } from '../logger.ts'
+import { createLogger, defaultLogFormat, errorMessage } from '../logger.ts'
 import { ensureAccounts } from '../auth/bootstrap.ts'
 
 /** `npm run db:seed [-- --force] [--seed N] [--anchor ISO]`: loads the Liaoyuan demo city. */
@@ -24,7 +24,7 @@ try {
   await seedDemo(database.db, { seed, anchor, force: args.includes('--force'), onStep: (s, ms) => console.log(`${s}: ${Math.round(ms)} ms`) })
   console.log('demo city loaded')
   // A forced reseed replaced the accounts too (they reference the city's officers).
-  await ensureAccounts(database.db, config, createLogger(config.LOG_LEVEL))
+  await ensureAccounts(database.db, config, createLogger(config.LOG_LEVEL, config.LOG_FORMAT ?? defaultLogFormat(config.NODE_ENV)))
 } catch (err) {
   console.error(err instanceof SeedRefusedError ? `refused: ${err.message}` : `seed failed: ${errorMessage(err)}`)
   process.exitCode = 1
