@@ -120,6 +120,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'POST', path: '/api/people/import', allow: ['admin'], body: 'import' },
   { method: 'GET', path: '/api/search', allow: 'signed-in' },
   { method: 'GET', path: '/ogc', allow: 'public' },
+  { method: 'GET', path: '/ogc/api', allow: 'public' },
   { method: 'GET', path: '/ogc/conformance', allow: 'public' },
   { method: 'GET', path: '/ogc/collections', allow: 'signed-in' },
   { method: 'GET', path: '/ogc/collections/:layer', allow: 'signed-in' },

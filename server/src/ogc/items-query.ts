@@ -15,9 +15,15 @@ const itemsSchema = z.object({
   datetime: datetimeSchema.optional(),
   // OGC API – Features 7.15.3: a limit above the server's maximum is lowered to it, not rejected.
   limit: z.coerce.number().int().min(1).max(INT4_MAX).transform((n) => Math.min(n, MAX_LIMIT)).optional(),
+  /** Keyset paging: the features after this id (what `next` links carry; no OFFSET scan). */
+  after: queryOffset().optional(),
+  /** Offset paging, kept for clients that build page URLs themselves; `next` links use `after`. */
   offset: queryOffset().optional(),
   f: z.string().optional(),
 })
+
+/** The items query's standard parameters, as the OpenAPI document declares them. */
+export const itemsQuerySchema = itemsSchema
 
 const STANDARD = new Set(Object.keys(itemsSchema.shape))
 
@@ -32,12 +38,12 @@ export function checkFormat(query: Record<string, unknown>): void {
  * Parses an OGC items query into the FeatureQuery the /api listing uses, so both read through
  * the same SQL. Unknown parameters are 400 (OGC 7.15.2 lets a server reject them), never SQL.
  */
-export function parseItemsQuery(layer: LayerDef, query: Record<string, unknown>): FeatureQuery & { limit: number; offset: number } {
+export function parseItemsQuery(layer: LayerDef, query: Record<string, unknown>): FeatureQuery & { limit: number; offset: number; firstPage: boolean } {
   const parsed = itemsSchema.safeParse(query)
   if (!parsed.success) throw invalidQuery(parsed.error.issues)
   checkFormat(query)
   const equals = equalityFilters(layer, query, STANDARD)
-  const { bbox, datetime, limit = DEFAULT_LIMIT, offset = 0 } = parsed.data
+  const { bbox, datetime, limit = DEFAULT_LIMIT, offset = 0, after } = parsed.data
   if (datetime && !layer.timeColumn) throw new ApiError(400, 'invalid_query', `collection ${layer.id} has no time to filter by datetime`)
-  return { ...(bbox ? { bbox } : {}), ...(datetime ? { datetime } : {}), limit, offset, equals }
+  return { ...(bbox ? { bbox } : {}), ...(datetime ? { datetime } : {}), ...(after !== undefined ? { after } : {}), limit, offset, equals, firstPage: after === undefined && offset === 0 }
 }

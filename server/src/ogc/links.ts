@@ -30,9 +30,10 @@ export function ogcRoot(req: Request): string {
 }
 
 /** The URL of this request with some query parameters replaced (self and next links). */
-export function requestUrl(req: Request, replace: Record<string, string> = {}): string {
+export function requestUrl(req: Request, replace: Record<string, string> = {}, drop: readonly string[] = []): string {
   const url = new URL(req.originalUrl, origin(req))
   for (const [key, value] of Object.entries(replace)) url.searchParams.set(key, value)
+  for (const key of drop) url.searchParams.delete(key)
   // A comma is legal in a query (RFC 3986 sub-delim) and decodes the same; keeps bbox=a,b,c,d readable.
   return url.toString().replace(/%2C/gi, ',')
 }

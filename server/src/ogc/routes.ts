@@ -7,10 +7,11 @@ import { countFeatures, readFeature, readFeaturePage } from '../features/read-fe
 import { ApiError, handle } from '../http/errors.ts'
 import { readExtents, type LayerExtent } from './extent.ts'
 import { checkFormat, parseItemsQuery } from './items-query.ts'
+import { ogcOpenApiDocument } from './openapi.ts'
 import { readScopeOf } from '../auth/request-scope.ts'
 import { readScope, scopeCondition } from '../auth/layer-access.ts'
 import { requirePrincipal } from '../auth/policy.ts'
-import { CONFORMANCE, CRS84, GEOJSON_TYPE, JSON_TYPE, OPENAPI_TYPE, ogcRoot, origin, requestUrl, type Link } from './links.ts'
+import { CONFORMANCE, CRS84, GEOJSON_TYPE, JSON_TYPE, OPENAPI_TYPE, ogcRoot, requestUrl, type Link } from './links.ts'
 
 type Lang = 'en' | 'zh'
 
@@ -52,11 +53,16 @@ export function ogcRoutes({ db }: DbHandle): Router {
     const root = ogcRoot(req)
     const links: Link[] = [
       { href: root, rel: 'self', type: JSON_TYPE, title: 'this document' },
-      { href: `${origin(req)}/api/openapi.json`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'the API definition' },
+      { href: `${root}/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'the API definition' },
       { href: `${root}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'conformance classes' },
       { href: `${root}/collections`, rel: 'data', type: JSON_TYPE, title: 'the layers' },
     ]
     res.json({ title: "Ping'an Grid 平安网格", description: 'Community policing layers of Liaoyuan (辽源市), OGC API – Features', links })
+  })
+
+  router.get('/api', (req, res) => {
+    checkFormat(req.query)
+    res.type(OPENAPI_TYPE).send(JSON.stringify(ogcOpenApiDocument(ogcRoot(req))))
   })
 
   router.get('/conformance', (req, res) => {
@@ -94,18 +100,21 @@ export function ogcRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const layer = layerParam(req)
       const query = { ...parseItemsQuery(layer, req.query as Record<string, unknown>), scope: readScopeOf(req, layer).where }
-      const [page, matched] = await Promise.all([readFeaturePage(db, layer, query), countFeatures(db, layer, query)])
+      // numberMatched where it is cheap: once, on the first page (a count of the whole filter on
+      // every page of a long walk cost as much as the pages themselves).
+      const [page, matched] = await Promise.all([readFeaturePage(db, layer, query), query.firstPage ? countFeatures(db, layer, query) : undefined])
       const links: Link[] = [
         { href: requestUrl(req), rel: 'self', type: GEOJSON_TYPE, title: 'this page' },
         { href: `${ogcRoot(req)}/collections/${encodeURIComponent(layer.id)}`, rel: 'collection', type: JSON_TYPE, title: 'the collection' },
       ]
-      if (page.more) {
-        // Offset paging: the limit is repeated already clamped, so every page has the same size.
-        const next = { offset: String(query.offset + page.numberReturned), limit: String(query.limit) }
-        links.push({ href: requestUrl(req, next), rel: 'next', type: GEOJSON_TYPE, title: 'next page' })
+      if (page.more && page.lastId !== null) {
+        // Keyset paging by id (the items' order): the next page starts after this page's last id,
+        // an index range instead of an OFFSET scan; the limit is repeated already clamped.
+        const next = { after: String(page.lastId), limit: String(query.limit) }
+        links.push({ href: requestUrl(req, next, ['offset']), rel: 'next', type: GEOJSON_TYPE, title: 'next page' })
       }
       // The features arrive as JSON text from the database and are spliced in, never re-parsed.
-      const head = { type: 'FeatureCollection', numberMatched: matched, numberReturned: page.numberReturned, timeStamp: new Date().toISOString(), links }
+      const head = { type: 'FeatureCollection', ...(matched === undefined ? {} : { numberMatched: matched }), numberReturned: page.numberReturned, timeStamp: new Date().toISOString(), links }
       res.type(GEOJSON_TYPE).send(`${JSON.stringify(head).slice(0, -1)},"features":${page.featuresJson}}`)
     }),
   )

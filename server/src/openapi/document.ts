@@ -6,6 +6,7 @@ import { propertiesShapeSchema } from '../features/property-schema.ts'
 import { transitionSchema } from '../features/write-schema.ts'
 import { PHOTO_TABLES } from '../features/photos.ts'
 import { ROUTE_POLICIES, type RoutePolicy } from '../auth/policy.ts'
+import { ogcPaths } from '../ogc/openapi.ts'
 
 /** JSON Schema (OpenAPI 3.0 dialect) of the input a zod schema accepts. */
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
@@ -149,6 +150,7 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/people': 'the people directory (officers, auxiliaries, grid workers, militia contacts, volunteer leads): name, role, unit, station and its duty phone, cells; phones and badges for police roles only, a volunteer sees the people of their own area; q= (name, pinyin or initials), role=, unit= (and below), cell=, ids= (officer:1,militia:2), limit=, offset=',
   'GET /api/people/{id}': 'one person (id officer:N, militia:N or volunteer:N): the directory row and their cells as GeoJSON with a bbox; 404 for someone the caller may not see',
   'POST /api/people/import': 'a roster as CSV (text/csv), XLSX or JSON {"rows"} with columns role, name, badge, unit (code or name), phone, org, cells (grid codes): all rows or none; 422 import_rejected lists every rejected row with its reasons (administrators; audited)',
+  'GET /ogc/api': 'the API definition of the OGC API – Features alone (its service-desc), with /ogc as its server',
   'GET /api/search': 'places, police units, grid cells (name or code), schools, mediation rooms and people by Chinese, full pinyin or initials, best first: q=, limit=, kinds=place,unit,grid,school,room,person; people within what the caller may see',
 }
 
@@ -164,7 +166,7 @@ function policyPaths(described: Record<string, Record<string, unknown>>): Record
   for (const policy of ROUTE_POLICIES as readonly RoutePolicy[]) {
     const path = openApiPath(policy.path)
     const method = policy.method.toLowerCase()
-    if (described[path]?.[method] || path.startsWith('/api/layers/')) continue
+    if (described[path]?.[method] || path.startsWith('/api/layers/') || path.startsWith('/ogc/collections/{layer}')) continue
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
     const isPublic = policy.allow === 'public' || policy.allow === 'device'
     const who = typeof policy.allow === 'string' ? policy.allow : policy.allow.join(', ')
@@ -195,6 +197,8 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...Object.assign({}, ...LAYERS.map(layerPaths)),
+      // OGC API – Features, with every collection's parameters (also served alone at /ogc/api).
+      ...ogcPaths('/ogc'),
   }
   cached ??= {
     openapi: '3.0.3',
