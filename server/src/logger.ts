@@ -16,6 +16,10 @@ const CONTEXT = ['method', 'path', 'status', 'route', 'ip', 'for'] as const
 /** A text line's message: the message, the request it concerns, and for a slow query its time and the start of its SQL. */
 export function textLine(log: Record<string, unknown>, messageKey: string): string {
   let msg = String(log[messageKey] ?? '')
+  // A served request: "GET /api/stats 200 12 ms command".
+  if ((msg === 'request' || msg === 'request failed') && log.method && log.status !== undefined) {
+    return `${String(log.method)} ${String(log.path)} ${String(log.status)} ${String(log.ms)} ms${log.user ? ` ${String(log.user)}` : ''}`
+  }
   if (typeof log.sql === 'string') msg += ` ${String(log.ms)} ms: ${log.sql.slice(0, 100)}${log.sql.length > 100 ? '…' : ''}`
   const ctx = CONTEXT.filter((k) => log[k] !== undefined && !(k === 'route' && log.path !== undefined)).map((k) => String(log[k]))
   return ctx.length > 0 ? `${msg} (${ctx.join(' ')})` : msg
@@ -33,7 +37,7 @@ export function createLogger(level: string, format: LogFormat = 'json'): Logger 
     translateTime: 'SYS:HH:MM:ss',
     // Fields the line already says (or that only a collector wants); any other field follows as JSON.
     // (Not `hideObject`: pino-pretty then drops the line's end of line.)
-    ignore: ['pid', 'hostname', 'app', 'reqId', 'applied', 'step', 'ms', 'sql', 'backend', 'dataDir', 'url', 'file', 'units', 'users', 'signal', ...CONTEXT].join(','),
+    ignore: ['pid', 'hostname', 'app', 'reqId', 'applied', 'step', 'ms', 'sql', 'backend', 'dataDir', 'url', 'file', 'units', 'users', 'signal', 'user', ...CONTEXT].join(','),
     singleLine: true,
     messageFormat: (log, messageKey) => textLine(log as Record<string, unknown>, messageKey),
   })
