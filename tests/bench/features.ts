@@ -11,20 +11,9 @@ import { listen } from '../helpers/http.ts'
 /**
  * `npm run bench` — features: all grid cells as GeoJSON through the HTTP API, as a ratio to the
  * bare SQL `json_agg(ST_AsGeoJSON …)` for the same rows and properties, both measured in this run (median of
- * 31 after 5 warm-ups). Goal ≤ 1.3×. Embedded database unless DATABASE_URL is set.
+ * 31 after 5 warm-ups, the runs alternated). Goal ≤ 1.3×. Embedded database unless DATABASE_URL is set.
  */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
-async function timeIt(fn: () => Promise<unknown>, runs = 31, warm = 5): Promise<number> {
-  for (let i = 0; i < warm; i++) await fn()
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    await fn()
-    times.push(performance.now() - t0)
-  }
-  return median(times)
-}
 
 const url = process.env.DATABASE_URL
 const database = await createDb(url ? { databaseUrl: url } : { dataDir: 'memory://' })
@@ -39,22 +28,39 @@ const layer = findLayer('grid-cells')!
 const properties = sql.join(layer.properties.map((p) => sql`${p.name}::text, ${sql.ref(p.name)}`))
 
 let bytes = 0
-const baseline = await timeIt(async () => {
+const bare = async () => {
   const r = await sql<{ fc: string }>`
     SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object('type', 'Feature', 'id', id,
       'geometry', ST_AsGeoJSON(geom, 7)::json, 'properties', json_build_object(${properties})) ORDER BY id))::text AS fc
     FROM grid_cells`.execute(database.db)
   bytes = Buffer.byteLength(r.rows[0]!.fc)
-})
+}
 let apiBytes = 0
-const api = await timeIt(async () => {
-  const res = await fetch(`${server.url}/api/layers/grid-cells/features?limit=10000`, { headers: auth })
-  apiBytes = (await res.arrayBuffer()).byteLength
-})
+const viaApi = (encoding: string) => async () => {
+  const res = await fetch(`${server.url}/api/layers/grid-cells/features?limit=10000`, { headers: { ...auth, 'accept-encoding': encoding } })
+  const body = await res.arrayBuffer()
+  if (encoding === 'identity') apiBytes = body.byteLength
+}
+// Alternated run by run, so a change of the machine's load touches all three alike.
+const times: Record<'sql' | 'api' | 'gzip' | 'one', number[]> = { sql: [], api: [], gzip: [], one: [] }
+const one = async () => void (await (await fetch(`${server.url}/api/layers/grid-cells/features?limit=1`, { headers: { ...auth, 'accept-encoding': 'identity' } })).arrayBuffer())
+const runs: Array<[keyof typeof times, () => Promise<void>]> = [['sql', bare], ['api', viaApi('identity')], ['gzip', viaApi('gzip')], ['one', one]]
+for (let i = 0; i < 36; i++) {
+  for (const [name, fn] of runs) {
+    const t0 = performance.now()
+    await fn()
+    if (i >= 5) times[name].push(performance.now() - t0)
+  }
+}
+const baseline = median(times.sql)
+const api = median(times.api)
+const gzipped = median(times.gzip)
 const ratio = api / baseline
 console.log(`features (${cells} grid cells, ${database.backend})`)
 console.log(`  bare SQL json_agg   ${baseline.toFixed(1).padStart(8)} ms  (${(bytes / 1e6).toFixed(2)} MB)`)
 console.log(`  GET …/features      ${api.toFixed(1).padStart(8)} ms  (${(apiBytes / 1e6).toFixed(2)} MB)`)
 console.log(`  ratio               ${ratio.toFixed(2).padStart(8)}×   goal ≤ 1.3×: ${ratio <= 1.3 ? 'met' : 'MISSED'}`)
+console.log(`  GET …?limit=1       ${median(times.one).toFixed(1).padStart(8)} ms  (a request's fixed cost)`)
+console.log(`  GET … gzip          ${gzipped.toFixed(1).padStart(8)} ms  (${(gzipped / baseline).toFixed(2)}×: what a browser asks for; the compression is the difference)`)
 await server.close()
 await database.close()
