@@ -1,18 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import type maplibregl from 'maplibre-gl'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { SHARE_BREAKS, SHARE_COLORS } from '../../client/src/analysis/coverage-layers.ts'
 import { CLASS_COLORS as GI_COLORS } from '../../client/src/analysis/hotspot-layers.ts'
 import { CLASS_COLORS as MEASURE_COLORS } from '../../client/src/layers/choropleth.ts'
-import { tokenFor } from '../helpers/accounts.ts'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { analysisIdle, CHROMIUM_ARGS, DESKTOP, OFFICER, openPage, PHONE, analysisRun, seededDataDir, waitIdle, WALL, type DemoAccount, type WatchedPage } from './page-helpers.ts'
+import { analysisIdle, analysisRun, apiReader, type ApiGet, DESKTOP, e2eSession, OFFICER, PHONE, setLang, SHOTS, waitIdle, WALL, type DemoAccount, type WatchedPage } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3952
 type RGB = [number, number, number]
 
@@ -101,16 +96,15 @@ function clean(w: WatchedPage): void {
 }
 
 describe('analysis modes in Chromium', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
-  let bearer: Record<string, string> = {}
   /** Every direct API call of this test, with the command account's API token. */
-  const apiGet = async <T>(p: string): Promise<T> => {
-    const res = await fetch(`${server.url}${p}`, { headers: bearer })
-    if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`)
-    return (await res.json()) as T
-  }
+  let apiGet: ApiGet
+  const e2e = e2eSession('analysis', {
+    port: PORT,
+    env: { ALERT_INTERVAL_S: '0' },
+    setup: async (s) => {
+      apiGet = await apiReader(s.url)
+    },
+  })
   /** The worst cells by the rule the panel states: lowest covered share, then more households, then id. */
   const worstByApi = async (query: string): Promise<CoverageCell[]> => {
     const fc = await apiGet<FeatureCollection<Polygon, CoverageCell>>(`/api/analysis/coverage?${query}`)
@@ -120,21 +114,8 @@ describe('analysis modes in Chromium', () => {
       .slice(0, 10)
   }
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-analysis-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, PORT, 180_000)
-    bearer = { authorization: `Bearer ${await tokenFor(server.url, 'command', 'pingan-command')}` }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-
   it('on one desk page: grid cells by open hazards, then coverage mode, then hotspot mode with heat map and chart, then English', async () => {
-    const w = await openPage(browser, server.url, DESKTOP, '#map=10.00/42.90000/125.15000&layers=admin-areas,grid-cells&lang=zh&measure=none')
+    const w = await e2e.open(DESKTOP, '#map=10.00/42.90000/125.15000&layers=admin-areas,grid-cells&lang=zh&measure=none')
     const { page } = w
 
     // Issue 4: the measure switch colours cells by counts the tiles do not carry.
@@ -333,7 +314,7 @@ describe('analysis modes in Chromium', () => {
 
   it('opens a shared coverage link on a phone, then lays out the hotspot view without overlap or cut-off words', async () => {
     const hash = '#layers=admin-areas&lang=zh&measure=none&mode=coverage&aq=buffer:500;kinds:foot'
-    const w = await openPage(browser, server.url, PHONE, hash)
+    const w = await e2e.open(PHONE, hash)
     const { page } = w
     await analysisIdle(page)
     expect(await page.inputValue('[data-param="buffer"]')).toBe('500')
@@ -373,9 +354,8 @@ describe('analysis modes in Chromium', () => {
   it('walks hotspots and coverage as an officer and as a planner: each role\'s own figures, no error, in both languages', async () => {
     const PLANNER: DemoAccount = { username: 'planner', password: 'pingan-planner' }
     for (const [account, who] of [[OFFICER, 'officer'], [PLANNER, 'planner']] as const) {
-      const auth = { authorization: `Bearer ${await tokenFor(server.url, account.username, account.password)}` }
-      const asRole = async <T>(p: string): Promise<T> => (await (await fetch(`${server.url}${p}`, { headers: auth })).json()) as T
-      const w = await openPage(browser, server.url, DESKTOP, '#map=12.00/42.90000/125.15000&layers=admin-areas,grid-cells&lang=zh&mode=hotspots&aq=cell:1000', undefined, account)
+      const asRole = await apiReader(e2e.url, account)
+      const w = await e2e.open(DESKTOP, '#map=12.00/42.90000/125.15000&layers=admin-areas,grid-cells&lang=zh&mode=hotspots&aq=cell:1000', undefined, account)
       const { page } = w
       await analysisIdle(page)
       await page.waitForSelector('.an-chart-svg, .an-chart .an-hint, .an-chart-failed', { timeout: 60_000 })
@@ -409,10 +389,10 @@ describe('analysis modes in Chromium', () => {
 
   it('holds the top bar in both languages at 1280×800, 1366×768, 1920×1080 and on a phone: the search keeps its width, its results read as a list', async () => {
     const ADMIN: DemoAccount = { username: 'admin', password: 'pingan-admin' }
-    const w = await openPage(browser, server.url, DESKTOP, '#map=12.00/42.90000/125.15000&layers=admin-areas&lang=en', undefined, ADMIN)
+    const w = await e2e.open(DESKTOP, '#map=12.00/42.90000/125.15000&layers=admin-areas&lang=en', undefined, ADMIN)
     const { page } = w
     for (const lang of ['en', 'zh'] as const) {
-      if ((await page.evaluate(() => document.documentElement.lang)).startsWith('zh') !== (lang === 'zh')) await page.click('#lang-toggle')
+      await setLang(page, lang)
       for (const size of [DESKTOP, { width: 1366, height: 768 }, WALL, PHONE]) {
         await page.setViewportSize(size)
         await page.fill('#search-input', '')

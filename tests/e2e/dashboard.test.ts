@@ -1,12 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, openPage, PHONE, seededDataDir } from './page-helpers.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { e2eSession, PHONE, SHOTS } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3955
 /** The command centre's wall screen: the dashboard is made to be read there. */
 const WALL_SCREEN = { width: 1920, height: 1080 } as const
@@ -58,29 +54,16 @@ const expectShown = (shown: Awaited<ReturnType<typeof shownFigures>>, d: Dashboa
 }
 
 describe('the community dashboard in Chromium', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-dash-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, PORT, 180_000)
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const e2e = e2eSession('dash', { port: PORT, env: { ALERT_INTERVAL_S: '0' } })
 
   it('opens from the top bar on a wall screen, draws its charts, shows the API figures, and a filter changes them', async () => {
-    const { page, errors, external } = await openPage(browser, server.url, WALL_SCREEN)
+    const { page, errors, external } = await e2e.open(WALL_SCREEN)
     // The overview panel's figures, before the dashboard covers it: one name and one number per figure on both.
     await page.waitForSelector('.kpi[data-key="household_unit_disputes"]', { state: 'attached' })
     const overview = await page.$$eval('.kpi[data-key]', (ks) => Object.fromEntries(ks.map((k) => [(k as HTMLElement).dataset.key!, { v: Number(k.querySelector('.v')!.textContent!.replace(/[^\d]/g, '')), k: k.querySelector('.k')!.textContent }])))
     const api = async (q: string) => {
-      const r = await page.request.get(`${server.url}/api/community/dashboard${q}`)
+      const r = await page.request.get(`${e2e.url}/api/community/dashboard${q}`)
       expect(r.status()).toBe(200)
       return (await r.json()) as Dashboard
     }
@@ -144,7 +127,7 @@ describe('the community dashboard in Chromium', () => {
     // The filter is in the URL: the link opens the dashboard filtered, in a new page.
     const dq = `dq=district:${county.code};station:${stations[0]};from:2026-06-01;to:2026-08-31`
     expect(page.url()).toContain(`view=dashboard&${dq}`)
-    const linked = await openPage(browser, server.url, WALL_SCREEN, new URL(page.url()).hash)
+    const linked = await e2e.open(WALL_SCREEN, new URL(page.url()).hash)
     await linked.page.waitForSelector('#dashboard[data-state="ready"]', { timeout: 30_000 })
     await linked.page.evaluate(() => window.pinganDashboard!.loaded)
     expectShown(await shownFigures(linked.page), station)
@@ -167,9 +150,9 @@ describe('the community dashboard in Chromium', () => {
   })
 
   it('is usable on a phone: opened from the link, one column, nothing wider than the screen', async () => {
-    const { page, errors } = await openPage(browser, server.url, PHONE, '#view=dashboard')
+    const { page, errors } = await e2e.open(PHONE, '#view=dashboard')
     await page.waitForSelector('#dashboard[data-state="ready"]', { timeout: 30_000 })
-    const r = await page.request.get(`${server.url}/api/community/dashboard`)
+    const r = await page.request.get(`${e2e.url}/api/community/dashboard`)
     expectShown(await shownFigures(page), (await r.json()) as Dashboard)
     await expect.poll(async () => Object.values(await chartInk(page)).every((c) => c.drawn > 0.02), { timeout: 10_000 }).toBe(true)
     const widths = await page.evaluate(() => {

@@ -1,15 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type ServerProcess } from '../helpers/server-process.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { findOverflows, SIZES } from './layout-check.ts'
-import { analysisRun, CHROMIUM_ARGS, COMMAND, DESKTOP, OFFICER, openPage, PHONE, seededDataDir, VOLUNTEER, waitIdle, type DemoAccount, type WatchedPage } from './page-helpers.ts'
+import { analysisRun, COMMAND, DESKTOP, e2eSession, OFFICER, PHONE, setLang, SHOTS as ALL_SHOTS, VOLUNTEER, waitIdle, type DemoAccount, type WatchedPage } from './page-helpers.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 /** Every screen of every journey, in both languages at the four sizes: journey-ROLE-SCREEN-LANG-SIZE.png. */
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots/journeys')
+const SHOTS = path.join(ALL_SHOTS, 'journeys')
 const PORT = Number(process.env.JOURNEYS_E2E_PORT ?? 3962)
 const ADMIN: DemoAccount = { username: 'admin', password: 'pingan-admin' }
 const PLANNER: DemoAccount = { username: 'planner', password: 'pingan-planner' }
@@ -23,44 +19,8 @@ const MARK = `E2E-JOURNEY-${Date.now()}`
  * the journey. Each screen is saved at each size and language for a reviewer.
  */
 describe('every role\u2019s day, through the UI, at four sizes in both languages', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-journeys-'))
-    // The alert rules run (every 5 s), so the command centre has alerts to acknowledge.
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '5' }, PORT, 180_000)
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-
-  /** Opens the role's page and records every failed request and error answer besides the console's errors. */
-  async function signedIn(account: DemoAccount, viewport: { width: number; height: number }, hash = '', beforeLoad?: (p: Page) => Promise<void>): Promise<WatchedPage & { failed: string[] }> {
-    const failed: string[] = []
-    const w = await openPage(browser, server.url, viewport, hash, async (p) => {
-      // ERR_ABORTED is the page's own cancelling (the live stream closed on leaving live mode, a
-      // superseded analysis), not a failure.
-      p.on('requestfailed', (r) => {
-        if (r.failure()?.errorText !== 'net::ERR_ABORTED') failed.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`)
-      })
-      p.on('response', (r) => {
-        if (r.status() >= 400) failed.push(`${r.request().method()} ${r.url()}: ${r.status()}`)
-      })
-      await beforeLoad?.(p)
-    }, account)
-    return { ...w, failed }
-  }
-
-  async function setLang(page: Page, lang: 'zh' | 'en'): Promise<void> {
-    if ((await page.evaluate(() => document.documentElement.lang)).startsWith('zh') !== (lang === 'zh')) await page.click('#lang-toggle')
-    await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang)
-  }
+  // The alert rules run (every 5 s), so the command centre has alerts to acknowledge.
+  const e2e = e2eSession('journeys', { port: PORT, env: { ALERT_INTERVAL_S: '5' }, shots: SHOTS })
 
   /**
    * The screen as it is, in both languages at the four sizes: the text nodes that do not fit, as
@@ -113,14 +73,15 @@ describe('every role\u2019s day, through the UI, at four sizes in both languages
     return problems
   }
 
-  const clean = (w: WatchedPage & { failed: string[] }) => {
+  /** No console error, no failed request or answer ≥ 400 (openPage records them), nothing from outside. */
+  const clean = (w: WatchedPage) => {
     expect(w.errors).toEqual([])
     expect(w.failed).toEqual([])
     expect(w.external).toEqual([])
   }
 
   it('command centre: the overview map, the live view (acknowledges an alert), the dashboard and hotspots', async () => {
-    const w = await signedIn(COMMAND, DESKTOP, '#map=11.00/42.90000/125.15000&lang=zh')
+    const w = await e2e.open(DESKTOP, '#map=11.00/42.90000/125.15000&lang=zh', undefined, COMMAND)
     const { page } = w
     const problems: string[] = []
     problems.push(...(await holdsUp(page, 'command', 'map')))
@@ -152,7 +113,7 @@ describe('every role\u2019s day, through the UI, at four sizes in both languages
   }, 600_000)
 
   it('planner: the planner over the city centre (draws and saves a zone) and patrol coverage', async () => {
-    const w = await signedIn(PLANNER, DESKTOP, '#map=14.00/42.89000/125.13000&lang=zh&plan=1')
+    const w = await e2e.open(DESKTOP, '#map=14.00/42.89000/125.13000&lang=zh&plan=1', undefined, PLANNER)
     const { page } = w
     const problems: string[] = []
     await page.waitForSelector('.panel-planner [data-plan="station"]', { timeout: 60_000 })
@@ -181,10 +142,10 @@ describe('every role\u2019s day, through the UI, at four sizes in both languages
   }, 600_000)
 
   it('officer: my grid on a phone (records a hazard at a tapped point) and the hotspots of their own cells', async () => {
-    const w = await signedIn(OFFICER, PHONE, '#lang=zh', async (p) => {
-      await p.context().grantPermissions(['geolocation'], { origin: server.url })
+    const w = await e2e.open(PHONE, '#lang=zh', async (p) => {
+      await p.context().grantPermissions(['geolocation'], { origin: e2e.url })
       await p.context().setGeolocation({ longitude: 125.15, latitude: 42.88 })
-    })
+    }, OFFICER)
     const { page } = w
     const problems: string[] = []
     await page.waitForFunction(() => !!window.pinganMyGrid?.grid && document.querySelector('.og-kpi[data-kpi="coverage"] .v')?.textContent?.includes('%'), null, { timeout: 60_000 })
@@ -224,7 +185,7 @@ describe('every role\u2019s day, through the UI, at four sizes in both languages
   }, 600_000)
 
   it('volunteer: their day on a phone (reports a hazard at a tapped point) and their points', async () => {
-    const w = await signedIn(VOLUNTEER, PHONE, '#lang=zh')
+    const w = await e2e.open(PHONE, '#lang=zh', undefined, VOLUNTEER)
     const { page } = w
     const problems: string[] = []
     await page.waitForFunction(() => window.pinganVolunteer?.day?.account !== undefined && document.querySelector('#volunteer-panel .og-status')?.getAttribute('data-state') === 'ok', null, { timeout: 60_000 })
@@ -256,7 +217,7 @@ describe('every role\u2019s day, through the UI, at four sizes in both languages
   }, 600_000)
 
   it('administrator: the accounts screen (creates an account with grid cells)', async () => {
-    const w = await signedIn(ADMIN, DESKTOP, '#map=11.00/42.90000/125.15000&lang=zh')
+    const w = await e2e.open(DESKTOP, '#map=11.00/42.90000/125.15000&lang=zh', undefined, ADMIN)
     const { page } = w
     const problems: string[] = []
     await page.click('#toggle-admin')

@@ -1,13 +1,9 @@
-import { seededDataDir } from './page-helpers.ts'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, DESKTOP, openPage, PHONE, waitIdle as waitIdleMap, WALL, type WatchedPage } from './page-helpers.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { DESKTOP, e2eSession, PHONE, SHOTS, waitIdle as waitIdleMap, WALL, type WatchedPage } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3953
 /** The live layer's sprites (client/src/live/icon-atlas.ts): an e-bike in its colour, and greyed when stale. */
 const EBIKE = 'ebike'
@@ -24,20 +20,28 @@ interface UnitRow {
 }
 
 describe('the live command view in Chromium', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
   let tokens: Record<string, string>
   let cookie = ''
+  const e2e = e2eSession('live', {
+    port: PORT,
+    env: { ALERT_INTERVAL_S: '2' },
+    setup: async (s) => {
+      const csv = readFileSync(path.join(s.dataDir, 'unit-tokens.csv'), 'utf8').trim().split('\n').slice(1)
+      tokens = Object.fromEntries(csv.map((line) => line.split(',') as [string, string]))
+      const login = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: 'pingan-command' }) })
+      expect(login.status).toBe(200)
+      cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+    },
+  })
 
   /** Every direct API call of this file goes through here, as the command demo account (its session cookie). */
   async function api<T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.url}${p}`, { ...init, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...init.headers } })
+    const res = await fetch(`${e2e.url}${p}`, { ...init, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...init.headers } })
     return { status: res.status, body: (await res.json().catch(() => null)) as T }
   }
   /** A unit reports through the ingest API with its own device token. */
   const report = (code: string, lon: number, lat: number, ts = new Date().toISOString(), heading = 90) =>
-    fetch(`${server.url}/api/live/positions`, {
+    fetch(`${e2e.url}/api/live/positions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[code]}` },
       body: JSON.stringify([{ unit: code, ts, lon, lat, speed: 4, heading }]),
@@ -48,31 +52,14 @@ describe('the live command view in Chromium', () => {
    * never asks /api/auth/me signed out: Chromium logs that 401 as a console error.
    */
   const signIn = async (page: Page) => {
-    const r = await page.request.post(`${server.url}/api/auth/login`, { data: { username: 'command', password: 'pingan-command' } })
+    const r = await page.request.post(`${e2e.url}/api/auth/login`, { data: { username: 'command', password: 'pingan-command' } })
     expect(r.status()).toBe(200)
   }
   const open = async (viewport: { width: number; height: number }, hash: string): Promise<WatchedPage> => {
-    const w = await openPage(browser, server.url, viewport, hash, signIn)
+    const w = await e2e.open(viewport, hash, signIn)
     await w.page.waitForSelector('.live-conn[data-state="connected"]', { timeout: 30_000 })
     return w
   }
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-live-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '2' }, PORT, 180_000)
-    const csv = readFileSync(path.join(dataDir, 'data', 'unit-tokens.csv'), 'utf8').trim().split('\n').slice(1)
-    tokens = Object.fromEntries(csv.map((line) => line.split(',') as [string, string]))
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: 'pingan-command' }) })
-    expect(login.status).toBe(200)
-    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
 
   /** Where the live layer draws unit `code` and with which sprite (read from the deck layer's binary attributes and its getIcon). */
   const drawn = (page: Page, code: string) =>
@@ -361,11 +348,11 @@ describe('the live command view in Chromium', () => {
 
   it('shows a hazard and a dispute as they are created, with their place; a click locates each', async () => {
     const { page, errors, external } = await open(DESKTOP, `#map=12.50/${CITY[1]}/${CITY[0]}&layers=admin-areas&lang=zh&live=1`)
-    const admin = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'pingan-admin' }) })
+    const admin = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'pingan-admin' }) })
     const adminCookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]!
     const adminCsrf = ((await admin.json()) as { csrfToken: string }).csrfToken
     const create = async (layer: string, lon: number, lat: number, properties: Record<string, unknown>) => {
-      const r = await fetch(`${server.url}/api/layers/${layer}/features`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: adminCookie, 'x-csrf-token': adminCsrf }, body: JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties }) })
+      const r = await fetch(`${e2e.url}/api/layers/${layer}/features`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: adminCookie, 'x-csrf-token': adminCsrf }, body: JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties }) })
       expect(r.status).toBe(201)
       return (await r.json()) as { id: number; properties: { code: string } }
     }

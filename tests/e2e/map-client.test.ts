@@ -1,16 +1,10 @@
-import { seededDataDir } from './page-helpers.ts'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Feature, FeatureCollection } from 'geojson'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { LAYERS } from '../../data/catalog/layers.ts'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { tokenFor } from '../helpers/accounts.ts'
-import { CHROMIUM_ARGS, deckLayerVisible, DESKTOP, maplibreVisibility, openPage, PHONE, pixelStats, waitIdle, WALL } from './page-helpers.ts'
+import { apiReader, deckLayerVisible, DESKTOP, e2eSession, maplibreVisibility, PHONE, pixelStats, SHOTS, waitIdle, WALL, type ApiGet } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const DEFAULT_LAYERS = ['admin-areas', 'grid-cells', 'police-units', 'schools', 'hazards']
 /** The map's background colour (#060b16). */
 const BACKGROUND: [number, number, number] = [6, 11, 22]
@@ -53,27 +47,17 @@ function beijing(iso: string): { date: string; time: string } {
 }
 
 describe('the map client in Chromium', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
-  let bearer: Record<string, string> = {}
-  const api = async <T>(p: string): Promise<T> => (await (await fetch(`${server.url}${p}`, { headers: bearer })).json()) as T
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-client-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '' }, 3951, 180_000)
-    bearer = { authorization: `Bearer ${await tokenFor(server.url, 'command', 'pingan-command')}` }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+  /** Direct API reads, with the command account's API token. */
+  let api: ApiGet
+  const e2e = e2eSession('client', {
+    port: 3951,
+    setup: async (s) => {
+      api = await apiReader(s.url)
+    },
   })
 
   it('loads the default layers with CJK labels drawn from local fonts, no console errors and nothing from outside', async () => {
-    const { page, errors, external, glyphWarnings } = await openPage(browser, server.url, DESKTOP)
+    const { page, errors, external, glyphWarnings } = await e2e.open(DESKTOP)
     expect(await page.evaluate(() => window.pinganLayers!.visibleIds())).toEqual(LAYERS.map((l) => l.id).filter((id) => DEFAULT_LAYERS.includes(id)))
     for (const id of DEFAULT_LAYERS) expect(await deckOrMapLibreVisible(page, id), id).toBe(true)
     // District names are placed, so their glyphs were made (MapLibre draws no label without glyphs).
@@ -100,7 +84,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('toggles every catalog layer from the panel and changes its opacity', async () => {
-    const { page, errors, external } = await openPage(browser, server.url, DESKTOP)
+    const { page, errors, external } = await e2e.open(DESKTOP)
     for (const def of LAYERS) {
       const before = await deckOrMapLibreVisible(page, def.id)
       expect(before, def.id).toBe(DEFAULT_LAYERS.includes(def.id))
@@ -130,7 +114,7 @@ describe('the map client in Chromium', () => {
     const cell = (await api<FeatureCollection>('/api/layers/grid-cells/features?limit=1')).features[0]!
     const [minX, minY, maxX, maxY] = bboxOf(cell)
     const hash = `#map=15.00/${((minY + maxY) / 2).toFixed(5)}/${((minX + maxX) / 2).toFixed(5)}&layers=admin-areas,grid-cells&lang=zh&measure=none`
-    const { page, errors, external, glyphWarnings } = await openPage(browser, server.url, DESKTOP, hash)
+    const { page, errors, external, glyphWarnings } = await e2e.open(DESKTOP, hash)
     const hit = await page.evaluate(() => {
       const map = window.pinganMap!
       const c = map.getCanvas()
@@ -179,7 +163,7 @@ describe('the map client in Chromium', () => {
     const hazard = (await api<FeatureCollection>('/api/layers/hazards/features?limit=1&status=reported')).features[0]!
     if (hazard.geometry?.type !== 'Point') throw new Error(`a hazard is a Point, given ${hazard.geometry?.type}`)
     const [lng, lat] = hazard.geometry.coordinates as [number, number]
-    const { page, errors } = await openPage(browser, server.url, DESKTOP, `#map=17.00/${lat.toFixed(6)}/${lng.toFixed(6)}&layers=hazards&lang=zh&measure=none`)
+    const { page, errors } = await e2e.open(DESKTOP, `#map=17.00/${lat.toFixed(6)}/${lng.toFixed(6)}&layers=hazards&lang=zh&measure=none`)
     await page.mouse.click(DESKTOP.width / 2, DESKTOP.height / 2)
     const popup = page.locator('.feature-popup[data-layer="hazards"]')
     await popup.waitFor()
@@ -222,7 +206,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('keeps the view in the URL hash: a copied link reopens the same view', async () => {
-    const { page, errors } = await openPage(browser, server.url, DESKTOP)
+    const { page, errors } = await e2e.open(DESKTOP)
     await page.click('[data-measure="population"]')
     await page.click('[data-layer-toggle="rivers"]')
     await page.click('[data-layer-toggle="schools"]')
@@ -234,7 +218,7 @@ describe('the map client in Chromium', () => {
     const hash = await page.evaluate(() => window.location.hash)
     await page.close()
 
-    const again = await openPage(browser, server.url, DESKTOP, hash)
+    const again = await e2e.open(DESKTOP, hash)
     const view = await again.page.evaluate(() => {
       const map = window.pinganMap!
       return { centre: map.getCenter().toArray(), zoom: map.getZoom(), layers: window.pinganLayers!.visibleIds(), measure: window.pinganLayers!.measure }
@@ -261,7 +245,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('draws the city centre with its grid cells (screenshot; the grid-cell area is not blank)', async () => {
-    const { page, errors } = await openPage(browser, server.url, WALL, CITY_CENTRE)
+    const { page, errors } = await e2e.open(WALL, CITY_CENTRE)
     await page.screenshot({ path: path.join(SHOTS, 'city-centre-grid-cells.png') })
     // Between the two panels, below the top bar: only map.
     const clip = { x: 420, y: 120, width: 1060, height: 860 }
@@ -279,7 +263,7 @@ describe('the map client in Chromium', () => {
   })
 
   it('finds place names, villages and grid codes and flies there', async () => {
-    const { page, errors } = await openPage(browser, server.url, DESKTOP)
+    const { page, errors } = await e2e.open(DESKTOP)
     const centreIn = async (f: Feature) => {
       const [minX, minY, maxX, maxY] = bboxOf(f)
       const [x, y] = await page.evaluate(() => window.pinganMap!.getCenter().toArray())
@@ -329,11 +313,11 @@ describe('the map client in Chromium', () => {
     const tile = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
     const withBasemap = (datum: string) => async (page: Page) => {
       await page.route('**/api/config', (route) =>
-        route.fulfill({ json: { basemap: { name: '测试底图', attribution: '测试底图', datum, tiles: [`${server.url}/test-raster/{z}/{x}/{y}.png`], tileSize: 256 } } }),
+        route.fulfill({ json: { basemap: { name: '测试底图', attribution: '测试底图', datum, tiles: [`${e2e.url}/test-raster/{z}/{x}/{y}.png`], tileSize: 256 } } }),
       )
       await page.route('**/test-raster/**', (route) => route.fulfill({ body: tile, contentType: 'image/png' }))
     }
-    const { page, errors, external } = await openPage(browser, server.url, DESKTOP, '', withBasemap('CGCS2000'))
+    const { page, errors, external } = await e2e.open(DESKTOP, '', withBasemap('CGCS2000'))
     const raster = () => page.evaluate(() => ({ layer: window.pinganMap!.getLayoutProperty('basemap-raster', 'visibility'), land: window.pinganMap!.getPaintProperty('basemap-land', 'fill-opacity') }))
     expect(await raster()).toEqual({ layer: 'visible', land: 0 })
     expect(await page.isChecked('[data-basemap-toggle="raster"]')).toBe(true)
@@ -346,7 +330,7 @@ describe('the map client in Chromium', () => {
     expect(external).toEqual([])
     await page.close()
 
-    const gcj = await openPage(browser, server.url, DESKTOP, '', withBasemap('GCJ-02'))
+    const gcj = await e2e.open(DESKTOP, '', withBasemap('GCJ-02'))
     expect(await gcj.page.evaluate(() => window.pinganMap!.getLayoutProperty('basemap-raster', 'visibility'))).toBe('none')
     expect(await gcj.page.isChecked('[data-basemap-toggle="raster"]')).toBe(false)
     expect(await gcj.page.textContent('[data-group="basemap"] .layer-note')).toBe('坐标系为 GCJ-02，与本图 WGS84 数据有偏移')
@@ -356,7 +340,7 @@ describe('the map client in Chromium', () => {
 
   for (const [name, viewport] of [['phone', PHONE], ['wall', WALL]] as const) {
     it(`fits its words on a ${name} screen in both languages, with collapsible panels`, async () => {
-      const { page, errors, external } = await openPage(browser, server.url, viewport)
+      const { page, errors, external } = await e2e.open(viewport)
       const overflowing = () =>
         page.evaluate(() => {
           const bad: string[] = []

@@ -1,41 +1,20 @@
-import { seededDataDir } from './page-helpers.ts'
-import { COMMAND, OFFICER, signInOnPage, VOLUNTEER } from './page-helpers.ts'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
+import { describe, expect, it } from 'vitest'
+import { COMMAND, e2eSession, OFFICER, SHOTS, signInOnPage, VOLUNTEER } from './page-helpers.ts'
 
 describe('the map page in Chromium', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '' }, 3950, 180_000)
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const e2e = e2eSession('map', { port: 3950 })
 
   for (const [name, viewport] of [['wall', { width: 1920, height: 1080 }], ['phone', { width: 390, height: 844 }]] as const) {
     it(`shows Liaoyuan's districts and the story's figures (${name} screen), fetching nothing from outside`, async () => {
-      const page = await browser.newPage({ viewport })
+      const page = await e2e.browser.newPage({ viewport })
       const errors: string[] = []
       const external: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
       page.on('request', (r) => {
-        if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url())
+        if (!r.url().startsWith(e2e.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url())
       })
-      await page.goto(server.url)
+      await page.goto(e2e.url)
       await signInOnPage(page, COMMAND)
       await page.waitForSelector('body[data-map-ready="true"]', { timeout: 60_000 })
       await page.waitForSelector('.kpi[data-key="stations"]')
@@ -56,14 +35,14 @@ describe('the map page in Chromium', () => {
   }
 
   it('asks for a password first, says so when it is wrong, and shows each role only its layers', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => {
       // The wrong password's 401 is the answer under test, not a page error.
       if (m.type() === 'error' && !/401/.test(m.text())) errors.push(m.text())
     })
-    await page.goto(server.url)
+    await page.goto(e2e.url)
     await page.waitForSelector('#login-username')
     // Nothing of the data was asked for before signing in.
     expect(await page.evaluate(() => document.body.dataset.mapReady)).toBeUndefined()
@@ -106,10 +85,10 @@ describe('the map page in Chromium', () => {
   })
 
   it('lets an administrator create an account with grid cells, hand over its password once, and disable it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 900 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(server.url)
+    await page.goto(e2e.url)
     await signInOnPage(page, { username: 'admin', password: 'pingan-admin' })
     await page.waitForSelector('body[data-map-ready="true"]', { timeout: 60_000 })
     await page.click('#toggle-admin')
@@ -133,8 +112,8 @@ describe('the map page in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'admin-accounts.png') })
 
     // The new account signs in with the password handed over, scoped to its two cells.
-    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    await other.goto(server.url)
+    const other = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await other.goto(e2e.url)
     await signInOnPage(other, { username: 'e2e-officer', password: password! })
     await other.waitForSelector('#account')
     expect(await other.textContent('#account .account-role')).toBe('社区民警 · 责任网格 2 个')
@@ -142,7 +121,7 @@ describe('the map page in Chromium', () => {
 
     await page.click('button[data-toggle="e2e-officer"]')
     await page.waitForSelector('tr[data-user="e2e-officer"].disabled')
-    const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'e2e-officer', password }) })
+    const res = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'e2e-officer', password }) })
     expect(res.status).toBe(401)
     expect(errors).toEqual([])
     await page.close()

@@ -1,15 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { booleanPointInPolygon, pointOnFeature } from '@turf/turf'
 import type { Feature, FeatureCollection, MultiPolygon } from 'geojson'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, openPage, OFFICER, PHONE, waitIdle, type WatchedPage } from './page-helpers.ts'
-import { seededDataDir } from './page-helpers.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { e2eSession, OFFICER, PHONE, SHOTS, waitIdle, type WatchedPage } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 // 3956 in CI; OFFICER_E2E_PORT when that port is taken on a shared machine.
 const PORT = Number(process.env.OFFICER_E2E_PORT ?? 3956)
 const MARK = `E2E-OFFICER-${Date.now()}`
@@ -24,9 +19,18 @@ type Cell = Feature<MultiPolygon, { officer_id: number | null; code: string; nam
  * the answer to its first send is lost.
  */
 describe('an officer\u2019s "my grid" on a phone', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
+  const e2e = e2eSession('officer', {
+    port: PORT,
+    timeout: 240_000,
+    setup: async () => {
+      admin = await login('admin', 'pingan-admin')
+      const officer = await login(OFFICER.username, OFFICER.password)
+      officerCookie = officer
+      myCells = officer.body.user.gridIds
+      expect(myCells.length).toBeGreaterThan(0)
+      cells = (await api<FeatureCollection<MultiPolygon>>(admin, '/api/layers/grid-cells/features?limit=5000')).body.features as Cell[]
+    },
+  })
   let w: WatchedPage
   let page: Page
   let admin: Session
@@ -35,14 +39,14 @@ describe('an officer\u2019s "my grid" on a phone', () => {
   let cells: Cell[] = []
 
   const login = async (username: string, password: string) => {
-    const r = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+    const r = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
     expect(r.status).toBe(200)
     const body = (await r.json()) as { user: { gridIds: number[] }; csrfToken: string }
     return { cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: body.csrfToken, body }
   }
   /** A direct API call with a signed-in session (cookie, and the CSRF token writes need). */
   async function api<T>(who: Session, p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.url}${p}`, { ...init, headers: { 'content-type': 'application/json', cookie: who.cookie, 'x-csrf-token': who.csrf, ...init.headers } })
+    const res = await fetch(`${e2e.url}${p}`, { ...init, headers: { 'content-type': 'application/json', cookie: who.cookie, 'x-csrf-token': who.csrf, ...init.headers } })
     return { status: res.status, body: (await res.json().catch(() => null)) as T }
   }
   /** Hazards with this description, counted by the administrator (who sees every row). */
@@ -96,24 +100,6 @@ describe('an officer\u2019s "my grid" on a phone', () => {
     return { ...target, lon: picked![0], lat: picked![1] }
   }
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-officer-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '' }, PORT, 180_000)
-    admin = await login('admin', 'pingan-admin')
-    const officer = await login(OFFICER.username, OFFICER.password)
-    officerCookie = officer
-    myCells = officer.body.user.gridIds
-    expect(myCells.length).toBeGreaterThan(0)
-    cells = (await api<FeatureCollection<MultiPolygon>>(admin, '/api/layers/grid-cells/features?limit=5000')).body.features as Cell[]
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  }, 240_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-
   it('signs in and sees only their own cells, fitted, without another grid\u2019s hazard', async () => {
     // A hazard in a cell that is not the officer's, made by the administrator.
     const foreignCell = cells.find((c) => !myCells.includes(Number(c.id)) && c.properties.officer_id !== null)!
@@ -124,8 +110,8 @@ describe('an officer\u2019s "my grid" on a phone', () => {
     expect(foreign.status).toBe(201)
     expect(myCells).not.toContain(foreign.body.properties.grid_id)
 
-    w = await openPage(browser, server.url, PHONE, '', async (p) => {
-      await p.context().grantPermissions(['geolocation'], { origin: server.url })
+    w = await e2e.open(PHONE, '', async (p) => {
+      await p.context().grantPermissions(['geolocation'], { origin: e2e.url })
       await p.context().setGeolocation({ longitude: 125.15, latitude: 42.88 })
     }, OFFICER)
     page = w.page
@@ -195,7 +181,7 @@ describe('an officer\u2019s "my grid" on a phone', () => {
     await page.waitForSelector(`.og-item[data-kind="hazard"][data-id="${stored!.id}"]`)
     // The photo went with it, shrunk and re-encoded on the phone.
     await page.waitForSelector(`.og-item[data-id="${stored!.id}"] .og-photo-link`, { timeout: 15_000 })
-    const photo = await fetch(`${server.url}/api/officer/hazards/${stored!.id}/photo`, { headers: { cookie: officerCookie.cookie } })
+    const photo = await fetch(`${e2e.url}/api/officer/hazards/${stored!.id}/photo`, { headers: { cookie: officerCookie.cookie } })
     expect(photo.status).toBe(200)
     expect(photo.headers.get('content-type')).toBe('image/jpeg')
     const jpeg = Buffer.from(await photo.arrayBuffer())

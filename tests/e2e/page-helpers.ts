@@ -1,6 +1,10 @@
-import { cpSync, existsSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { tokenFor } from '../helpers/accounts.ts'
+import { freePort, ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
@@ -11,6 +15,84 @@ export const WALL = { width: 1920, height: 1080 } as const
  */
 export const DESKTOP = { width: 1280, height: 800 } as const
 export const PHONE = { width: 390, height: 844 } as const
+/** Where the browser tests save their screenshots for a reviewer. */
+export const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
+
+export interface E2eSession {
+  /** The test file's own server, on a copy of the seeded data (set in beforeAll). */
+  server: ServerProcess
+  /** Headless Chromium (set in beforeAll, after `setup`). */
+  browser: Browser
+  /** The server's base URL (set in beforeAll). */
+  url: string
+  /** The server's DATA_DIR (set in beforeAll): unit-tokens.csv and the database live there. */
+  dataDir: string
+  /** `openPage` on this session's browser and server. */
+  open(viewport: { width: number; height: number }, hash?: string, beforeLoad?: (page: Page) => Promise<void>, account?: DemoAccount | null): Promise<WatchedPage>
+}
+
+export interface E2eSessionOptions {
+  /** The server's port; a free one the system picks when left out. */
+  port?: number
+  /** Extra server environment (e.g. ALERT_INTERVAL_S), over DATA_DIR and an empty DATABASE_URL. */
+  env?: Record<string, string>
+  /** Runs once the server answers, before Chromium starts (sign-ins, fixtures read from the API). */
+  setup?: (s: E2eSession) => Promise<void>
+  /** The beforeAll's time limit (the config's hookTimeout when left out). */
+  timeout?: number
+  /** The screenshot folder to create (SHOTS when left out). */
+  shots?: string
+}
+
+/**
+ * A test file's server and browser: registers the describe block's beforeAll (a temporary folder
+ * with a copy of the seeded data, the server on it, `setup`, Chromium, the screenshot folder) and
+ * afterAll (browser closed, server stopped, folder removed). Call it at the top of the describe
+ * block; the returned object's fields are filled in when its beforeAll has run.
+ */
+export function e2eSession(name: string, opts: E2eSessionOptions = {}): E2eSession {
+  let tmp: string | undefined
+  const s = {
+    open: (viewport, hash, beforeLoad, account) => openPage(s.browser, s.url, viewport, hash, beforeLoad, account),
+  } as E2eSession
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), `pingan-e2e-${name}-`))
+    s.dataDir = seededDataDir(tmp)
+    s.server = await startServer({ DATA_DIR: s.dataDir, DATABASE_URL: '', ...opts.env }, opts.port ?? (await freePort()), 180_000)
+    s.url = s.server.url
+    await opts.setup?.(s)
+    s.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    mkdirSync(opts.shots ?? SHOTS, { recursive: true })
+  }, opts.timeout)
+  afterAll(async () => {
+    await s.browser?.close()
+    await s.server?.stop()
+    if (tmp) rmSync(tmp, { recursive: true, force: true })
+  })
+  return s
+}
+
+/** A GET of the API: the parsed JSON of a 2xx answer, else an error naming the path and the answer. */
+export type ApiGet = <T>(p: string) => Promise<T>
+
+/**
+ * A GET of the API as `account` (the command demo account unless told) with an API token issued
+ * for it: the parsed JSON, or an error naming the path and the answer when it is not 2xx.
+ */
+export async function apiReader(baseUrl: string, account: DemoAccount = COMMAND): Promise<ApiGet> {
+  const headers = { authorization: `Bearer ${await tokenFor(baseUrl, account.username, account.password)}` }
+  return async <T>(p: string): Promise<T> => {
+    const res = await fetch(`${baseUrl}${p}`, { headers })
+    if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`)
+    return (await res.json()) as T
+  }
+}
+
+/** Switches the page to `lang` with the top bar's button (when it is not already) and waits for the switch. */
+export async function setLang(page: Page, lang: 'zh' | 'en'): Promise<void> {
+  if ((await page.evaluate(() => document.documentElement.lang)).startsWith('zh') !== (lang === 'zh')) await page.click('#lang-toggle')
+  await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang)
+}
 
 /** Endpoints the client asks for that the server does not have yet (their 404 is allowed). */
 const PENDING_ENDPOINTS: string[] = []
@@ -23,6 +105,12 @@ export interface WatchedPage {
   external: string[]
   /** MapLibre warnings about glyphs it had to draw itself (the glyph protocol failed). */
   glyphWarnings: string[]
+  /**
+   * Failed requests and answers ≥ 400, as "METHOD url: why". Not checked by openPage: a test that
+   * wants none expects it empty. ERR_ABORTED is the page's own cancelling (the live stream closed
+   * on leaving live mode, a superseded analysis), not a failure.
+   */
+  failed: string[]
 }
 
 export async function openPage(
@@ -34,8 +122,14 @@ export async function openPage(
   account: DemoAccount | null = COMMAND,
 ): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport })
+  const watched: WatchedPage = { page, errors: [], external: [], glyphWarnings: [], failed: [] }
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') watched.failed.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`)
+  })
+  page.on('response', (r) => {
+    if (r.status() >= 400) watched.failed.push(`${r.request().method()} ${r.url()}: ${r.status()}`)
+  })
   await beforeLoad?.(page)
-  const watched: WatchedPage = { page, errors: [], external: [], glyphWarnings: [] }
   page.on('pageerror', (e) => watched.errors.push(`pageerror: ${e.message}`))
   page.on('console', (m) => {
     const where = m.location().url ?? ''
@@ -173,10 +267,11 @@ export async function analysisIdle(page: Page): Promise<void> {
 }
 
 /**
- * Records what the analysis progress line says from now on (a fast answer can come and go
- * between two polls of a selector); the returned function gives the texts seen while running.
+ * Does `action`, sees an analysis run start from it (however fast), and waits until it has been
+ * drawn; returns what the progress line said while running. The progress line is watched from
+ * before the action (a fast answer can come and go between two polls of a selector).
  */
-export async function watchProgress(page: Page): Promise<() => Promise<string[]>> {
+export async function analysisRun(page: Page, action: () => Promise<unknown>): Promise<string[]> {
   await page.evaluate(() => {
     const w = window as unknown as { progressSeen: string[]; progressObserver?: MutationObserver }
     w.progressSeen = []
@@ -190,14 +285,8 @@ export async function watchProgress(page: Page): Promise<() => Promise<string[]>
     w.progressObserver = new MutationObserver(note)
     w.progressObserver.observe(panel, { attributes: true, childList: true, subtree: true, characterData: true })
   })
-  return () => page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen)
-}
-
-/** Does `action`, sees an analysis run start from it (however fast), and waits until it has been drawn. */
-export async function analysisRun(page: Page, action: () => Promise<unknown>): Promise<string[]> {
-  const seen = await watchProgress(page)
   await action()
   await page.waitForFunction(() => (window as unknown as { progressSeen: string[] }).progressSeen.length > 0, undefined, { timeout: 30_000 })
   await analysisIdle(page)
-  return seen()
+  return page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen)
 }

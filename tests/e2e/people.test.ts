@@ -1,12 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, COMMAND, DESKTOP, openPage, PHONE, seededDataDir, VOLUNTEER, waitIdle, type DemoAccount, type WatchedPage } from './page-helpers.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { COMMAND, DESKTOP, e2eSession, PHONE, SHOTS, VOLUNTEER, waitIdle, type DemoAccount, type WatchedPage } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const ADMIN: DemoAccount = { username: 'admin', password: 'pingan-admin' }
 
 interface Person {
@@ -26,17 +22,15 @@ interface Person {
  * administration screen lists an account's cells by name and reports a bad roster row by row.
  */
 describe('people and search in the browser', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
+  const e2e = e2eSession('people', { env: { ALERT_INTERVAL_S: '0' } })
   const cookies: Record<string, string> = {}
 
   const api = async <T>(who: DemoAccount, p: string): Promise<T> => {
     if (!cookies[who.username]) {
-      const r = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) })
+      const r = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) })
       cookies[who.username] = (r.headers.get('set-cookie') ?? '').split(';')[0]!
     }
-    const res = await fetch(`${server.url}${p}`, { headers: { cookie: cookies[who.username]! } })
+    const res = await fetch(`${e2e.url}${p}`, { headers: { cookie: cookies[who.username]! } })
     expect(res.status, p).toBe(200)
     return (await res.json()) as T
   }
@@ -59,20 +53,8 @@ describe('people and search in the browser', () => {
   const cardCellsOnMap = (page: Page) =>
     page.evaluate(() => new Set(window.pinganMap!.querySourceFeatures('person-cells').map((f) => f.properties?.id)).size)
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-people-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, await freePort(), 180_000)
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-
   it('finds a school, a unit by pinyin and a person by name; names open cards with their cells', async () => {
-    const w: WatchedPage = await openPage(browser, server.url, DESKTOP, '', undefined, COMMAND)
+    const w: WatchedPage = await e2e.open(DESKTOP, '', undefined, COMMAND)
     const page = w.page
     // A school by its Chinese name, with where it is.
     await search(page, '第五中学')
@@ -145,7 +127,7 @@ describe('people and search in the browser', () => {
   it('shows a volunteer on a phone the people of their area, with the duty phone and no personal phone', async () => {
     const mine = await api<{ total: number; people: Person[] }>(VOLUNTEER, '/api/people?role=community_officer&limit=1')
     const everyone = await api<{ people: Person[] }>(COMMAND, '/api/people?role=community_officer&limit=500')
-    const w = await openPage(browser, server.url, PHONE, '', undefined, VOLUNTEER)
+    const w = await e2e.open(PHONE, '', undefined, VOLUNTEER)
     const page = w.page
     const outside = everyone.people.find((p) => p.id !== mine.people[0]?.id && !p.cells.some((c) => mine.people[0]?.cells.some((m) => m.id === c.id)))!
     const inArea = (await api<{ people: Person[] }>(VOLUNTEER, `/api/people?ids=${encodeURIComponent(outside.id)}`)).people.length > 0
@@ -174,7 +156,7 @@ describe('people and search in the browser', () => {
   })
 
   it('lists an account\u2019s cells by name for an administrator and reports a bad roster row by row', async () => {
-    const w = await openPage(browser, server.url, { width: 1366, height: 768 }, '', undefined, ADMIN)
+    const w = await e2e.open({ width: 1366, height: 768 }, '', undefined, ADMIN)
     const page = w.page
     await page.click('#toggle-admin')
     const users = await api<{ users: Array<{ username: string; grids: Array<{ name: string }> }> }>(ADMIN, '/api/admin/users')

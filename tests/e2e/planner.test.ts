@@ -1,15 +1,10 @@
-import { seededDataDir } from './page-helpers.ts'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Polygon, Position } from 'geojson'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { WorkloadPreview as Preview } from '../../client/src/planner/planner-api.ts'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, openPage, waitIdle, type WatchedPage } from './page-helpers.ts'
+import { e2eSession, SHOTS, waitIdle, type WatchedPage } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 const PORT = 3957
 const DESK = { width: 1280, height: 800 } as const
 const PLANNER = { username: 'planner', password: 'pingan-planner' }
@@ -22,9 +17,7 @@ const NAME = 'E2E 规划巡区'
  * refused with the reason and the spot ringed on the map.
  */
 describe('the planner in Chromium', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
+  const e2e = e2eSession('planner', { port: PORT })
   let cookie = ''
   let csrf = ''
   let station = 0
@@ -33,12 +26,12 @@ describe('the planner in Chromium', () => {
   let savedId = 0
 
   async function api<T>(p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.url}${p}`, { ...init, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf, ...init.headers } })
+    const res = await fetch(`${e2e.url}${p}`, { ...init, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf, ...init.headers } })
     return { status: res.status, body: (await res.json().catch(() => null)) as T }
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `planner-${name}.png`) })
   const signIn = async (page: Page) => {
-    const r = await page.request.post(`${server.url}/api/auth/login`, { data: PLANNER })
+    const r = await page.request.post(`${e2e.url}/api/auth/login`, { data: PLANNER })
     expect(r.status()).toBe(200)
   }
   /** The page's pixel of a lon/lat (the map canvas fills the page). */
@@ -50,9 +43,7 @@ describe('the planner in Chromium', () => {
   const unexpected = (errors: string[]) => errors.filter((e) => !/status of (409|422) .*\/api\/(layers\/patrol-zones\/features|analysis\/workload\/preview)/.test(e))
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-planner-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '' }, PORT, 180_000)
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PLANNER) })
+    const login = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PLANNER) })
     expect(login.status).toBe(200)
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
     csrf = ((await login.json()) as { csrfToken: string }).csrfToken
@@ -68,17 +59,10 @@ describe('the planner in Chromium', () => {
     centre = hazards.body.features.find((h) => h.properties.status !== 'eliminated')!.geometry.coordinates
     // The page opens on the station owning the grid cell at the map centre (as the responsibility lookup finds it); the test plans for that one.
     station = (await api<{ station: { id: number } }>(`/api/analysis/responsible?lon=${centre[0]}&lat=${centre[1]}`)).body.station.id
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
   })
 
   const openPlanner = async () => {
-    const opened = await openPage(browser, server.url, DESK, `#map=13.00/${centre[1]}/${centre[0]}&layers=admin-areas,grid-cells&lang=zh&plan=1`, signIn, PLANNER)
+    const opened = await e2e.open(DESK, `#map=13.00/${centre[1]}/${centre[0]}&layers=admin-areas,grid-cells&lang=zh&plan=1`, signIn, PLANNER)
     await opened.page.waitForSelector('#planner-panel[data-open="true"] .pl-status[data-loaded="true"]', { timeout: 30_000 })
     return opened
   }
@@ -285,7 +269,7 @@ describe('the planner in Chromium', () => {
       const fc = await api<{ features: Array<{ properties: { station_id: number } }> }>(`/api/layers/${layer}/features?limit=10000`)
       for (const f of fc.body.features) owning.add(f.properties.station_id)
     }
-    const p = await openPage(browser, server.url, DESK, `#map=13/${beishou[1]}/${beishou[0]}&layers=admin-areas,grid-cells&lang=zh&plan=1`, signIn, PLANNER)
+    const p = await e2e.open(DESK, `#map=13/${beishou[1]}/${beishou[0]}&layers=admin-areas,grid-cells&lang=zh&plan=1`, signIn, PLANNER)
     const { page } = p
     await page.waitForSelector('#planner-panel[data-open="true"] .pl-status[data-loaded="true"]', { timeout: 30_000 })
     expect(await page.inputValue('[data-plan="station"]')).toBe(String(owner.id))

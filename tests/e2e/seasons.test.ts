@@ -1,13 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tokenFor } from '../helpers/accounts.ts'
-import { freePort, ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { analysisIdle, CHROMIUM_ARGS, DESKTOP, openPage, PHONE, seededDataDir, type WatchedPage } from './page-helpers.ts'
-
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
+import { describe, expect, it } from 'vitest'
+import { analysisIdle, apiReader, DESKTOP, e2eSession, PHONE, SHOTS, type ApiGet, type WatchedPage } from './page-helpers.ts'
 
 function clean(w: WatchedPage): void {
   expect(w.errors).toEqual([])
@@ -16,27 +9,12 @@ function clean(w: WatchedPage): void {
 
 /** The four-seasons screen (四季排查) in Chromium, against its API. */
 describe('the four-seasons screen in Chromium', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
-  let bearer: Record<string, string> = {}
-  const apiGet = async <T>(p: string): Promise<T> => {
-    const res = await fetch(`${server.url}${p}`, { headers: bearer })
-    if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`)
-    return (await res.json()) as T
-  }
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-seasons-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, await freePort(), 180_000)
-    bearer = { authorization: `Bearer ${await tokenFor(server.url, 'command', 'pingan-command')}` }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+  let apiGet: ApiGet
+  const e2e = e2eSession('seasons', {
+    env: { ALERT_INTERVAL_S: '0' },
+    setup: async (s) => {
+      apiGet = await apiReader(s.url)
+    },
   })
 
   it('screens by the four seasons: this season’s focus, the cells to visit first on the map and as a list, per station, in both languages, on a desk and a phone', async () => {
@@ -47,7 +25,7 @@ describe('the four-seasons screen in Chromium', () => {
       cells: Array<{ grid_id: number; focus: { screen: boolean; this_season_open: number; this_season: number } }>
     }
     for (const [size, name] of [[DESKTOP, 'desk'], [PHONE, 'phone']] as const) {
-      const w = await openPage(browser, server.url, size, '#map=10.00/42.90000/125.15000&layers=admin-areas&lang=zh&mode=seasons')
+      const w = await e2e.open(size, '#map=10.00/42.90000/125.15000&layers=admin-areas&lang=zh&mode=seasons')
       const { page } = w
       await analysisIdle(page)
       const api = await apiGet<Seasonal>('/api/analysis/seasonal')

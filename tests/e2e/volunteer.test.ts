@@ -1,14 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { booleanPointInPolygon } from '@turf/turf'
 import type { Feature, FeatureCollection, MultiPolygon } from 'geojson'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts'
-import { CHROMIUM_ARGS, DESKTOP, openPage, PHONE, seededDataDir, VOLUNTEER, waitIdle, type WatchedPage } from './page-helpers.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { DESKTOP, e2eSession, PHONE, SHOTS, VOLUNTEER, waitIdle, type WatchedPage } from './page-helpers.ts'
 
-const SHOTS = path.join(ROOT, 'tests/e2e/screenshots')
 // 3958 in CI; VOLUNTEER_E2E_PORT when that port is taken on a shared machine.
 const PORT = Number(process.env.VOLUNTEER_E2E_PORT ?? 3958)
 const MARK = `E2E-VOLUNTEER-${Date.now()}`
@@ -27,22 +23,28 @@ type Cell = Feature<MultiPolygon, { code: string; name: string }>
  * console error fails; every screen is saved under tests/e2e/screenshots/volunteer-*.png.
  */
 describe('a volunteer\u2019s day on a phone', () => {
-  let server: ServerProcess
-  let browser: Browser
-  let dataDir: string
+  const e2e = e2eSession('volunteer', {
+    port: PORT,
+    env: { ALERT_INTERVAL_S: '0' },
+    timeout: 240_000,
+    setup: async () => {
+      admin = await login('admin', 'pingan-admin')
+      cells = (await api<FeatureCollection<MultiPolygon>>(admin, '/api/layers/grid-cells/features?limit=5000')).body.features as Cell[]
+    },
+  })
   let w: WatchedPage
   let page: Page
   let admin: Session
   let cells: Cell[] = []
 
   const login = async (username: string, password: string) => {
-    const r = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+    const r = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
     expect(r.status).toBe(200)
     const body = (await r.json()) as { csrfToken: string }
     return { cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: body.csrfToken }
   }
   async function api<T>(who: Session, p: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.url}${p}`, { ...init, headers: { 'content-type': 'application/json', cookie: who.cookie, 'x-csrf-token': who.csrf, ...init.headers } })
+    const res = await fetch(`${e2e.url}${p}`, { ...init, headers: { 'content-type': 'application/json', cookie: who.cookie, 'x-csrf-token': who.csrf, ...init.headers } })
     return { status: res.status, body: (await res.json().catch(() => null)) as T }
   }
   const described = async (layer: string, description: string) =>
@@ -85,23 +87,9 @@ describe('a volunteer\u2019s day on a phone', () => {
   }
   const day = () => page.evaluate(() => window.pinganVolunteer!.day!)
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'pingan-e2e-volunteer-'))
-    server = await startServer({ DATA_DIR: seededDataDir(dataDir), DATABASE_URL: '', ALERT_INTERVAL_S: '0' }, PORT, 180_000)
-    admin = await login('admin', 'pingan-admin')
-    cells = (await api<FeatureCollection<MultiPolygon>>(admin, '/api/layers/grid-cells/features?limit=5000')).body.features as Cell[]
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    mkdirSync(SHOTS, { recursive: true })
-  }, 240_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-
   it('signs in to their day: two report buttons, no reports yet, their points', async () => {
-    w = await openPage(browser, server.url, PHONE, '', async (p) => {
-      await p.context().grantPermissions(['geolocation'], { origin: server.url })
+    w = await e2e.open(PHONE, '', async (p) => {
+      await p.context().grantPermissions(['geolocation'], { origin: e2e.url })
       await p.context().setGeolocation({ longitude: 125.145, latitude: 42.9, accuracy: 10 })
     }, VOLUNTEER)
     page = w.page
@@ -161,7 +149,7 @@ describe('a volunteer\u2019s day on a phone', () => {
     expect(await page.textContent(`${row} .og-chip`)).toBe('已上报')
     expect(await page.textContent(`${row} .og-item-title`)).toBe(`井盖 · ${stored!.properties.code}`)
     expect(await page.textContent('.og-tab[data-tab="reports"]')).toBe('我的上报 1')
-    const photo = await fetch(`${server.url}${await page.getAttribute(`${row} .vd-photo-link`, 'href')}`, { headers: { cookie: admin.cookie } })
+    const photo = await fetch(`${e2e.url}${await page.getAttribute(`${row} .vd-photo-link`, 'href')}`, { headers: { cookie: admin.cookie } })
     expect(photo.status).toBe(200)
     expect(photo.headers.get('content-type')).toBe('image/jpeg')
     expect(Buffer.from(await photo.arrayBuffer()).length).toBeGreaterThan(1000)
@@ -281,7 +269,7 @@ describe('a volunteer\u2019s day on a phone', () => {
     await page.close()
 
     // A desk screen: the panel on the right, the same reports.
-    const desk = await openPage(browser, server.url, DESKTOP, '', undefined, VOLUNTEER)
+    const desk = await e2e.open(DESKTOP, '', undefined, VOLUNTEER)
     await desk.page.waitForFunction(() => (window.pinganVolunteer?.day?.reports.length ?? 0) >= 2, null, { timeout: 60_000 })
     await waitIdle(desk.page)
     expect(await overflowing(desk.page)).toEqual([])
