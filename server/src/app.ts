@@ -113,6 +113,9 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   app.use(
     compression({
       threshold: 1024,
+      // zlib's fastest level: on GeoJSON about 4× less CPU than the default (6) for ~10 % more
+      // bytes; the server's one event loop (and PGlite inside it) is the scarcer resource.
+      level: 1,
       filter: (req, res) =>
         (req.method === 'GET' || req.method === 'HEAD') &&
         !req.originalUrl.startsWith('/api/auth/') &&
