@@ -1,4 +1,5 @@
 import compression from 'compression'
+import expressStaticGzip from 'express-static-gzip'
 import express, { type Express, type RequestHandler, type Router } from 'express'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
@@ -159,7 +160,8 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
 
   // The page routes by its URL hash, so the server has no page routes: the built files, else 404.
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }))
+    // Precompressed at build time (vite.config.ts): brotli or gzip as the browser accepts, else plain.
+    app.use(expressStaticGzip(clientDir, { enableBrotli: true, orderPreference: ['br', 'gzip'], index: 'index.html', serveStatic: { maxAge: '1h' } }))
   }
   app.use(notFound)
   app.use(errorHandler(logger))

@@ -1,5 +1,8 @@
 import { request } from 'node:http'
-import { gunzipSync } from 'node:zlib'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/src/app.ts'
 import { createLogger } from '../../server/src/logger.ts'
@@ -66,5 +69,37 @@ describe('compressed answers', () => {
     const me = await rawGet(`${server.url}/api/auth/me`, { ...auth, 'accept-encoding': 'gzip' })
     expect(me.status).toBe(200)
     expect(me.headers['content-encoding']).toBeUndefined()
+  })
+
+  it('serves the built client precompressed: brotli when accepted, else gzip, else the plain file', async () => {
+    // A client folder as `vite build` leaves it (vite.config.ts): each file beside its .br and .gz.
+    const dir = mkdtempSync(join(tmpdir(), 'pingan-client-'))
+    const script = Buffer.from(`console.log(${JSON.stringify('平安网格 '.repeat(2000))})`)
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>')
+    writeFileSync(join(dir, 'app.js'), script)
+    // Marked copies, so the test sees which file was sent rather than a compression made on the fly.
+    const br = brotliCompressSync(Buffer.concat([script, Buffer.from('//br')]))
+    const gz = gzipSync(Buffer.concat([script, Buffer.from('//gz')]))
+    writeFileSync(join(dir, 'app.js.br'), br)
+    writeFileSync(join(dir, 'app.js.gz'), gz)
+    const site = await listen(createApp({ database: await getTestDb(), logger: createLogger('silent'), clientDir: dir }))
+    try {
+      const asBr = await rawGet(`${site.url}/app.js`, { 'accept-encoding': 'gzip, deflate, br' })
+      expect(asBr.status).toBe(200)
+      expect(asBr.headers['content-encoding']).toBe('br')
+      expect(asBr.body.equals(br)).toBe(true)
+      expect(String(asBr.headers['content-type'])).toMatch(/javascript/)
+      expect(String(asBr.headers.vary)).toMatch(/Accept-Encoding/i)
+      const asGz = await rawGet(`${site.url}/app.js`, { 'accept-encoding': 'gzip' })
+      expect(asGz.headers['content-encoding']).toBe('gzip')
+      expect(asGz.body.equals(gz)).toBe(true)
+      const plain = await rawGet(`${site.url}/app.js`, { 'accept-encoding': 'identity' })
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.body.equals(script)).toBe(true)
+      expect((await rawGet(`${site.url}/`, { 'accept-encoding': 'identity' })).body.toString()).toContain('<title>x</title>')
+    } finally {
+      await site.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

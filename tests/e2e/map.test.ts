@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { COMMAND, e2eSession, OFFICER, SHOTS, signInOnPage, VOLUNTEER } from './page-helpers.ts'
@@ -33,6 +34,33 @@ describe('the map page in Chromium', () => {
       await page.close()
     })
   }
+
+  it('sends the built client precompressed (brotli made at build time): the page loads a fraction of its bytes', async () => {
+    const html = await (await fetch(e2e.url)).text()
+    const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!)
+    expect(scripts.length).toBeGreaterThan(0)
+    let plain = 0
+    let wire = 0
+    for (const asset of scripts) {
+      const raw = await fetch(e2e.url + asset, { headers: { 'accept-encoding': 'identity' } })
+      const size = (await raw.arrayBuffer()).byteLength
+      plain += size
+      // Node's fetch would decode: read the length the server declares for the file it sent.
+      const res = await new Promise<{ encoding?: string; length: number }>((resolve, reject) => {
+        const req = request(e2e.url + asset, { headers: { 'accept-encoding': 'br, gzip' } }, (r) => {
+          let n = 0
+          r.on('data', (c: Buffer) => (n += c.length))
+          r.on('end', () => resolve({ encoding: r.headers['content-encoding'], length: n }))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+      if (size > 1024) expect(res.encoding, asset).toBe('br')
+      wire += res.length
+    }
+    console.log(`client entry assets: ${(plain / 1e6).toFixed(2)} MB plain, ${(wire / 1e6).toFixed(2)} MB with brotli`)
+    expect(wire).toBeLessThan(plain * 0.4)
+  })
 
   it('asks for a password first, says so when it is wrong, and shows each role only its layers', async () => {
     const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } })
