@@ -4,7 +4,7 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { signIn } from '../helpers/accounts.ts'
-import { ROOT, startServer } from '../helpers/server-process.ts'
+import { freePort, ROOT, startServer } from '../helpers/server-process.ts'
 
 /**
  * `npm run bench:render` (after `npm run build`): the client bundle size, and the time to first
@@ -17,7 +17,7 @@ import { ROOT, startServer } from '../helpers/server-process.ts'
  * Goal (issue 4): bundle under 1.5 MB gzipped in total.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
-const PORT = 3991
+const PORT = await freePort()
 const DIST = path.join(ROOT, 'dist')
 const VIEWPORTS = { wall: { width: 1920, height: 1080 }, phone: { width: 390, height: 844 } } as const
 

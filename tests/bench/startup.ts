@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { startServer } from '../helpers/server-process.ts'
+import { freePort, startServer } from '../helpers/server-process.ts'
 
 /**
  * `npm run bench:startup`: time to a healthy /api/health on the embedded database, first start
@@ -16,19 +16,20 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pingan-bench-'))
 const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', LOG_LEVEL: 'warn' }
+const port = await freePort()
 try {
   const { spawnSync } = await import('node:child_process')
   const baseline = await time(async () => spawnSync(process.execPath, ['--import', 'tsx', '-e', '0']))
   // One untimed first start warms the OS file cache, so the timed one measures our work.
-  let server = await startServer(env, 3990, 180_000)
+  let server = await startServer(env, port, 180_000)
   await server.stop()
   const first = await time(async () => {
     rmSync(env.DATA_DIR, { recursive: true, force: true })
-    server = await startServer(env, 3990, 180_000)
+    server = await startServer(env, port, 180_000)
   })
   await server.stop()
   const warm = await time(async () => {
-    server = await startServer(env, 3990, 60_000)
+    server = await startServer(env, port, 60_000)
   })
   await server.stop()
   const row = (name: string, ms: number, goal: number) =>
