@@ -14,7 +14,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<DbHa
   const t0 = performance.now()
   logger.info(
     { backend: config.DATABASE_URL ? 'postgres' : 'pglite', dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR },
-    config.DATABASE_URL ? `connecting to PostgreSQL (${redactUrl(config.DATABASE_URL)})` : `opening the embedded database in ${config.DATA_DIR} (about 10 s)`,
+    config.DATABASE_URL ? `connecting to PostgreSQL (${redactUrl(config.DATABASE_URL)})` : `opening the embedded database in ${config.DATA_DIR}`,
   )
   const database = await createDb({
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR }),
