@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/src/app.ts'
 import { createLogger } from '../../server/src/logger.ts'
 import { apiClient } from '../helpers/api-client.ts'
+import { authHeader } from '../helpers/accounts.ts'
 import { listenLong, type TestServer } from '../helpers/http.ts'
 import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
+import { binsToFeatureCollection, type HexagonBins } from '../../client/src/analysis/hex-bins.ts'
 
 /**
  * Hotspots and density, each checked (the four-seasons screen: seasonal.test.ts) against an independent SQL
@@ -164,6 +166,48 @@ describe('analysis: hotspots and density', () => {
     expect(worst).toBeLessThan(6e-7)
     const classSum = Object.values(fc.summary.classes as Record<string, number>).reduce((a, b) => a + b, 0)
     expect(classSum).toBe(fc.features.length)
+  })
+
+  it('answers in compact form (format=bins) the same bins and figures as the GeoJSON, in a fraction of the bytes; the client makes PostGIS\'s hexagons from them', async () => {
+    const cell = 250
+    const base = `/api/analysis/hotspots?layer=incidents&area=${DISTRICT}&cell=${cell}&fdr=true`
+    const geo = await api.get<Hotspots>(base)
+    const compact = await fetch(`${server.url}${base}&format=bins`, { headers: authHeader('admin') })
+    expect(compact.status).toBe(200)
+    expect(compact.headers.get('content-type')).toMatch(/^application\/json/)
+    const text = await compact.text()
+    const bins = JSON.parse(text) as HexagonBins
+    expect(bins.type).toBe('HexagonBins')
+    expect(bins.parameters).toEqual(geo.body.parameters)
+    expect(bins.summary).toEqual(geo.body.summary)
+    expect(bins.lattice).toMatchObject({ crs: 'EPSG:32651', size: cell })
+    expect(bins.columns).toEqual(['i', 'j', 'count', 'local_sum', 'neighbours', 'gi_z', 'gi_p', 'gi_q', 'class'])
+    // Every bin, in the same order, with the same numbers and class.
+    expect(bins.bins.map((b) => [b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], bins.class_names[b[8]!]])).toEqual(
+      geo.body.features.map((f) => [f.properties.i, f.properties.j, f.properties.count, f.properties.local_sum, f.properties.neighbours, f.properties.gi_z, f.properties.gi_p, f.properties.gi_q, f.properties.class]),
+    )
+    const geoBytes = Buffer.byteLength(JSON.stringify(geo.body))
+    expect(text.length).toBeLessThan(geoBytes * 0.25)
+    // The client's hexagons (proj4 from the answer's lattice) are the server's, which are ST_Hexagon's.
+    const drawn = binsToFeatureCollection(bins)
+    expect(drawn.features).toHaveLength(geo.body.features.length)
+    let worst = 0
+    drawn.features.forEach((f, k) => {
+      expect(f.id).toBe(geo.body.features[k]!.id)
+      expect(f.properties).toEqual(geo.body.features[k]!.properties)
+      const want = geo.body.features[k]!.geometry.coordinates[0]!
+      f.geometry.coordinates[0]!.forEach((v, n) => (worst = Math.max(worst, Math.abs(v[0]! - want[n]![0]!), Math.abs(v[1]! - want[n]![1]!))))
+    })
+    expect(worst).toBeLessThanOrEqual(1.0000001e-6)
+    // And against PostGIS itself for a few bins.
+    for (const f of drawn.features.slice(0, 5)) {
+      const ring = await sql<{ x: number; y: number }>`
+        SELECT ST_X(d.geom) AS x, ST_Y(d.geom) AS y FROM ST_DumpPoints(ST_Transform(ST_SetSRID(ST_Hexagon(${cell}::float8, ${f.properties.i}, ${f.properties.j}), 32651), 4326)) d ORDER BY d.path`.execute(t.db)
+      ring.rows.forEach((v, n) => {
+        expect(Math.abs(v.x - f.geometry.coordinates[0]![n]![0]!)).toBeLessThan(2e-6)
+        expect(Math.abs(v.y - f.geometry.coordinates[0]![n]![1]!)).toBeLessThan(2e-6)
+      })
+    }
   })
 
   it('counts with the filters exactly as SQL does, also for a station area made of grid cells', async () => {

@@ -55,18 +55,18 @@ export async function hotCells(db: Kysely<any>, at: string, cellM: number, lookb
   const key = `${cellM}|${from.toISOString()}|${to.toISOString()}`
   const cached = cache.get(key)
   if (cached) return cached
-  const fc = await computeHotspots(db, {
+  const result = await computeHotspots(db, {
     filters: { layer: findLayer('incidents')!, from: from.toISOString(), to: to.toISOString() },
     area: { kind: 'city' },
     cell: cellM,
     fdr: false,
   })
   const cells: HotCell[] = []
-  for (const f of fc.features) {
-    if (!f.includes('"class":"hot-')) continue
-    const p = (JSON.parse(f) as { properties: { i: number; j: number; gi_z: number; class: string } }).properties
-    cells.push({ i: p.i, j: p.j, level: Number(p.class.slice(4)), z: p.gi_z })
-  }
+  result.rows.forEach((b, k) => {
+    const c = result.classes[k]!
+    // z as the answers round it (6 decimals), so the ranking is the one the hotspot screen shows.
+    if (c.startsWith('hot-')) cells.push({ i: b.i, j: b.j, level: Number(c.slice(4)), z: Number(result.z[k]!.toFixed(6)) })
+  })
   cells.sort((a, b) => b.z - a.z || a.i - b.i || a.j - b.j)
   if (cache.size >= 8) cache.delete(cache.keys().next().value!)
   cache.set(key, cells)

@@ -14,6 +14,13 @@ export interface HexLattice {
   area: number
 }
 
+/** The bins' CRS (EPSG:32651, WGS 84 / UTM zone 51N) as a proj4 definition, for clients that draw the hexagons. */
+export const UTM51N_PROJ4 = '+proj=utm +zone=51 +datum=WGS84 +units=m +no_defs'
+
+/** How a bin's hexagon is placed, said in the compact answers (`format=bins`). */
+export const HEX_LAYOUT =
+  'ST_HexagonGrid / ST_Hexagon(size, i, j): flat-topped; centre x = 1.5·size·i, y = 2·size·0.8660254037844387·(j + ½·(|i| mod 2)); vertices, counter-clockwise from the west: centre + (−size, 0), (−size/2, −h), (size/2, −h), (size, 0), (size/2, h), (−size/2, h), with h = size·0.8660254037844387'
+
 export function hexLattice(size: number): HexLattice {
   // PostGIS builds rows from cos(π/6) as this literal; the same number keeps centres identical.
   const rowHeight = size * 2 * 0.8660254037844387

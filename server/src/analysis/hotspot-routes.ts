@@ -1,4 +1,4 @@
-import type { Router, Request } from 'express'
+import type { Response, Router, Request } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
@@ -10,7 +10,7 @@ import { sendFeatureCollection } from './hex-geojson.ts'
 import { booleanParam, instantSchema, metres, parseAnalysisQuery, pointFilterShape, type PointFilters } from './hex-filters.ts'
 import { analysisGrids, readScopeOf } from '../auth/request-scope.ts'
 import { requirePrincipal } from '../auth/policy.ts'
-import { computeHotspots } from './hotspots.ts'
+import { computeHotspots, hotspotBins, hotspotFeatureCollection, type HotspotResult } from './hotspots.ts'
 import { computeSeasonal } from './seasonal.ts'
 
 const DEFAULT_HEX_CELL = 500
@@ -21,6 +21,8 @@ const hotspotShape = {
   cell: metres('cell', { max: 50_000 }).optional(),
   band: metres('band', { max: 100_000, positive: false }).optional(),
   fdr: booleanParam.optional(),
+  /** `geojson` (default): hexagon polygons; `bins`: the lattice and one row of numbers per bin (about a tenth of the bytes). */
+  format: z.enum(['geojson', 'bins']).optional(),
 }
 const hotspotQuery = z.strictObject(hotspotShape)
 // A drawn area comes in the body; `area=` in the query would be a second, conflicting area.
@@ -61,6 +63,12 @@ function scoped<T extends { filters: PointFilters }>(req: Request, parsed: T): T
   return access.scope === 'all' ? parsed : { ...parsed, filters: { ...parsed.filters, scope: access.where } }
 }
 
+/** A hotspot answer as GeoJSON (default) or in compact form. */
+function sendHotspots(res: Response, format: 'geojson' | 'bins' | undefined, result: HotspotResult): void {
+  if (format === 'bins') res.type('application/json').send(hotspotBins(result))
+  else sendFeatureCollection(res, hotspotFeatureCollection(result))
+}
+
 export function hotspotRoutes({ db }: DbHandle): Router {
   const router = secureRouter('/api')
 
@@ -68,7 +76,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
     '/analysis/hotspots',
     handle(async (req, res) => {
       const { params, filters } = scoped(req, parseAnalysisQuery(hotspotQuery, req.query))
-      sendFeatureCollection(res, await computeHotspots(db, {
+      sendHotspots(res, params.format, await computeHotspots(db, {
         filters,
         area: areaFor(requirePrincipal(req), parseAreaParam(params.area)),
         cell: params.cell ?? DEFAULT_HEX_CELL,
@@ -83,7 +91,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const { params, filters } = scoped(req, parseAnalysisQuery(hotspotPostQuery, req.query))
       const area = await parseAreaBody(db, req.body)
-      sendFeatureCollection(res, await computeHotspots(db, {
+      sendHotspots(res, params.format, await computeHotspots(db, {
         filters,
         area,
         cell: params.cell ?? DEFAULT_HEX_CELL,

@@ -6,7 +6,7 @@ import { dbStep } from './hex-db.ts'
 import type { FeatureCollectionText } from './hex-geojson.ts'
 import { filterEcho, pointFilterSql, type PointFilters } from './hex-filters.ts'
 import { HexagonWriter } from './hex-utm.ts'
-import { defaultBand, hexagonsForExtent, hexIndexSql, hexLattice, neighbourOffsets, offsetsSql, smallestSizeFor, type Offset } from './hex-lattice.ts'
+import { defaultBand, HEX_LAYOUT, hexagonsForExtent, hexIndexSql, hexLattice, UTM51N_PROJ4, neighbourOffsets, offsetsSql, smallestSizeFor, type Offset } from './hex-lattice.ts'
 
 /** Largest hexagon grid one request may generate (ST_HexagonGrid tiles the area's extent). */
 export const MAX_HEXAGONS = 200_000
@@ -92,7 +92,7 @@ export function hotspotBinsSql(filters: PointFilters, area: AreaSpec, cell: numb
  * Hexagon bins over the area with counts and Getis-Ord Gi*, as a GeoJSON FeatureCollection with
  * `parameters` (every parameter used, the neighbourhood rule and n) and `summary` (counts per class).
  */
-export async function computeHotspots(db: Kysely<any>, options: HotspotOptions): Promise<FeatureCollectionText> {
+export async function computeHotspots(db: Kysely<any>, options: HotspotOptions): Promise<HotspotResult> {
   const { filters, cell, fdr } = options
   const info = await describeArea(db, options.area)
   checkHexagonBudget(info, cell)
@@ -153,25 +153,65 @@ export async function computeHotspots(db: Kysely<any>, options: HotspotOptions):
     fdr,
     classes: `${fdr ? 'Benjamini–Hochberg adjusted q' : 'p'} ≤ ${CONFIDENCE.map((c) => `${c.alpha} → ${c.level} %`).join(', ')}; hot when gi_z > 0, cold when < 0; gi_z null (all counts equal, or the neighbourhood is every bin) is not-significant`,
   }
+  const points = rows[0]!.points
+  const binned = rows.reduce((s, r) => s + r.n, 0)
+  const summaryJson = { bins: rows.length, points, binned, classes: summary, undefined_z: gi.z.filter((z) => z === null).length }
+  return { cell, parameters, summary: summaryJson, rows, z: gi.z, p: gi.p, q, classes }
+}
+
+/** A hotspot answer before it is written out: the bins in (i, j) order with their statistics. */
+export interface HotspotResult {
+  cell: number
+  parameters: Record<string, unknown>
+  summary: Record<string, unknown>
+  rows: Array<{ i: number; j: number; n: number; local_sum: number; w: number }>
+  z: Array<number | null>
+  p: Array<number | null>
+  q: Array<number | null> | null
+  classes: GiClass[]
+}
+
+const num = (v: number | null, d: number) => (v === null ? 'null' : String(Number(v.toFixed(d))))
+
+/** The answer as GeoJSON: one hexagon Polygon per bin, lon/lat (for GIS users, and the default). */
+export function hotspotFeatureCollection(r: HotspotResult): FeatureCollectionText {
   let iMin = Infinity
   let iMax = -Infinity
   let jMin = Infinity
   let jMax = -Infinity
-  for (const r of rows) {
-    iMin = Math.min(iMin, r.i)
-    iMax = Math.max(iMax, r.i)
-    jMin = Math.min(jMin, r.j)
-    jMax = Math.max(jMax, r.j)
+  for (const b of r.rows) {
+    iMin = Math.min(iMin, b.i)
+    iMax = Math.max(iMax, b.i)
+    jMin = Math.min(jMin, b.j)
+    jMax = Math.max(jMax, b.j)
   }
-  const hexagons = new HexagonWriter(cell, iMin, iMax, jMin, jMax)
-  const num = (v: number | null, d: number) => (v === null ? 'null' : String(Number(v.toFixed(d))))
+  const hexagons = new HexagonWriter(r.cell, iMin, iMax, jMin, jMax)
   // Written out by hand: 30k+ features per answer, JSON.stringify of an object each cost more than the statistics.
-  const features = rows.map(
-    (r, k) =>
-      `{"type":"Feature","id":"${r.i}:${r.j}","geometry":${hexagons.polygon(r.i, r.j)},"properties":{"i":${r.i},"j":${r.j},"count":${r.n},"local_sum":${r.local_sum},"neighbours":${r.w},"gi_z":${num(gi.z[k]!, 6)},"gi_p":${num(gi.p[k]!, 8)}${q ? `,"gi_q":${num(q[k]!, 8)}` : ''},"class":"${classes[k]}"}}`,
+  const features = r.rows.map(
+    (b, k) =>
+      `{"type":"Feature","id":"${b.i}:${b.j}","geometry":${hexagons.polygon(b.i, b.j)},"properties":{"i":${b.i},"j":${b.j},"count":${b.n},"local_sum":${b.local_sum},"neighbours":${b.w},"gi_z":${num(r.z[k]!, 6)},"gi_p":${num(r.p[k]!, 8)}${r.q ? `,"gi_q":${num(r.q[k]!, 8)}` : ''},"class":"${r.classes[k]}"}}`,
   )
-  const points = rows[0]!.points
-  const binned = rows.reduce((s, r) => s + r.n, 0)
-  const summaryJson = { bins: rows.length, points, binned, classes: summary, undefined_z: gi.z.filter((z) => z === null).length }
-  return { members: { parameters, summary: summaryJson }, features }
+  return { members: { parameters: r.parameters, summary: r.summary }, features }
 }
+
+/**
+ * The answer in compact form (`format=bins`): the lattice (its CRS, size and how a bin's hexagon
+ * is placed) and one row of numbers per bin; the client makes the hexagons itself. About a tenth
+ * of the GeoJSON's bytes: the hexagons are determined by (i, j) and the size.
+ */
+export function hotspotBins(r: HotspotResult): string {
+  const columns = ['i', 'j', 'count', 'local_sum', 'neighbours', 'gi_z', 'gi_p', ...(r.q ? ['gi_q'] : []), 'class']
+  const classIndex = new Map(GI_CLASSES.map((c, k) => [c, k]))
+  const bins = r.rows.map(
+    (b, k) => `[${b.i},${b.j},${b.n},${b.local_sum},${b.w},${num(r.z[k]!, 6)},${num(r.p[k]!, 8)}${r.q ? `,${num(r.q[k]!, 8)}` : ''},${classIndex.get(r.classes[k]!)}]`,
+  )
+  const lattice = {
+    crs: 'EPSG:32651',
+    proj4: UTM51N_PROJ4,
+    size: r.cell,
+    layout: HEX_LAYOUT,
+  }
+  const head = JSON.stringify({ type: 'HexagonBins', parameters: r.parameters, summary: r.summary, lattice, columns, class_names: GI_CLASSES })
+  return `${head.slice(0, -1)},"bins":[${bins.join(',')}]}`
+}
+

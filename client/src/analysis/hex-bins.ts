@@ -1,0 +1,61 @@
+import proj4 from 'proj4'
+import type { Feature, Polygon } from 'geojson'
+import type { GiClass, HexProps, HotspotAnswer } from './analysis-api.ts'
+
+/** The compact hotspot answer (`format=bins`): the lattice and one row of numbers per bin. */
+export interface HexagonBins {
+  type: 'HexagonBins'
+  parameters: HotspotAnswer['parameters']
+  summary: HotspotAnswer['summary']
+  lattice: { crs: string; proj4: string; size: number; layout: string }
+  columns: string[]
+  class_names: GiClass[]
+  bins: Array<Array<number | null>>
+}
+
+// ST_Hexagon's unit hexagon (PostGIS lwgeom_generate_grid.c), counter-clockwise from the west, in
+// half edge lengths (x) and half row heights (y), as the answer's `lattice.layout` says.
+const HEX_X2 = [-2, -1, 1, 2, 1, -1, -2]
+const HEX_Y2 = [0, -1, -1, 0, 1, 1, 0]
+const COS30 = 0.8660254037844387
+
+/**
+ * The hexagons of a compact answer as the GeoJSON the map draws: each bin's hexagon from (i, j)
+ * and the size on the lattice, its vertices projected to lon/lat by proj4 from the lattice's CRS
+ * (each vertex is shared by three hexagons and projected once).
+ */
+export function binsToFeatureCollection(answer: HexagonBins): HotspotAnswer {
+  const toLonLat = proj4(answer.lattice.proj4, 'EPSG:4326')
+  const halfWidth = answer.lattice.size / 2
+  const halfHeight = answer.lattice.size * COS30
+  const col = new Map(answer.columns.map((c, k) => [c, k]))
+  const at = (name: string) => {
+    const k = col.get(name)
+    if (k === undefined) throw new Error(`the hotspot answer has no ${name} column`)
+    return k
+  }
+  const [ci, cj, cn, cl, cw, cz, cp, cc] = ['i', 'j', 'count', 'local_sum', 'neighbours', 'gi_z', 'gi_p', 'class'].map(at) as [number, number, number, number, number, number, number, number]
+  const cq = col.get('gi_q')
+  const vertices = new Map<number, [number, number]>()
+  const vertex = (x2: number, y2: number): [number, number] => {
+    // x2, y2 are small integers (a city is a few thousand half-units across): one number keys both.
+    const key = x2 * 1_048_576 + y2
+    let v = vertices.get(key)
+    if (!v) {
+      const [lon, lat] = toLonLat.forward([halfWidth * x2, halfHeight * y2]) as [number, number]
+      v = [Number(lon.toFixed(6)), Number(lat.toFixed(6))]
+      vertices.set(key, v)
+    }
+    return v
+  }
+  const features = answer.bins.map((b): Feature<Polygon, HexProps> => {
+    const i = b[ci]!
+    const j = b[cj]!
+    const parity = i & 1
+    const ring = HEX_X2.map((dx, k) => vertex(3 * i + dx, 2 * j + parity + HEX_Y2[k]!))
+    const props: HexProps & { gi_q?: number | null } = { i, j, count: b[cn]!, local_sum: b[cl]!, neighbours: b[cw]!, gi_z: b[cz] ?? null, gi_p: b[cp] ?? null, class: answer.class_names[b[cc]!]! }
+    if (cq !== undefined) props.gi_q = b[cq] ?? null
+    return { type: 'Feature', id: `${i}:${j}`, geometry: { type: 'Polygon', coordinates: [ring] }, properties: props }
+  })
+  return { type: 'FeatureCollection', parameters: answer.parameters, summary: answer.summary, features }
+}
