@@ -94,20 +94,22 @@ export function offsetsSql(offsets: readonly Offset[]): RawBuilder<unknown> {
  * `OFFSET 0` keeps the planner from inlining each level and recomputing it per reference:
  * that alone made it 9× slower.
  */
-export function hexIndexSql(points: RawBuilder<unknown>, l: HexLattice): RawBuilder<unknown> {
+export function hexIndexSql(points: RawBuilder<unknown>, l: HexLattice, carry?: 'step'): RawBuilder<unknown> {
   const cw = sql`${l.columnWidth}::float8`
   const rh = sql`${l.rowHeight}::float8`
+  // A column of the points carried through to each bin row (the time step of the space-time cube).
+  const extra = carry ? sql.raw(`, ${carry}`) : sql``
   return sql`
-    SELECT CASE WHEN d0 <= d1 THEN c0 ELSE c0 + 1 END AS i, CASE WHEN d0 <= d1 THEN j0 ELSE j1 END AS j
+    SELECT CASE WHEN d0 <= d1 THEN c0 ELSE c0 + 1 END AS i, CASE WHEN d0 <= d1 THEN j0 ELSE j1 END AS j${extra}
     FROM (
-      SELECT c0, j0, j1,
+      SELECT c0, j0, j1${extra},
         (x - ${cw} * c0) ^ 2 + (y - ${rh} * (j0 + 0.5::float8 * (c0 & 1))) ^ 2 AS d0,
         (x - ${cw} * (c0 + 1)) ^ 2 + (y - ${rh} * (j1 + 0.5::float8 * ((c0 + 1) & 1))) ^ 2 AS d1
       FROM (
-        SELECT x, y, c0,
+        SELECT x, y, c0${extra},
           floor(y / ${rh} - 0.5::float8 * (c0 & 1) + 0.5::float8)::int AS j0,
           floor(y / ${rh} - 0.5::float8 * ((c0 + 1) & 1) + 0.5::float8)::int AS j1
-        FROM (SELECT x, y, floor(x / ${cw})::int AS c0 FROM (${points}) p OFFSET 0) c
+        FROM (SELECT x, y, floor(x / ${cw})::int AS c0${extra} FROM (${points}) p OFFSET 0) c
         OFFSET 0
       ) r
       OFFSET 0

@@ -12,6 +12,7 @@ import { analysisGrids, readScopeOf } from '../auth/request-scope.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { computeHotspots, hotspotBins, hotspotFeatureCollection, type HotspotResult } from './hotspots.ts'
 import { computeSeasonal } from './seasonal.ts'
+import { computeEmerging, emergingCsv, emergingFeatureCollection } from './emerging.ts'
 
 const DEFAULT_HEX_CELL = 500
 const DEFAULT_DENSITY_CELL = 250
@@ -36,6 +37,16 @@ const densityQuery = z.strictObject({
 
 const integer = (name: string, min: number, max: number) =>
   z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number).pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+
+const emergingQuery = z.strictObject({
+  ...pointFilterShape,
+  cell: metres('cell', { max: 50_000 }).optional(),
+  band: metres('band', { max: 100_000, positive: false }).optional(),
+  step: z.enum(['week', 'month'], { error: 'step must be week or month' }).optional(),
+  k: integer('k', 0, 12).optional(),
+  alpha: z.enum(['0.01', '0.05', '0.1'], { error: 'alpha must be 0.01, 0.05 or 0.1' }).transform(Number).optional(),
+  format: z.enum(['geojson', 'csv'], { error: 'format must be geojson or csv' }).optional(),
+})
 
 /** `grid=1,2,3` (or `|` between ids): at most 2,000 positive ids. */
 const gridList = z.string().transform((s, ctx) => {
@@ -98,6 +109,25 @@ export function hotspotRoutes({ db }: DbHandle): Router {
         ...(params.band !== undefined ? { band: params.band } : {}),
         fdr: params.fdr ?? false,
       }))
+    }),
+  )
+
+  router.get(
+    '/analysis/emerging-hotspots',
+    handle(async (req, res) => {
+      const { params, filters } = scoped(req, parseAnalysisQuery(emergingQuery, req.query))
+      const result = await computeEmerging(db, {
+        filters,
+        area: areaFor(requirePrincipal(req), parseAreaParam(params.area)),
+        cell: params.cell ?? DEFAULT_HEX_CELL,
+        ...(params.band !== undefined ? { band: params.band } : {}),
+        step: params.step ?? 'week',
+        k: params.k ?? 1,
+        alpha: params.alpha ?? 0.05,
+        now: new Date(),
+      })
+      if (params.format === 'csv') res.type('text/csv; charset=utf-8').attachment('emerging-hotspots.csv').send(emergingCsv(result))
+      else sendFeatureCollection(res, emergingFeatureCollection(result))
     }),
   )
 
