@@ -79,6 +79,11 @@ describe('analysis: emerging hot spots', () => {
     expect(bin(placed.rising).hot_steps).toBe(10)
     expect(bin(placed.rising).trend_s).toBe(45)
     expect(bin(placed.run).category).toBe('consecutive-hot')
+    // Listed hot spots carry their place: the village or community holding the bin's centre, and its town.
+    const village = await sql<{ place: string }>`
+      SELECT concat_ws(' · ', v.name, t.name) AS place FROM admin_areas v LEFT JOIN admin_areas t ON t.code = v.parent_code
+      WHERE v.level = 'village' AND ST_Intersects(v.geom, ST_Transform(ST_Centroid(ST_SetSRID(ST_Hexagon(${CELL}::float8, ${placed.rising.i}, ${placed.rising.j}), 32651)), 4326))`.execute(t.db)
+    expect((bin(placed.rising) as { place?: string }).place).toBe(village.rows[0]!.place)
     // Bins more than two rings from every placed one saw nothing near them: no pattern.
     const far = fc.features.filter((f) => f.properties.total === 0 && f.properties.hot_steps === 0)
     expect(far.length).toBeGreaterThan(fc.features.length / 2)
@@ -128,7 +133,7 @@ describe('analysis: emerging hot spots', () => {
     const csv = await api.get<string>(`${BASE}&format=csv`)
     expect(csv.status).toBe(200)
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n')
-    expect(lines[0]).toBe('i,j,lon,lat,category,total,hot_steps,cold_steps,trend_s,trend_z,trend_p,tau,final_gi_z')
+    expect(lines[0]).toBe('i,j,lon,lat,category,place,total,hot_steps,cold_steps,trend_s,trend_z,trend_p,tau,final_gi_z')
     const geo = (await api.get<Answer>(BASE)).body
     expect(lines.length - 1).toBe(geo.features.length)
     expect(lines.filter((l) => l.split(',')[4] === 'intensifying-hot').length).toBe(geo.summary.categories['intensifying-hot'])

@@ -107,6 +107,30 @@ export interface EmergingBin {
   z: Array<number | null>
   states: StepState[]
   trend: { s: number; z: number; p: number; tau: number }
+  /** Where it is (village or community, and town) for the bins a commander is shown first. */
+  place?: string
+}
+
+/** The categories whose bins are listed by place: the hot spots that are new or getting worse. */
+export const LISTED = new Set<EmergingCategory>(['new-hot', 'consecutive-hot', 'intensifying-hot', 'persistent-hot'])
+
+/** Names the village or community (and its town) holding each listed bin's centre, in one statement. */
+async function namePlaces(db: Kysely<any>, cell: number, bins: EmergingBin[]): Promise<void> {
+  const listed = bins.filter((b) => LISTED.has(b.category))
+  if (listed.length === 0) return
+  const l = hexLattice(cell)
+  const xs = listed.map((b) => l.columnWidth * b.i)
+  const ys = listed.map((b) => l.rowHeight * (b.j + 0.5 * (b.i & 1)))
+  const rows = await dbStep('naming the places of the emerging hot spots', async () =>
+    (
+      await sql<{ k: number; place: string }>`
+        SELECT c.k::int AS k, concat_ws(' · ', v.name, t.name) AS place
+        FROM unnest(${`{${xs.join(',')}}`}::float8[], ${`{${ys.join(',')}}`}::float8[]) WITH ORDINALITY AS c(x, y, k)
+        JOIN admin_areas v ON v.level = 'village' AND ST_Intersects(v.geom, ST_Transform(ST_SetSRID(ST_MakePoint(c.x, c.y), 32651), 4326))
+        LEFT JOIN admin_areas t ON t.code = v.parent_code`.execute(db)
+    ).rows,
+  )
+  for (const r of rows) listed[r.k - 1]!.place = r.place
 }
 
 export interface EmergingResult {
@@ -153,6 +177,7 @@ export async function computeEmerging(db: Kysely<any>, o: EmergingOptions): Prom
     summary[category]++
     return { i: b.i, j: b.j, category, counts: Array.from(counts.subarray(k * T, (k + 1) * T)), z, states, trend }
   })
+  await namePlaces(db, o.cell, bins)
   const steps = bounds.slice(0, -1).map((b, t) => ({ start: new Date(b).toISOString(), end: new Date(bounds[t + 1]!).toISOString() }))
   const parameters = {
     ...filterEcho(filters),
@@ -211,6 +236,7 @@ export function emergingFeatureCollection(r: EmergingResult): FeatureCollectionT
       tau: round(b.trend.tau, 6),
       counts: b.counts,
       gi_z: b.z.map((v) => round(v, 4)),
+      place: b.place ?? null,
     }
     return `{"type":"Feature","id":"${b.i}:${b.j}","geometry":${hexagons.polygon(b.i, b.j)},"properties":${JSON.stringify(props)}}`
   })
@@ -221,10 +247,10 @@ export function emergingFeatureCollection(r: EmergingResult): FeatureCollectionT
 export function emergingCsv(r: EmergingResult): string {
   const l = hexLattice(r.cell)
   return csvText(
-    ['i', 'j', 'lon', 'lat', 'category', 'total', 'hot_steps', 'cold_steps', 'trend_s', 'trend_z', 'trend_p', 'tau', 'final_gi_z'],
+    ['i', 'j', 'lon', 'lat', 'category', 'place', 'total', 'hot_steps', 'cold_steps', 'trend_s', 'trend_z', 'trend_p', 'tau', 'final_gi_z'],
     r.bins.map((b) => {
       const [lon, lat] = utm51nToLonLat(l.columnWidth * b.i, l.rowHeight * (b.j + 0.5 * (b.i & 1)))
-      return [b.i, b.j, Number(lon.toFixed(6)), Number(lat.toFixed(6)), b.category, b.counts.reduce((s, v) => s + v, 0), b.states.filter((s) => s === 1).length, b.states.filter((s) => s === -1).length, b.trend.s, round(b.trend.z, 6), round(b.trend.p, 8), round(b.trend.tau, 6), round(b.z.at(-1) ?? null, 6)]
+      return [b.i, b.j, Number(lon.toFixed(6)), Number(lat.toFixed(6)), b.category, b.place ?? '', b.counts.reduce((s, v) => s + v, 0), b.states.filter((s) => s === 1).length, b.states.filter((s) => s === -1).length, b.trend.s, round(b.trend.z, 6), round(b.trend.p, 8), round(b.trend.tau, 6), round(b.z.at(-1) ?? null, 6)]
     }),
   )
 }
