@@ -55,6 +55,33 @@ export interface HotspotAnswer extends FeatureCollection<Polygon, HexProps> {
   parameters: Record<string, unknown> & { cell: number; band: number }
   summary: { bins: number; points: number; binned: number; classes: Record<GiClass, number> }
 }
+/** Esri's emerging hot spot categories, in its legend order (server/src/analysis/emerging-stats.ts). */
+export const EMERGING_CATEGORIES = [
+  'new-hot', 'consecutive-hot', 'intensifying-hot', 'persistent-hot', 'diminishing-hot', 'sporadic-hot', 'oscillating-hot', 'historical-hot',
+  'new-cold', 'consecutive-cold', 'intensifying-cold', 'persistent-cold', 'diminishing-cold', 'sporadic-cold', 'oscillating-cold', 'historical-cold',
+  'no-pattern',
+] as const
+export type EmergingCategory = (typeof EMERGING_CATEGORIES)[number]
+export interface EmergingProps {
+  i: number
+  j: number
+  category: EmergingCategory
+  total: number
+  hot_steps: number
+  cold_steps: number
+  trend_s: number
+  trend_z: number
+  trend_p: number
+  tau: number
+  counts: number[]
+  gi_z: Array<number | null>
+  place: string | null
+}
+export interface EmergingAnswer extends FeatureCollection<Polygon, EmergingProps> {
+  parameters: Record<string, unknown> & { cell: number; step: 'week' | 'month'; steps: number; alpha: number }
+  summary: { bins: number; steps: number; points: number; categories: Record<EmergingCategory, number> }
+  steps: Array<{ start: string; end: string }>
+}
 export interface DensityAnswer extends FeatureCollection<Point, { col: number; row: number; density: number }> {
   parameters: Record<string, unknown> & { cell: number; bandwidth: number }
   summary: { points: number; grid_points: number; max_density: number }
@@ -122,6 +149,7 @@ export const analysisApi = {
   /** Asked for in compact form (a tenth of the bytes of GeoJSON); the hexagons are made here. */
   hotspots: async (params: Record<string, string>, signal?: AbortSignal) =>
     binsToFeatureCollection(await getJson<HexagonBins>(`/api/analysis/hotspots?${query({ ...params, format: 'bins' })}`, opts(signal))),
+  emerging: (params: Record<string, string>, signal?: AbortSignal) => getJson<EmergingAnswer>(`/api/analysis/emerging-hotspots?${query(params)}`, opts(signal)),
   density: (params: Record<string, string>, signal?: AbortSignal) => getJson<DensityAnswer>(`/api/analysis/density?${query(params)}`, opts(signal)),
   monthly: (params: Record<string, string>, signal?: AbortSignal) => getJson<MonthlyAnswer>(`/api/stats/monthly?${query(params)}`, opts(signal)),
   seasonal: (params: Record<string, string>, signal?: AbortSignal) => getJson<SeasonalAnswer>(`/api/analysis/seasonal?${query({ ...params, geometry: '1' })}`, opts(signal)),

@@ -1,6 +1,6 @@
 import { findLayer, SEASONS } from '../../../data/catalog/layers.ts'
 import { errorText } from '../api/error-text.ts'
-import { formatNumber, t, valueLabel } from '../i18n.ts'
+import { formatNumber, t, valueLabel, type MessageKey } from '../i18n.ts'
 import { analysisApi, GI_CLASSES, type DensityAnswer, type HotspotAnswer, type MonthlyAnswer } from './analysis-api.ts'
 import { dateInput, el, field, segmented, select } from './dom.ts'
 import { CLASS_COLORS, cssColor, HEAT_STOPS, HotspotLayers } from './hotspot-layers.ts'
@@ -8,6 +8,7 @@ import type { Params } from './mode.ts'
 import { monthChart } from './month-chart.ts'
 import { Progress, Runner } from './progress.ts'
 import type { AnalysisView, ViewContext } from './view.ts'
+import { EmergingView } from './emerging-view.ts'
 
 export const HOTSPOT_LAYERS = ['incidents', 'disputes', 'hazards'] as const
 export const CELL_SIZES = ['250', '500', '1000', '2000'] as const
@@ -34,7 +35,9 @@ export const densityQuery = (p: Params): Params => ({ ...filterQuery(p), cell: S
  * change of filters aborts the request in flight.
  */
 export class HotspotView implements AnalysisView {
-  readonly titleKey = 'analysis.panel.hotspots' as const
+  get titleKey(): MessageKey {
+    return this.isEmerging ? 'analysis.panel.emerging' : 'analysis.panel.hotspots'
+  }
   private readonly layers: HotspotLayers
   private readonly progress = new Progress(() => this.compute())
   private readonly runner = new Runner(this.progress)
@@ -45,9 +48,24 @@ export class HotspotView implements AnalysisView {
   private monthly: { key: string; answer: MonthlyAnswer | null; error?: unknown } | null = null
   private density: { key: string; answer: DensityAnswer } | null = null
 
+  /** The other kind of this mode: emerging hot spots over time (`kind:emerging` in the hash). */
+  readonly emerging: EmergingView
+
   constructor(ctx: ViewContext) {
     this.layers = new HotspotLayers(ctx.map)
     this.setParamsFn = ctx.setParams
+    this.emerging = new EmergingView(ctx, () => this.kindSwitch(), (p) => this.change(p))
+  }
+
+  private get isEmerging(): boolean {
+    return this.params.kind === 'emerging'
+  }
+
+  /** Hot spots now (Gi*) or emerging trends: one switch at the top of either panel. */
+  private kindSwitch(): HTMLElement {
+    const box = segmented(t('analysis.kind.label'), [['gi', t('analysis.kind.gi')], ['emerging', t('analysis.kind.emerging')]], this.isEmerging ? 'emerging' : 'gi', (v) => this.change({ kind: v === 'emerging' ? 'emerging' : '' }), 'kind')
+    box.classList.add('an-kind')
+    return box
   }
 
   private readonly setParamsFn: ViewContext['setParams']
@@ -59,6 +77,13 @@ export class HotspotView implements AnalysisView {
   activate(body: HTMLElement, params: Params): void {
     this.body = body
     this.params = params
+    if (this.isEmerging) {
+      this.runner.cancel()
+      this.layers.setVisible(false, false)
+      this.emerging.activate(body, params)
+      return
+    }
+    this.emerging.deactivate()
     this.layers.setVisible(true, this.heat)
     this.render()
     this.compute()
@@ -68,14 +93,13 @@ export class HotspotView implements AnalysisView {
     this.body = null
     this.runner.cancel()
     this.layers.setVisible(false, false)
+    this.emerging.deactivate()
   }
 
   private change(p: Params): void {
     this.params = { ...this.params, ...p }
     this.setParamsFn(this.params)
-    this.layers.setVisible(true, this.heat)
-    this.render()
-    this.compute()
+    if (this.body) this.activate(this.body, this.params)
   }
 
   /** Fetches what the current parameters lack (bins, months, density when the heat map is on) and draws it. */
@@ -118,6 +142,7 @@ export class HotspotView implements AnalysisView {
   render(): void {
     const body = this.body
     if (!body) return
+    if (this.isEmerging) return this.emerging.render()
     const q = hotspotQuery(this.params)
     const layer = findLayer(q.layer!)!
     const form = el('section', 'an-section an-params')
@@ -152,7 +177,7 @@ export class HotspotView implements AnalysisView {
     rows[1]!.append(field('analysis.hotspots.from', from), field('analysis.hotspots.to', to))
     rows[2]!.append(field('analysis.hotspots.cell', cell))
     form.append(layerChoice, ...rows, heat)
-    body.replaceChildren(form, this.progress.el, this.legend())
+    body.replaceChildren(this.kindSwitch(), form, this.progress.el, this.legend())
     const m = this.monthly
     if (m && m.key === JSON.stringify(filterQuery(this.params))) {
       if (m.answer) body.append(monthChart(m.answer))

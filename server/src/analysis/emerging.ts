@@ -143,7 +143,10 @@ export interface EmergingResult {
 
 /** Emerging hot spots over the area (see emerging-stats.ts for the statistics and the rules). */
 export async function computeEmerging(db: Kysely<any>, o: EmergingOptions): Promise<EmergingResult> {
-  const to = o.filters.to ? new Date(o.filters.to) : o.now
+  // Without `to`, the period ends now for weeks (whole weeks counted back) and at the end of the
+  // last whole month for months: a month under way would read as a falling final step.
+  const nowLocal = new Date(o.now.getTime() + SHANGHAI_MS)
+  const to = o.filters.to ? new Date(o.filters.to) : o.step === 'week' ? o.now : new Date(monthStart(nowLocal.getUTCFullYear(), nowLocal.getUTCMonth()) - 1)
   const from = o.filters.from ? new Date(o.filters.from) : o.step === 'week' ? new Date(to.getTime() - 52 * WEEK_MS) : new Date(monthStart(new Date(to.getTime() + SHANGHAI_MS).getUTCFullYear(), new Date(to.getTime() + SHANGHAI_MS).getUTCMonth() - 11))
   const bounds = timeSteps(o.step, from, to)
   const T = bounds.length - 1
