@@ -121,6 +121,7 @@ export async function buildRouteCases(db: DbHandle['db']): Promise<{ cases: Rout
     { route: 'GET /api/analysis/hotspots', path: `/api/analysis/hotspots?layer=incidents&area=grid:${ownCell}`, expect: [401, 403, 200, 200, 200, 200] },
     { route: 'POST /api/analysis/hotspots', path: '/api/analysis/hotspots?layer=incidents', body: {}, expect: [401, 403, 400, 400, 400, 400] },
     { route: 'GET /api/analysis/density', path: `/api/analysis/density?layer=incidents&area=grid:${ownCell}`, expect: [401, 403, 200, 200, 200, 200] },
+    { route: 'GET /api/analysis/dosage', path: `/api/analysis/dosage?area=grid:${ownCell}&from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z`, expect: [401, 403, 200, 200, 200, 200] },
     { route: 'GET /api/analysis/emerging-hotspots', path: `/api/analysis/emerging-hotspots?layer=incidents&area=grid:${ownCell}&step=month`, expect: [401, 403, 200, 200, 200, 200] },
     { route: 'GET /api/analysis/seasonal', path: `/api/analysis/seasonal?grid=${ownCell}`, expect: [401, 403, 200, 200, 200, 200] },
     { route: 'GET /api/analysis/seasonal', path: `/api/analysis/seasonal?grid=${otherCell}`, expect: [401, 403, 403, 200, 200, 200] },

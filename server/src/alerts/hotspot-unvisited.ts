@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { findLayer } from '../../../data/catalog/layers.ts'
 import { computeHotspots } from '../analysis/hotspots.ts'
+import { presenceRunsSql } from '../analysis/dosage.ts'
 import type { Firing, RuleRow } from './rules.ts'
 
 export interface HotCell {
@@ -95,38 +96,20 @@ export async function hotspotUnvisited(db: Kysely<any>, rule: RuleRow, at: strin
   if (candidates.length === 0) return []
 
   const cells = JSON.stringify(candidates.map((c) => ({ i: c.i, j: c.j, level: c.level })))
+  const cellsSql = sql`SELECT c.i, c.j, c.level, ST_Transform(ST_SetSRID(ST_Hexagon(${p.cellM}::float8, c.i, c.j), 32651), 4326) AS geom
+      FROM jsonb_to_recordset(${cells}::jsonb) AS c(i int, j int, level int)`
+  // A visit counts when it ends within the last hours. Reports from dwell + max gap before that
+  // are read too, so a stay that began before the window is still seen whole enough. A stay is a
+  // pass as patrol dosage measures it (analysis/dosage.ts: one definition of presence).
+  const t1 = Date.parse(at)
+  const t0 = t1 - p.hours * 3_600_000
+  const tRead = t0 - (p.dwellMin * 60 + p.maxGapS) * 1000
+  const passes = presenceRunsSql(cellsSql, new Date(tRead).toISOString(), new Date(t1).toISOString(), { maxGapS: p.maxGapS, bufferM: 0 })
   const r = await sql<Firing>`
-    WITH cells AS MATERIALIZED (
-      SELECT c.i, c.j, c.level, ST_Transform(ST_SetSRID(ST_Hexagon(${p.cellM}::float8, c.i, c.j), 32651), 4326) AS geom
-      FROM jsonb_to_recordset(${cells}::jsonb) AS c(i int, j int, level int)
-    ),
-    -- A visit counts when it ends within the last hours. Reports from dwell + max gap before
-    -- that are read too, so a stay that began before the window is still seen whole enough.
-    win AS (
-      SELECT ${at}::timestamptz - make_interval(secs => ${p.hours * 3600}) AS t0,
-             ${at}::timestamptz - make_interval(secs => ${p.hours * 3600 + p.dwellMin * 60 + p.maxGapS}) AS t_read,
-             ${at}::timestamptz AS t1
-    ),
-    -- Every unit that reported from inside a cell, with all its reports (inside or not) in time order.
-    touched AS (
-      SELECT DISTINCT c.i, c.j, p.unit_id FROM cells c CROSS JOIN win JOIN unit_positions p ON p.ts BETWEEN win.t_read AND win.t1
-      WHERE p.geom && c.geom AND ST_Intersects(c.geom, p.geom)
-    ),
-    seq AS (
-      SELECT t.i, t.j, t.unit_id, p.ts, ST_Intersects(c.geom, p.geom) AS inside
-      FROM touched t JOIN cells c ON c.i = t.i AND c.j = t.j
-      CROSS JOIN win JOIN unit_positions p ON p.unit_id = t.unit_id AND p.ts BETWEEN win.t_read AND win.t1
-    ),
-    marked AS (
-      SELECT *, CASE WHEN inside AND (lag(inside) OVER w IS NOT TRUE OR ts - lag(ts) OVER w > make_interval(secs => ${p.maxGapS})) THEN 1 ELSE 0 END AS starts
-      FROM seq WINDOW w AS (PARTITION BY i, j, unit_id ORDER BY ts)
-    ),
-    runs AS (
-      SELECT *, sum(starts) OVER (PARTITION BY i, j, unit_id ORDER BY ts) AS run FROM marked
-    ),
+    WITH cells AS MATERIALIZED (${cellsSql}),
     visits AS (
-      SELECT i, j FROM runs CROSS JOIN win WHERE inside GROUP BY i, j, unit_id, run, win.t0
-      HAVING max(ts) >= win.t0 AND max(ts) - min(ts) >= make_interval(secs => ${p.dwellMin * 60})
+      SELECT v.i, v.j FROM (${passes}) v
+      WHERE v."end" >= ${new Date(t0).toISOString()}::timestamptz AND v."end" - v.start >= make_interval(secs => ${p.dwellMin * 60})
     )
     SELECT ${prefix} || c.i || ':' || c.j AS subject,
            coalesce((SELECT t.name || v.name FROM admin_areas v JOIN admin_areas t ON t.code = v.parent_code

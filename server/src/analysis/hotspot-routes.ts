@@ -13,6 +13,7 @@ import { requirePrincipal } from '../auth/policy.ts'
 import { computeHotspots, hotspotBins, hotspotFeatureCollection, type HotspotResult } from './hotspots.ts'
 import { computeSeasonal } from './seasonal.ts'
 import { computeEmerging, emergingCsv, emergingFeatureCollection } from './emerging.ts'
+import { computeDosage } from './dosage.ts'
 
 const DEFAULT_HEX_CELL = 500
 const DEFAULT_DENSITY_CELL = 250
@@ -46,6 +47,29 @@ const emergingQuery = z.strictObject({
   k: integer('k', 0, 12).optional(),
   alpha: z.enum(['0.01', '0.05', '0.1'], { error: 'alpha must be 0.01, 0.05 or 0.1' }).transform(Number).optional(),
   format: z.enum(['geojson', 'csv'], { error: 'format must be geojson or csv' }).optional(),
+})
+
+/** `bins=i:j,i:j`: hexagon bins named by their lattice indices (at most 300). */
+const binList = z.string().transform((s, ctx) => {
+  const parts = s.split(',').map((x) => x.trim())
+  if (parts.length > 300 || parts.some((p) => !/^-?\d{1,7}:-?\d{1,8}$/.test(p))) {
+    ctx.addIssue({ code: 'custom', message: 'bins is one or more i:j hexagon indices separated by commas (at most 300)' })
+    return z.NEVER
+  }
+  return parts.map((p) => ({ i: Number(p.split(':')[0]), j: Number(p.split(':')[1]) }))
+})
+
+const dosageQuery = z.strictObject({
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+  area: z.string().optional(),
+  cell: metres('cell', { max: 5_000, min: 50 }).optional(),
+  hotspots: z.enum(['gi', 'emerging'], { error: 'hotspots must be gi or emerging' }).optional(),
+  bins: binList.optional(),
+  max_gap_s: integer('max_gap_s', 10, 3600).optional(),
+  buffer: integer('buffer', 0, 500).optional(),
+  visit_min: integer('visit_min', 1, 120).optional(),
+  target: integer('target', 1, 48).optional(),
 })
 
 /** `grid=1,2,3` (or `|` between ids): at most 2,000 positive ids. */
@@ -128,6 +152,30 @@ export function hotspotRoutes({ db }: DbHandle): Router {
       })
       if (params.format === 'csv') res.type('text/csv; charset=utf-8').attachment('emerging-hotspots.csv').send(emergingCsv(result))
       else sendFeatureCollection(res, emergingFeatureCollection(result))
+    }),
+  )
+
+  router.get(
+    '/analysis/dosage',
+    handle(async (req, res) => {
+      const r = dosageQuery.safeParse(req.query)
+      if (!r.success) throw invalidQuery(r.error.issues)
+      const q = r.data
+      if (q.bins && q.hotspots) throw new ApiError(400, 'invalid_query', 'give either hotspots= or bins=, not both')
+      const to = q.to ?? new Date().toISOString()
+      const from = q.from ?? new Date(Date.parse(to) - 7 * 86_400_000).toISOString()
+      res.json(
+        await computeDosage(db, {
+          from,
+          to,
+          cell: q.cell ?? DEFAULT_HEX_CELL,
+          hotspots: q.bins ?? q.hotspots ?? 'gi',
+          area: areaFor(requirePrincipal(req), parseAreaParam(q.area)),
+          presence: { maxGapS: q.max_gap_s ?? 300, bufferM: q.buffer ?? 0 },
+          visitMin: q.visit_min ?? 10,
+          targetVisits: q.target ?? 3,
+        }),
+      )
     }),
   )
 

@@ -69,6 +69,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'POST', path: '/api/analysis/hotspots', allow: STAFF },
   { method: 'GET', path: '/api/analysis/density', allow: STAFF },
   { method: 'GET', path: '/api/analysis/emerging-hotspots', allow: STAFF },
+  { method: 'GET', path: '/api/analysis/dosage', allow: STAFF },
   { method: 'GET', path: '/api/analysis/seasonal', allow: STAFF },
   { method: 'GET', path: '/api/analysis/coverage', allow: STAFF },
   { method: 'GET', path: '/api/analysis/responsible', allow: STAFF },

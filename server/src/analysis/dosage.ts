@@ -1,0 +1,189 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { findLayer } from '../../../data/catalog/layers.ts'
+import { ApiError } from '../http/errors.ts'
+import { dbStep } from './hex-db.ts'
+import type { AreaSpec } from './hex-area.ts'
+import { computeEmerging, LISTED } from './emerging.ts'
+import { computeHotspots } from './hotspots.ts'
+
+/**
+ * Patrol dosage in hot spots (hot-spot policing; Koper 1995: visits of about 10–15 minutes,
+ * spread over the day), from the units' own GPS reports.
+ *
+ * Presence, the one definition (the "hotspot unvisited" alert counts a stay the same way): a
+ * unit is present in a bin from one of its reports inside the bin (the hexagon grown by
+ * `buffer` metres) to its last report inside before it reports from outside or falls silent for
+ * more than `maxGapS`; that run of reports is one pass, lasting from its first report to its
+ * last. A pass of at least a minute is a visit; of at least `visitMin` minutes, a full visit.
+ * A single report inside, or reports further apart than `maxGapS`, are no presence at all.
+ */
+export interface PresenceOptions {
+  maxGapS: number
+  bufferM: number
+}
+
+export interface PresenceRun {
+  i: number
+  j: number
+  unit_id: number
+  start: Date
+  end: Date
+}
+
+/** The passes of every unit through every cell of `cells` (columns i, j, geom in EPSG:4326) between t0 and t1. */
+export function presenceRunsSql(cells: RawBuilder<unknown>, t0: string, t1: string, o: PresenceOptions): RawBuilder<PresenceRun> {
+  return sql<PresenceRun>`
+    WITH cells AS MATERIALIZED (
+      SELECT i, j, CASE WHEN ${o.bufferM}::float8 > 0 THEN ST_Transform(ST_Buffer(ST_Transform(geom, 32651), ${o.bufferM}::float8), 4326) ELSE geom END AS geom
+      FROM (${cells}) c
+    ),
+    -- Every unit that reported from inside a cell, then all its reports (inside or not) in time order.
+    touched AS (
+      SELECT DISTINCT c.i, c.j, p.unit_id FROM cells c JOIN unit_positions p ON p.ts BETWEEN ${t0}::timestamptz AND ${t1}::timestamptz
+      WHERE p.geom && c.geom AND ST_Intersects(c.geom, p.geom)
+    ),
+    seq AS (
+      SELECT t.i, t.j, t.unit_id, p.ts, ST_Intersects(c.geom, p.geom) AS inside
+      FROM touched t JOIN cells c ON c.i = t.i AND c.j = t.j
+      JOIN unit_positions p ON p.unit_id = t.unit_id AND p.ts BETWEEN ${t0}::timestamptz AND ${t1}::timestamptz
+    ),
+    marked AS (
+      SELECT *, CASE WHEN inside AND (lag(inside) OVER w IS NOT TRUE OR ts - lag(ts) OVER w > make_interval(secs => ${o.maxGapS})) THEN 1 ELSE 0 END AS starts
+      FROM seq WINDOW w AS (PARTITION BY i, j, unit_id ORDER BY ts)
+    ),
+    runs AS (
+      SELECT *, sum(starts) OVER (PARTITION BY i, j, unit_id ORDER BY ts) AS run FROM marked
+    )
+    SELECT i, j, unit_id, min(ts) AS start, max(ts) AS "end" FROM runs WHERE inside GROUP BY i, j, unit_id, run`
+}
+
+export interface DosageOptions {
+  from: string
+  to: string
+  cell: number
+  /** Which bins are the hot spots: Gi* hot spots (95 %+) of the 90 days before `to`, emerging hot spots, or a list. */
+  hotspots: 'gi' | 'emerging' | Array<{ i: number; j: number }>
+  area: AreaSpec
+  presence: PresenceOptions
+  visitMin: number
+  /** The daily target: this many full visits. */
+  targetVisits: number
+}
+
+export interface DosageDay {
+  date: string
+  minutes: number
+  visits: number
+  full_visits: number
+  /** Longest stretch between two visits that day, in minutes (null with fewer than two). */
+  longest_gap_min: number | null
+  units: string[]
+  met: boolean
+}
+
+export interface DosageBin {
+  i: number
+  j: number
+  source: string
+  days: DosageDay[]
+  minutes_per_day: number
+  days_met: number
+}
+
+const SHANGHAI_MS = 8 * 3_600_000
+const DAY_MS = 86_400_000
+/** Most hot spots one request measures (the strongest first). */
+export const MAX_BINS = 300
+
+/** The Beijing-time date of an instant, as YYYY-MM-DD. */
+const localDate = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10)
+
+export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<{ parameters: Record<string, unknown>; summary: Record<string, unknown>; bins: DosageBin[] }> {
+  const t0 = Date.parse(o.from)
+  const t1 = Date.parse(o.to)
+  if (!(t1 > t0)) throw new ApiError(400, 'invalid_query', 'to must be after from')
+  if (t1 - t0 > 93 * DAY_MS) throw new ApiError(400, 'period_too_long', 'dosage is measured over at most 93 days at a time')
+  const hot = await hotBins(db, o)
+  const cells = JSON.stringify(hot.map((b) => ({ i: b.i, j: b.j })))
+  const runs = hot.length === 0 ? [] : await dbStep('measuring the patrols\' presence in the hot spots', async () =>
+    (await presenceRunsSql(
+      sql`SELECT c.i, c.j, ST_Transform(ST_SetSRID(ST_Hexagon(${o.cell}::float8, c.i, c.j), 32651), 4326) AS geom FROM jsonb_to_recordset(${cells}::jsonb) AS c(i int, j int)`,
+      o.from, o.to, o.presence,
+    ).execute(db)).rows)
+  const codes = new Map((await sql<{ id: number; code: string }>`SELECT id, code FROM patrol_units`.execute(db)).rows.map((r) => [r.id, r.code]))
+
+  // Days of the period in Beijing time, first to last.
+  const dates: string[] = []
+  for (let d = localDate(t0); d <= localDate(t1); d = localDate(Date.parse(`${d}T00:00:00+08:00`) + DAY_MS)) dates.push(d)
+  const byBin = new Map<string, PresenceRun[]>()
+  for (const r of runs) {
+    const k = `${r.i}:${r.j}`
+    byBin.set(k, [...(byBin.get(k) ?? []), r])
+  }
+  const bins = hot.map((b): DosageBin => {
+    const passes = (byBin.get(`${b.i}:${b.j}`) ?? []).map((r) => ({ unit: r.unit_id, start: new Date(r.start).getTime(), end: new Date(r.end).getTime() }))
+    const days = dates.map((date): DosageDay => {
+      // A pass belongs to the day it starts on.
+      const today = passes.filter((p) => localDate(p.start) === date).sort((x, y) => x.start - y.start)
+      const visits = today.filter((p) => p.end - p.start >= 60_000)
+      const full = visits.filter((p) => p.end - p.start >= o.visitMin * 60_000)
+      let longest: number | null = null
+      // Between visits: from the end of what has been covered so far to the next visit's start.
+      let covered = -Infinity
+      for (const v of visits) {
+        if (covered > -Infinity) longest = Math.max(longest ?? 0, Math.max(0, v.start - covered))
+        covered = Math.max(covered, v.end)
+      }
+      const minutes = today.reduce((s, p) => s + (p.end - p.start), 0) / 60_000
+      return {
+        date,
+        minutes: Number(minutes.toFixed(1)),
+        visits: visits.length,
+        full_visits: full.length,
+        longest_gap_min: longest === null ? null : Number((longest / 60_000).toFixed(1)),
+        units: [...new Set(visits.map((p) => codes.get(p.unit) ?? String(p.unit)))].sort(),
+        met: full.length >= o.targetVisits,
+      }
+    })
+    const minutes = days.reduce((s, d) => s + d.minutes, 0)
+    return { i: b.i, j: b.j, source: b.source, days, minutes_per_day: Number((minutes / days.length).toFixed(1)), days_met: days.filter((d) => d.met).length }
+  })
+  // Worst first: fewest days meeting the target, then least presence.
+  bins.sort((x, y) => x.days_met - y.days_met || x.minutes_per_day - y.minutes_per_day || x.i - y.i || x.j - y.j)
+  const parameters = {
+    from: o.from,
+    to: o.to,
+    cell: o.cell,
+    hotspots: Array.isArray(o.hotspots) ? 'list' : o.hotspots,
+    hotspot_rule: Array.isArray(o.hotspots) ? 'the bins asked for' : o.hotspots === 'gi' ? 'Gi* hot spots at 95 % or more of the incidents of the 90 days before to (hexagons of this cell)' : 'emerging hot spots (new, consecutive, intensifying, persistent) of the 52 weeks before to',
+    presence: `a pass: a unit's reports inside the hexagon${o.presence.bufferM ? ` grown by ${o.presence.bufferM} m` : ''}, none more than ${o.presence.maxGapS} s apart, from the first to the last; a visit lasts at least 1 minute, a full visit at least ${o.visitMin} minutes; a pass belongs to the Beijing day it starts on`,
+    max_gap_s: o.presence.maxGapS,
+    buffer_m: o.presence.bufferM,
+    visit_min: o.visitMin,
+    target: `${o.targetVisits} full visits a day`,
+    target_visits: o.targetVisits,
+  }
+  const cellDays = bins.length * dates.length
+  const met = bins.reduce((s, b) => s + b.days_met, 0)
+  return { parameters, summary: { hot_spots: bins.length, days: dates.length, bin_days: cellDays, bin_days_met: met, share_met: cellDays ? Number((met / cellDays).toFixed(4)) : null }, bins }
+}
+
+/** The hot spots whose dosage is measured, strongest first, at most MAX_BINS. */
+async function hotBins(db: Kysely<any>, o: DosageOptions): Promise<Array<{ i: number; j: number; source: string }>> {
+  if (Array.isArray(o.hotspots)) return o.hotspots.slice(0, MAX_BINS).map((b) => ({ ...b, source: 'list' }))
+  const to = new Date(o.to)
+  if (o.hotspots === 'gi') {
+    const r = await computeHotspots(db, { filters: { layer: findLayer('incidents')!, from: new Date(to.getTime() - 90 * DAY_MS).toISOString(), to: o.to }, area: o.area, cell: o.cell, fdr: false })
+    return r.rows
+      .map((b, k) => ({ i: b.i, j: b.j, source: r.classes[k]!, z: r.z[k] ?? 0 }))
+      .filter((b) => b.source === 'hot-99' || b.source === 'hot-95')
+      .sort((x, y) => y.z - x.z)
+      .slice(0, MAX_BINS)
+  }
+  const r = await computeEmerging(db, { filters: { layer: findLayer('incidents')!, to: o.to }, area: o.area, cell: o.cell, step: 'week', k: 1, alpha: 0.05, now: to })
+  return r.bins
+    .filter((b) => LISTED.has(b.category))
+    .sort((x, y) => y.counts.reduce((s, v) => s + v, 0) - x.counts.reduce((s, v) => s + v, 0))
+    .slice(0, MAX_BINS)
+    .map((b) => ({ i: b.i, j: b.j, source: b.category }))
+}
