@@ -83,6 +83,11 @@ describe('analysis: patrol dosage in hot spots', () => {
     })
     expect(d2).toMatchObject({ date: '2004-03-11', minutes: 0, visits: 0, full_visits: 0, longest_gap_min: null, units: [], met: false })
     expect(r.body.bins[0]!.minutes_per_day).toBe(11)
+    // Its place: the village or community holding its centre, and the town.
+    const place = await sql<{ place: string }>`
+      SELECT concat_ws(' · ', v.name, t.name) AS place FROM admin_areas v LEFT JOIN admin_areas t ON t.code = v.parent_code
+      WHERE v.level = 'village' AND ST_Intersects(v.geom, ST_Transform(ST_Centroid(ST_SetSRID(ST_Hexagon(${CELL}::float8, ${bin.i}, ${bin.j}), 32651)), 4326))`.execute(t.db)
+    expect((r.body.bins[0] as { place?: string }).place).toBe(place.rows[0]!.place)
   })
 
   it('takes the bound and the target as asked: a 700 s bound joins unit 3\'s reports into one 30-minute visit; one full visit a day meets a target of 1', async () => {

@@ -3,7 +3,7 @@ import { findLayer } from '../../../data/catalog/layers.ts'
 import { ApiError } from '../http/errors.ts'
 import { dbStep } from './hex-db.ts'
 import type { AreaSpec } from './hex-area.ts'
-import { computeEmerging, LISTED } from './emerging.ts'
+import { binPlaces, computeEmerging, LISTED } from './emerging.ts'
 import { computeHotspots } from './hotspots.ts'
 
 /**
@@ -85,6 +85,8 @@ export interface DosageBin {
   i: number
   j: number
   source: string
+  /** The village or community (· town) holding the bin's centre. */
+  place: string | null
   days: DosageDay[]
   minutes_per_day: number
   days_met: number
@@ -110,6 +112,7 @@ export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<
       sql`SELECT c.i, c.j, ST_Transform(ST_SetSRID(ST_Hexagon(${o.cell}::float8, c.i, c.j), 32651), 4326) AS geom FROM jsonb_to_recordset(${cells}::jsonb) AS c(i int, j int)`,
       o.from, o.to, o.presence,
     ).execute(db)).rows)
+  const places = await binPlaces(db, o.cell, hot)
   const codes = new Map((await sql<{ id: number; code: string }>`SELECT id, code FROM patrol_units`.execute(db)).rows.map((r) => [r.id, r.code]))
 
   // Days of the period in Beijing time, first to last.
@@ -120,7 +123,7 @@ export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<
     const k = `${r.i}:${r.j}`
     byBin.set(k, [...(byBin.get(k) ?? []), r])
   }
-  const bins = hot.map((b): DosageBin => {
+  const bins = hot.map((b, index): DosageBin => {
     const passes = (byBin.get(`${b.i}:${b.j}`) ?? []).map((r) => ({ unit: r.unit_id, start: new Date(r.start).getTime(), end: new Date(r.end).getTime() }))
     const days = dates.map((date): DosageDay => {
       // A pass belongs to the day it starts on.
@@ -146,7 +149,7 @@ export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<
       }
     })
     const minutes = days.reduce((s, d) => s + d.minutes, 0)
-    return { i: b.i, j: b.j, source: b.source, days, minutes_per_day: Number((minutes / days.length).toFixed(1)), days_met: days.filter((d) => d.met).length }
+    return { i: b.i, j: b.j, source: b.source, place: places[index] ?? null, days, minutes_per_day: Number((minutes / days.length).toFixed(1)), days_met: days.filter((d) => d.met).length }
   })
   // Worst first: fewest days meeting the target, then least presence.
   bins.sort((x, y) => x.days_met - y.days_met || x.minutes_per_day - y.minutes_per_day || x.i - y.i || x.j - y.j)

@@ -114,14 +114,22 @@ export interface EmergingBin {
 /** The categories whose bins are listed by place: the hot spots that are new or getting worse. */
 export const LISTED = new Set<EmergingCategory>(['new-hot', 'consecutive-hot', 'intensifying-hot', 'persistent-hot'])
 
-/** Names the village or community (and its town) holding each listed bin's centre, in one statement. */
+/** Names the village or community (and its town) holding each listed bin's centre. */
 async function namePlaces(db: Kysely<any>, cell: number, bins: EmergingBin[]): Promise<void> {
   const listed = bins.filter((b) => LISTED.has(b.category))
-  if (listed.length === 0) return
+  const places = await binPlaces(db, cell, listed)
+  listed.forEach((b, k) => {
+    if (places[k]) b.place = places[k]!
+  })
+}
+
+/** The village or community (· its town) holding each bin's centre, null outside them; one statement. */
+export async function binPlaces(db: Kysely<any>, cell: number, bins: ReadonlyArray<{ i: number; j: number }>): Promise<Array<string | null>> {
+  if (bins.length === 0) return []
   const l = hexLattice(cell)
-  const xs = listed.map((b) => l.columnWidth * b.i)
-  const ys = listed.map((b) => l.rowHeight * (b.j + 0.5 * (b.i & 1)))
-  const rows = await dbStep('naming the places of the emerging hot spots', async () =>
+  const xs = bins.map((b) => l.columnWidth * b.i)
+  const ys = bins.map((b) => l.rowHeight * (b.j + 0.5 * (b.i & 1)))
+  const rows = await dbStep('naming the places of hexagon bins', async () =>
     (
       await sql<{ k: number; place: string }>`
         SELECT c.k::int AS k, concat_ws(' · ', v.name, t.name) AS place
@@ -130,7 +138,9 @@ async function namePlaces(db: Kysely<any>, cell: number, bins: EmergingBin[]): P
         LEFT JOIN admin_areas t ON t.code = v.parent_code`.execute(db)
     ).rows,
   )
-  for (const r of rows) listed[r.k - 1]!.place = r.place
+  const out: Array<string | null> = bins.map(() => null)
+  for (const r of rows) out[r.k - 1] = r.place
+  return out
 }
 
 export interface EmergingResult {
