@@ -82,6 +82,29 @@ export interface EmergingAnswer extends FeatureCollection<Polygon, EmergingProps
   summary: { bins: number; steps: number; points: number; categories: Record<EmergingCategory, number> }
   steps: Array<{ start: string; end: string }>
 }
+export interface DosageDay {
+  date: string
+  minutes: number
+  visits: number
+  full_visits: number
+  longest_gap_min: number | null
+  units: string[]
+  met: boolean
+}
+export interface DosageBin {
+  i: number
+  j: number
+  source: string
+  place: string | null
+  days: DosageDay[]
+  minutes_per_day: number
+  days_met: number
+}
+export interface DosageAnswer {
+  parameters: Record<string, unknown> & { lattice: { proj4: string; size: number }; target_visits: number; visit_min: number }
+  summary: { hot_spots: number; days: number; bin_days: number; bin_days_met: number; share_met: number | null }
+  bins: DosageBin[]
+}
 export interface DensityAnswer extends FeatureCollection<Point, { col: number; row: number; density: number }> {
   parameters: Record<string, unknown> & { cell: number; bandwidth: number }
   summary: { points: number; grid_points: number; max_density: number }
@@ -150,6 +173,7 @@ export const analysisApi = {
   hotspots: async (params: Record<string, string>, signal?: AbortSignal) =>
     binsToFeatureCollection(await getJson<HexagonBins>(`/api/analysis/hotspots?${query({ ...params, format: 'bins' })}`, opts(signal))),
   emerging: (params: Record<string, string>, signal?: AbortSignal) => getJson<EmergingAnswer>(`/api/analysis/emerging-hotspots?${query(params)}`, opts(signal)),
+  dosage: (params: Record<string, string>, signal?: AbortSignal) => getJson<DosageAnswer>(`/api/analysis/dosage?${query(params)}`, opts(signal)),
   density: (params: Record<string, string>, signal?: AbortSignal) => getJson<DensityAnswer>(`/api/analysis/density?${query(params)}`, opts(signal)),
   monthly: (params: Record<string, string>, signal?: AbortSignal) => getJson<MonthlyAnswer>(`/api/stats/monthly?${query(params)}`, opts(signal)),
   seasonal: (params: Record<string, string>, signal?: AbortSignal) => getJson<SeasonalAnswer>(`/api/analysis/seasonal?${query({ ...params, geometry: '1' })}`, opts(signal)),

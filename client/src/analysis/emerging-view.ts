@@ -60,7 +60,7 @@ export class EmergingView {
     this.body = body
     this.params = params
     const key = JSON.stringify(emergingQuery(params))
-    if (this.answer?.key === key) this.layers.show(this.answer.value)
+    if (this.answer?.key === key) this.layers.showAnswer(this.answer.value)
     this.render()
     if (this.answer?.key !== key) this.compute()
   }
@@ -80,7 +80,7 @@ export class EmergingView {
       (value) => {
         this.answer = { key, value }
         this.selected = null
-        if (this.body) this.layers.show(value)
+        if (this.body) this.layers.showAnswer(value)
         this.render()
       },
     )

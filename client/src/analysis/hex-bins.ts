@@ -24,18 +24,11 @@ const COS30 = 0.8660254037844387
  * and the size on the lattice, its vertices projected to lon/lat by proj4 from the lattice's CRS
  * (each vertex is shared by three hexagons and projected once).
  */
-export function binsToFeatureCollection(answer: HexagonBins): HotspotAnswer {
-  const toLonLat = proj4(answer.lattice.proj4, 'EPSG:4326')
-  const halfWidth = answer.lattice.size / 2
-  const halfHeight = answer.lattice.size * COS30
-  const col = new Map(answer.columns.map((c, k) => [c, k]))
-  const at = (name: string) => {
-    const k = col.get(name)
-    if (k === undefined) throw new Error(`the hotspot answer has no ${name} column`)
-    return k
-  }
-  const [ci, cj, cn, cl, cw, cz, cp, cc] = ['i', 'j', 'count', 'local_sum', 'neighbours', 'gi_z', 'gi_p', 'class'].map(at) as [number, number, number, number, number, number, number, number]
-  const cq = col.get('gi_q')
+/** Makes the hexagons of a lattice (its proj4 CRS and size) as lon/lat rings, sharing projected vertices. */
+export function hexagonMaker(lattice: { proj4: string; size: number }): (i: number, j: number) => Array<[number, number]> {
+  const toLonLat = proj4(lattice.proj4, 'EPSG:4326')
+  const halfWidth = lattice.size / 2
+  const halfHeight = lattice.size * COS30
   const vertices = new Map<number, [number, number]>()
   const vertex = (x2: number, y2: number): [number, number] => {
     // x2, y2 are small integers (a city is a few thousand half-units across): one number keys both.
@@ -48,11 +41,26 @@ export function binsToFeatureCollection(answer: HexagonBins): HotspotAnswer {
     }
     return v
   }
+  return (i, j) => {
+    const parity = i & 1
+    return HEX_X2.map((dx, k) => vertex(3 * i + dx, 2 * j + parity + HEX_Y2[k]!))
+  }
+}
+
+export function binsToFeatureCollection(answer: HexagonBins): HotspotAnswer {
+  const hexagon = hexagonMaker(answer.lattice)
+  const col = new Map(answer.columns.map((c, k) => [c, k]))
+  const at = (name: string) => {
+    const k = col.get(name)
+    if (k === undefined) throw new Error(`the hotspot answer has no ${name} column`)
+    return k
+  }
+  const [ci, cj, cn, cl, cw, cz, cp, cc] = ['i', 'j', 'count', 'local_sum', 'neighbours', 'gi_z', 'gi_p', 'class'].map(at) as [number, number, number, number, number, number, number, number]
+  const cq = col.get('gi_q')
   const features = answer.bins.map((b): Feature<Polygon, HexProps> => {
     const i = b[ci]!
     const j = b[cj]!
-    const parity = i & 1
-    const ring = HEX_X2.map((dx, k) => vertex(3 * i + dx, 2 * j + parity + HEX_Y2[k]!))
+    const ring = hexagon(i, j)
     const props: HexProps & { gi_q?: number | null } = { i, j, count: b[cn]!, local_sum: b[cl]!, neighbours: b[cw]!, gi_z: b[cz] ?? null, gi_p: b[cp] ?? null, class: answer.class_names[b[cc]!]! }
     if (cq !== undefined) props.gi_q = b[cq] ?? null
     return { type: 'Feature', id: `${i}:${j}`, geometry: { type: 'Polygon', coordinates: [ring] }, properties: props }

@@ -9,6 +9,7 @@ import { monthChart } from './month-chart.ts'
 import { Progress, Runner } from './progress.ts'
 import type { AnalysisView, ViewContext } from './view.ts'
 import { EmergingView } from './emerging-view.ts'
+import { DosageView } from './dosage-view.ts'
 
 export const HOTSPOT_LAYERS = ['incidents', 'disputes', 'hazards'] as const
 export const CELL_SIZES = ['250', '500', '1000', '2000'] as const
@@ -35,9 +36,6 @@ export const densityQuery = (p: Params): Params => ({ ...filterQuery(p), cell: S
  * change of filters aborts the request in flight.
  */
 export class HotspotView implements AnalysisView {
-  get titleKey(): MessageKey {
-    return this.isEmerging ? 'analysis.panel.emerging' : 'analysis.panel.hotspots'
-  }
   private readonly layers: HotspotLayers
   private readonly progress = new Progress(() => this.compute())
   private readonly runner = new Runner(this.progress)
@@ -48,22 +46,38 @@ export class HotspotView implements AnalysisView {
   private monthly: { key: string; answer: MonthlyAnswer | null; error?: unknown } | null = null
   private density: { key: string; answer: DensityAnswer } | null = null
 
-  /** The other kind of this mode: emerging hot spots over time (`kind:emerging` in the hash). */
+  /** The other kinds of this mode: emerging hot spots over time, patrol dosage in hot spots (`kind:` in the hash). */
   readonly emerging: EmergingView
+  readonly dosage: DosageView
 
   constructor(ctx: ViewContext) {
     this.layers = new HotspotLayers(ctx.map)
     this.setParamsFn = ctx.setParams
     this.emerging = new EmergingView(ctx, () => this.kindSwitch(), (p) => this.change(p))
+    this.dosage = new DosageView(ctx, () => this.kindSwitch(), (p) => this.change(p))
   }
 
-  private get isEmerging(): boolean {
-    return this.params.kind === 'emerging'
+  private get kind(): 'gi' | 'emerging' | 'dosage' {
+    return this.params.kind === 'emerging' || this.params.kind === 'dosage' ? this.params.kind : 'gi'
   }
 
-  /** Hot spots now (Gi*) or emerging trends: one switch at the top of either panel. */
+  private get other(): EmergingView | DosageView | null {
+    return this.kind === 'emerging' ? this.emerging : this.kind === 'dosage' ? this.dosage : null
+  }
+
+  get titleKey(): MessageKey {
+    return this.kind === 'emerging' ? 'analysis.panel.emerging' : this.kind === 'dosage' ? 'analysis.panel.dosage' : 'analysis.panel.hotspots'
+  }
+
+  /** Hot spots now (Gi*), emerging trends or patrol dosage: one switch at the top of each panel. */
   private kindSwitch(): HTMLElement {
-    const box = segmented(t('analysis.kind.label'), [['gi', t('analysis.kind.gi')], ['emerging', t('analysis.kind.emerging')]], this.isEmerging ? 'emerging' : 'gi', (v) => this.change({ kind: v === 'emerging' ? 'emerging' : '' }), 'kind')
+    const box = segmented(
+      t('analysis.kind.label'),
+      [['gi', t('analysis.kind.gi')], ['emerging', t('analysis.kind.emerging')], ['dosage', t('analysis.kind.dosage')]],
+      this.kind,
+      (v) => this.change({ kind: v === 'gi' ? '' : v }),
+      'kind',
+    )
     box.classList.add('an-kind')
     return box
   }
@@ -77,13 +91,14 @@ export class HotspotView implements AnalysisView {
   activate(body: HTMLElement, params: Params): void {
     this.body = body
     this.params = params
-    if (this.isEmerging) {
+    const other = this.other
+    for (const v of [this.emerging, this.dosage]) if (v !== other) v.deactivate()
+    if (other) {
       this.runner.cancel()
       this.layers.setVisible(false, false)
-      this.emerging.activate(body, params)
+      other.activate(body, params)
       return
     }
-    this.emerging.deactivate()
     this.layers.setVisible(true, this.heat)
     this.render()
     this.compute()
@@ -94,6 +109,7 @@ export class HotspotView implements AnalysisView {
     this.runner.cancel()
     this.layers.setVisible(false, false)
     this.emerging.deactivate()
+    this.dosage.deactivate()
   }
 
   private change(p: Params): void {
@@ -142,7 +158,7 @@ export class HotspotView implements AnalysisView {
   render(): void {
     const body = this.body
     if (!body) return
-    if (this.isEmerging) return this.emerging.render()
+    if (this.other) return this.other.render()
     const q = hotspotQuery(this.params)
     const layer = findLayer(q.layer!)!
     const form = el('section', 'an-section an-params')
