@@ -138,6 +138,11 @@ describe('an officer\u2019s "my grid" on a phone', () => {
     expect(shown.box.top).toBeGreaterThanOrEqual(shown.visible.top)
     expect(shown.box.bottom).toBeLessThanOrEqual(shown.visible.bottom)
     expect(shown.hazards).not.toContain(foreign.body.id)
+    // Patrol dosage in the hot spots of my cells (issue 18), as the API scopes it to the officer.
+    await page.waitForSelector('.og-dosage ul, .og-dosage .og-hint:not(:empty)')
+    const dosage = await api<{ bins: Array<{ i: number; j: number; days_met: number }> }>(officerCookie, `/api/analysis/dosage?from=${encodeURIComponent(new Date(Date.now() + 8 * 3_600_000 - 6 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00+08:00')}&to=${encodeURIComponent(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) + 'T23:59:59+08:00')}&hotspots=gi&cell=500&target=3`)
+    expect(dosage.status).toBe(200)
+    expect(await page.$$eval('.og-dosage li', (lis) => lis.map((li) => (li as HTMLElement).dataset.bin))).toEqual(dosage.body.bins.map((b) => `${b.i}:${b.j}`))
     // Every hazard listed lies in one of my cells by an independent point-in-polygon test.
     const mine = (await api<{ hazards: Array<{ id: number; lon: number; lat: number }> }>(officerCookie, '/api/officer/my-grid')).body.hazards
     expect(mine.length).toBeGreaterThan(0)

@@ -1,4 +1,4 @@
-import type { CoverageAnswer } from '../analysis/analysis-api.ts'
+import type { CoverageAnswer, DosageAnswer } from '../analysis/analysis-api.ts'
 import { el } from '../analysis/dom.ts'
 import { formatNumber, t, valueLabel } from '../i18n.ts'
 import { cellPeopleSection } from '../people/cell-people.ts'
@@ -97,7 +97,7 @@ export function postList(items: readonly GuardPostItem[], actions: ListActions):
 }
 
 /** Coverage, time since the last patrol, the counts, each cell, and the season's focus. */
-export function overview(grid: MyGrid, coverage: CoverageAnswer | null | 'failed'): HTMLElement {
+export function overview(grid: MyGrid, coverage: CoverageAnswer | null | 'failed', dosage: DosageAnswer | null | 'failed' = null): HTMLElement {
   const box = el('div', 'og-overview')
   const kpis = el('div', 'og-kpis')
   const kpi = (value: string, key: Parameters<typeof t>[0], name: string) => {
@@ -128,6 +128,7 @@ export function overview(grid: MyGrid, coverage: CoverageAnswer | null | 'failed
     }
     box.append(ul)
   }
+  box.append(dosageSection(dosage))
   box.append(cellPeopleSection(grid.people ?? []))
   if (grid.season) {
     const s = el('section', 'og-season')
@@ -143,4 +144,28 @@ export function overview(grid: MyGrid, coverage: CoverageAnswer | null | 'failed
     box.append(s)
   }
   return box
+}
+
+/** Patrol dosage in the hot spots of my cells, last 7 days: each hot spot's minutes a day and days the target was met. */
+function dosageSection(dosage: DosageAnswer | null | 'failed'): HTMLElement {
+  const s = el('section', 'og-dosage')
+  s.append(el('h3', undefined, t('officer.dosage.title')))
+  if (dosage === null || dosage === 'failed') {
+    s.append(el('p', 'og-hint', t(dosage === null ? 'officer.coverage.loading' : 'officer.coverage.failed')))
+    return s
+  }
+  if (dosage.bins.length === 0) {
+    s.append(el('p', 'og-hint', t('officer.dosage.none')))
+    return s
+  }
+  s.append(el('p', 'og-hint', t('officer.dosage.target', { n: dosage.parameters.target_visits, min: dosage.parameters.visit_min })))
+  const ul = el('ul', 'og-cells')
+  for (const b of dosage.bins) {
+    const li = el('li', undefined, t('officer.dosage.row', { place: b.place ?? '—', min: formatNumber(b.minutes_per_day, 0), met: b.days_met, days: b.days.length }))
+    li.dataset.bin = `${b.i}:${b.j}`
+    li.dataset.met = String(b.days_met)
+    ul.append(li)
+  }
+  s.append(ul)
+  return s
 }

@@ -6,6 +6,8 @@ import { formatDateTime, onLangChange, t, type MessageKey } from '../i18n.ts'
 import { isPhone } from '../views/panels.ts'
 import { LocationPicker, renderForm, type Values } from '../field/forms.ts'
 import { renderLifecycleForm, type LifecycleTarget } from './lifecycle-form.ts'
+import { analysisApi, type DosageAnswer } from '../analysis/analysis-api.ts'
+import { dosageQuery } from '../analysis/dosage-view.ts'
 import { disputeList, hazardList, overview, postList, unitList, type ListActions } from './my-grid-lists.ts'
 import { MyGridLayers, OFFICER_ITEMS_LAYER } from './my-grid-layers.ts'
 import type { Photo } from '../field/entry-api.ts'
@@ -42,6 +44,8 @@ export class MyGridView {
   readonly tracker: PatrolTracker
   grid: MyGrid | null = null
   private coverage: CoverageAnswer | null | 'failed' = null
+  /** Patrol dosage in the hot spots of my cells over the last 7 days (null: not yet; failed: could not be had). */
+  private dosage: DosageAnswer | null | 'failed' = null
   private tab: Tab = 'overview'
   private sheet: Sheet = { kind: 'tab' }
   private picker: LocationPicker | null = null
@@ -154,6 +158,12 @@ export class MyGridView {
         .coverage(ids)
         .then((c) => (this.coverage = c))
         .catch(() => (this.coverage = this.coverage && this.coverage !== 'failed' ? this.coverage : 'failed'))
+        .finally(() => this.sheet.kind === 'tab' && this.tab === 'overview' && this.renderBody())
+      // The API scopes an officer's analyses to their own cells.
+      analysisApi
+        .dosage(dosageQuery({}))
+        .then((d) => (this.dosage = d))
+        .catch(() => (this.dosage = this.dosage && this.dosage !== 'failed' ? this.dosage : 'failed'))
         .finally(() => this.sheet.kind === 'tab' && this.tab === 'overview' && this.renderBody())
     }
   }
@@ -317,7 +327,7 @@ export class MyGridView {
     }
     const actions = this.listActions()
     const content =
-      this.tab === 'overview' ? overview(g, this.coverage)
+      this.tab === 'overview' ? overview(g, this.coverage, this.dosage)
       : this.tab === 'hazards' ? hazardList(g.hazards, actions)
       : this.tab === 'disputes' ? disputeList(g.disputes, actions)
       : this.tab === 'units' ? unitList(g.household_units, actions)
