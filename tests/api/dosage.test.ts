@@ -12,7 +12,8 @@ import { getTestDb, type TestDb } from '../helpers/test-db.ts'
  * apart, a unit whose reports inside are 10 minutes apart. Deleted afterwards.
  */
 type Day = { date: string; minutes: number; visits: number; full_visits: number; longest_gap_min: number | null; units: string[]; met: boolean }
-type Answer = { parameters: Record<string, unknown>; summary: { hot_spots: number; days: number; bin_days_met: number }; bins: Array<{ i: number; j: number; days: Day[]; minutes_per_day: number; days_met: number }> }
+type Station = { station_id: number; station_name: string; patrol_minutes: number; hot_spot_minutes: number; hot_spots: number; area_share: number; dosage_ratio: number | null }
+type Answer = { parameters: Record<string, unknown>; summary: { hot_spots: number; days: number; bin_days_met: number }; bins: Array<{ i: number; j: number; days: Day[]; minutes_per_day: number; days_met: number }>; stations: Station[] }
 
 const CELL = 500
 const DAY = 'from=2004-03-10T00:00:00%2B08:00&to=2004-03-11T23:59:59%2B08:00'
@@ -99,6 +100,35 @@ describe('analysis: patrol dosage in hot spots', () => {
     expect(d1.met).toBe(true)
     expect(r.body.bins[0]!.days_met).toBe(1)
     expect(r.body.summary.bin_days_met).toBe(1)
+  })
+
+  it("gives each station its dosage ratio: hot-spot minutes' share of its patrol minutes over the hot spots' share of its area", async () => {
+    const r = await api.get<Answer>(`/api/analysis/dosage?${DAY}&cell=${CELL}&bins=${bin.i}:${bin.j}`)
+    // By hand: unit 1 reported every 10 s from 08:59:50 to 09:12:10 (740 s on patrol, 720 s in the hot spot);
+    // unit 2 for 300 + 10 s, then silent, then 300 s (610 s on patrol, 600 s in it); unit 3's reports are 600 s apart (none).
+    const patrol = new Map([[units[0]!.id, 740], [units[1]!.id, 610], [units[2]!.id, 0]])
+    const hot = new Map([[units[0]!.id, 720], [units[1]!.id, 600], [units[2]!.id, 0]])
+    const owner = (await sql<{ station_id: number; m2: number }>`
+      SELECT g.station_id, (SELECT sum(ST_Area(geom::geography)) FROM grid_cells WHERE station_id = g.station_id)::float8 AS m2 FROM grid_cells g
+      WHERE ST_Intersects(g.geom, ST_Transform(ST_Centroid(ST_SetSRID(ST_Hexagon(${CELL}::float8, ${bin.i}, ${bin.j}), 32651)), 4326))`.execute(t.db)).rows[0]!
+    const stationOf = new Map((await sql<{ id: number; station_id: number }>`SELECT id, station_id FROM patrol_units WHERE id IN (${sql.join(units.map((u) => u.id))})`.execute(t.db)).rows.map((u) => [u.id, u.station_id]))
+    for (const st of new Set([...stationOf.values(), owner.station_id])) {
+      const mine = units.filter((u) => stationOf.get(u.id) === st)
+      const patrolS = mine.reduce((s, u) => s + patrol.get(u.id)!, 0)
+      const hotS = mine.reduce((s, u) => s + hot.get(u.id)!, 0)
+      const got = r.body.stations.find((x) => x.station_id === st)
+      if (patrolS === 0 && st !== owner.station_id) {
+        expect(got).toBeUndefined()
+        continue
+      }
+      expect(got!.patrol_minutes).toBeCloseTo(patrolS / 60, 1)
+      expect(got!.hot_spot_minutes).toBeCloseTo(hotS / 60, 1)
+      const areaShare = st === owner.station_id ? (1.5 * CELL * CELL * Math.sqrt(3)) / owner.m2 : 0
+      expect(got!.hot_spots).toBe(st === owner.station_id ? 1 : 0)
+      expect(got!.area_share).toBeCloseTo(areaShare, 4)
+      if (patrolS > 0 && areaShare > 0) expect(got!.dosage_ratio).toBeCloseTo(hotS / patrolS / areaShare, 2)
+      else expect(got!.dosage_ratio).toBeNull()
+    }
   })
 
   it('measures the Gi* hot spots by default, worst first, and refuses bad input', async () => {

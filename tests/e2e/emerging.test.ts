@@ -95,6 +95,11 @@ describe('emerging hot spots in Chromium', () => {
     await page.click(`.an-dosage-worst .an-cell[data-bin="${listed[0]![0]}"]`)
     await page.waitForSelector(`.an-dosage-days[data-bin="${listed[0]![0]}"] table`)
     expect(await page.$$eval('.an-dosage-days tr[data-met]', (trs) => trs.length)).toBe(api.bins[0]!.days.length)
+    // The stations with hot spots, as the API gives them.
+    interface St { station_id: number; hot_spots: number }
+    const stations = (await apiGet<{ stations: St[] }>(`/api/analysis/dosage?from=${day(6)}T00:00:00%2B08:00&to=${day(0)}T23:59:59%2B08:00&hotspots=gi&cell=500&target=3`)).stations
+    const shownStations = await page.$$eval('.an-dosage-stations tr[data-station-id]', (trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.stationId)).sort((x, y) => x - y))
+    expect(shownStations).toEqual(stations.filter((st) => st.hot_spots > 0).map((st) => st.station_id).sort((x, y) => x - y))
     expect(await findOverflows(page)).toEqual([])
     await page.screenshot({ path: path.join(SHOTS, 'analysis-dosage-desk.png') })
     await setLang(page, 'en')

@@ -104,6 +104,7 @@ export interface DosageAnswer {
   parameters: Record<string, unknown> & { lattice: { proj4: string; size: number }; target_visits: number; visit_min: number }
   summary: { hot_spots: number; days: number; bin_days: number; bin_days_met: number; share_met: number | null }
   bins: DosageBin[]
+  stations: Array<{ station_id: number; station_name: string; patrol_minutes: number; hot_spot_minutes: number; hot_spots: number; area_share: number; dosage_ratio: number | null }>
 }
 export interface DensityAnswer extends FeatureCollection<Point, { col: number; row: number; density: number }> {
   parameters: Record<string, unknown> & { cell: number; bandwidth: number }

@@ -128,7 +128,7 @@ export class DosageView {
     body.replaceChildren(this.header(), form, this.progress.el)
     const a = this.current()
     if (!a) return
-    body.append(this.legend(a), this.days(a), this.worst(a))
+    body.append(this.legend(a), this.days(a), this.worst(a), this.stations(a))
   }
 
   private legend(a: DosageAnswer): HTMLElement {
@@ -197,6 +197,30 @@ export class DosageView {
         el('td', 'num', `${formatNumber(d.visits)}/${formatNumber(d.full_visits)}`),
         el('td', 'num', d.longest_gap_min === null ? '—' : formatNumber(d.longest_gap_min, 0)),
         el('td', 'an-units', d.units.join(' ') || '—'),
+      )
+      table.append(tr)
+    }
+    box.append(table)
+    return box
+  }
+
+  /** Per station: patrol hours, the share spent in hot spots, and the dosage ratio (share of time ÷ share of area). */
+  private stations(a: DosageAnswer): HTMLElement {
+    const box = el('section', 'an-section an-stations an-dosage-stations')
+    box.append(el('h3', undefined, t('analysis.dosage.stations')), el('div', 'an-hint', t('analysis.dosage.ratioHint')))
+    const table = el('table', 'an-table')
+    const head = el('tr')
+    head.append(el('th', undefined, t('analysis.seasons.station')), el('th', 'num', t('analysis.dosage.patrolHours')), el('th', 'num', t('analysis.dosage.inHotSpots')), el('th', 'num', t('analysis.dosage.ratio')))
+    table.append(head)
+    const rows = [...a.stations].filter((s) => s.hot_spots > 0).sort((x, y) => (x.dosage_ratio ?? -1) - (y.dosage_ratio ?? -1))
+    for (const s of rows) {
+      const tr = el('tr')
+      tr.dataset.stationId = String(s.station_id)
+      tr.append(
+        el('td', undefined, s.station_name),
+        el('td', 'num', formatNumber(s.patrol_minutes / 60, 1)),
+        el('td', 'num', s.patrol_minutes > 0 ? percent(s.hot_spot_minutes / s.patrol_minutes) : '—'),
+        el('td', 'num', s.dosage_ratio === null ? '—' : formatNumber(s.dosage_ratio, 2)),
       )
       table.append(tr)
     }

@@ -5,6 +5,7 @@ import { dbStep } from './hex-db.ts'
 import type { AreaSpec } from './hex-area.ts'
 import { binPlaces, computeEmerging, LISTED } from './emerging.ts'
 import { computeHotspots } from './hotspots.ts'
+import { HEX_LAYOUT, UTM51N_PROJ4 } from './hex-lattice.ts'
 
 /**
  * Patrol dosage in hot spots (hot-spot policing; Koper 1995: visits of about 10–15 minutes,
@@ -100,7 +101,7 @@ export const MAX_BINS = 300
 /** The Beijing-time date of an instant, as YYYY-MM-DD. */
 const localDate = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10)
 
-export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<{ parameters: Record<string, unknown>; summary: Record<string, unknown>; bins: DosageBin[] }> {
+export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<{ parameters: Record<string, unknown>; summary: Record<string, unknown>; bins: DosageBin[]; stations: StationDosage[] }> {
   const t0 = Date.parse(o.from)
   const t1 = Date.parse(o.to)
   if (!(t1 > t0)) throw new ApiError(400, 'invalid_query', 'to must be after from')
@@ -165,10 +166,84 @@ export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<
     visit_min: o.visitMin,
     target: `${o.targetVisits} full visits a day`,
     target_visits: o.targetVisits,
+    // How the bins' hexagons are placed, for a client that draws them (as in hotspots format=bins).
+    lattice: { crs: 'EPSG:32651', proj4: UTM51N_PROJ4, size: o.cell, layout: HEX_LAYOUT },
   }
+  const stations = await stationRatios(db, o, hot, runs)
   const cellDays = bins.length * dates.length
   const met = bins.reduce((s, b) => s + b.days_met, 0)
-  return { parameters, summary: { hot_spots: bins.length, days: dates.length, bin_days: cellDays, bin_days_met: met, share_met: cellDays ? Number((met / cellDays).toFixed(4)) : null }, bins }
+  return { parameters, summary: { hot_spots: bins.length, days: dates.length, bin_days: cellDays, bin_days_met: met, share_met: cellDays ? Number((met / cellDays).toFixed(4)) : null }, bins, stations }
+}
+
+export interface StationDosage {
+  station_id: number
+  station_name: string
+  /** Minutes the station's units were on patrol: between consecutive reports at most max_gap_s apart. */
+  patrol_minutes: number
+  /** Of those, minutes present in hot spots (the passes above). */
+  hot_spot_minutes: number
+  /** Hot spots whose centre lies in the station's grid cells, and their area's share of the cells'. */
+  hot_spots: number
+  area_share: number
+  /** (hot-spot minutes ÷ patrol minutes) ÷ area share: 1 is patrol spread evenly, above 1 concentrated in hot spots. */
+  dosage_ratio: number | null
+}
+
+/**
+ * The stations' dosage ratio: the share of their units' patrol minutes spent in hot spots ÷ the
+ * hot spots' share of the station's area. A hot spot counts for the station owning the grid cell
+ * at its centre, with its whole hexagon's area; patrol minutes are the time between a unit's
+ * consecutive reports no more than max_gap_s apart.
+ */
+async function stationRatios(db: Kysely<any>, o: DosageOptions, hot: ReadonlyArray<{ i: number; j: number }>, runs: readonly PresenceRun[]): Promise<StationDosage[]> {
+  const cells = JSON.stringify(hot.map((b) => ({ i: b.i, j: b.j })))
+  const rows = await dbStep('the stations\' patrol minutes and hot-spot area', async () =>
+    (
+      await sql<{ station_id: number; station_name: string; patrol_s: number; area_m2: number; hot_spots: number; units: number[] }>`
+        WITH tracked AS (
+          SELECT unit_id, CASE WHEN gap <= ${o.presence.maxGapS} THEN gap ELSE 0 END AS s FROM (
+            SELECT unit_id, extract(epoch FROM ts - lag(ts) OVER (PARTITION BY unit_id ORDER BY ts))::float8 AS gap
+            FROM unit_positions WHERE ts BETWEEN ${o.from}::timestamptz AND ${o.to}::timestamptz
+          ) g WHERE gap IS NOT NULL
+        ),
+        per_station AS (
+          SELECT u.station_id, sum(t.s)::float8 AS patrol_s FROM tracked t JOIN patrol_units u ON u.id = t.unit_id GROUP BY u.station_id
+        ),
+        hex AS (
+          SELECT ST_Transform(ST_Centroid(ST_SetSRID(ST_Hexagon(${o.cell}::float8, c.i, c.j), 32651)), 4326) AS centre
+          FROM jsonb_to_recordset(${cells}::jsonb) AS c(i int, j int)
+        ),
+        hot_owned AS (
+          SELECT g.station_id, count(*)::int AS n FROM hex h JOIN grid_cells g ON ST_Intersects(g.geom, h.centre) GROUP BY g.station_id
+        ),
+        area AS (SELECT station_id, sum(ST_Area(geom::geography))::float8 AS m2 FROM grid_cells GROUP BY station_id)
+        SELECT p.id AS station_id, p.name AS station_name, coalesce(ps.patrol_s, 0) AS patrol_s, a.m2 AS area_m2, coalesce(ho.n, 0) AS hot_spots,
+               coalesce((SELECT array_agg(id ORDER BY id) FROM patrol_units WHERE station_id = p.id), '{}') AS units
+        FROM area a JOIN police_units p ON p.id = a.station_id
+        LEFT JOIN per_station ps ON ps.station_id = a.station_id
+        LEFT JOIN hot_owned ho ON ho.station_id = a.station_id
+        ORDER BY p.id`.execute(db)
+    ).rows,
+  )
+  const hexArea = 1.5 * o.cell * o.cell * 2 * 0.8660254037844387
+  const hotSeconds = new Map<number, number>()
+  for (const r of runs) hotSeconds.set(r.unit_id, (hotSeconds.get(r.unit_id) ?? 0) + (new Date(r.end).getTime() - new Date(r.start).getTime()) / 1000)
+  return rows
+    .filter((r) => r.hot_spots > 0 || r.patrol_s > 0)
+    .map((r) => {
+      const hotS = r.units.reduce((s, u) => s + (hotSeconds.get(u) ?? 0), 0)
+      const areaShare = Math.min(1, (r.hot_spots * hexArea) / r.area_m2)
+      const timeShare = r.patrol_s > 0 ? hotS / r.patrol_s : 0
+      return {
+        station_id: r.station_id,
+        station_name: r.station_name,
+        patrol_minutes: Number((r.patrol_s / 60).toFixed(1)),
+        hot_spot_minutes: Number((hotS / 60).toFixed(1)),
+        hot_spots: r.hot_spots,
+        area_share: Number(areaShare.toFixed(4)),
+        dosage_ratio: r.patrol_s > 0 && areaShare > 0 ? Number((timeShare / areaShare).toFixed(3)) : null,
+      }
+    })
 }
 
 /** The hot spots whose dosage is measured, strongest first, at most MAX_BINS. */
