@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { findLayer } from '../../data/catalog/layers.ts'
 import { seedDemo } from '../../data/seed/seed-demo.ts'
 import { benchAuth } from '../helpers/accounts.ts'
@@ -7,12 +7,11 @@ import { createApp } from '../../server/src/app.ts'
 import { createDb, type DbHandle } from '../../server/src/db/create-db.ts'
 import { migrateToLatest } from '../../server/src/db/migrate.ts'
 import { createLogger } from '../../server/src/logger.ts'
-import { renderTileInNode } from '../../server/src/tiles/render-tile.ts'
 import { invalidateLayer } from '../../server/src/tiles/tile-cache.ts'
 import { stopFollowingLayerChanges } from '../../server/src/tiles/layer-changes.ts'
 import type { TileCoord } from '../../server/src/tiles/tile-coord.ts'
-import { mvtLayerQuery, oneRow } from '../../server/src/tiles/tile-sql.ts'
-import { tilesetOf, type TileSource } from '../../server/src/tiles/tile-sources.ts'
+import { tilesetOf } from '../../server/src/tiles/tile-sources.ts'
+import { bareTile, httpGet, percentiles, type Stats, type Response } from './tile-util.ts'
 import { listen } from '../helpers/http.ts'
 
 /**
@@ -26,17 +25,6 @@ import { listen } from '../helpers/http.ts'
 const RUNS = 101
 const WARM = 20
 const CENTRE = { lon: 125.14, lat: 42.9 }
-
-interface Stats {
-  p50: number
-  p95: number
-}
-
-function percentiles(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b)
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!
-  return { p50: at(0.5), p95: at(0.95) }
-}
 
 /**
  * Times several ways of getting the same tile, interleaved run by run so that load from other
@@ -65,27 +53,6 @@ async function timeWithServer(cases: Array<{ fn: () => Promise<unknown>; before?
   return times.map((t) => ({ wall: percentiles(t.wall), server: t.server.length ? percentiles(t.server) : null }))
 }
 
-interface Response {
-  bytes: number
-  /** The server's own time for the request (its Server-Timing `total`). */
-  serverMs: number
-}
-
-/** GET over a kept-alive connection; resolves with the body length and the server's time. */
-function httpGet(url: string, agent: Agent, status = 200): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers: { 'accept-encoding': 'gzip', ...auth } }, (res) => {
-      let n = 0
-      const serverMs = Number(/total;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''))?.[1] ?? NaN)
-      res.on('data', (c: Buffer) => (n += c.length))
-      res.on('end', () => (res.statusCode === status ? resolve({ bytes: n, serverMs }) : reject(new Error(`${url}: ${res.statusCode}`))))
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 function tileAt(lon: number, lat: number, z: number): TileCoord {
   const n = 2 ** z
   const rad = (lat * Math.PI) / 180
@@ -107,18 +74,6 @@ async function densestTile(database: DbHandle, table: string, z: number): Promis
   return best
 }
 
-/** The tile without the API: the statement the server would run (ST_AsMVT), or rows + Node encoding on PGlite. */
-function bareTile(database: DbHandle, layerId: string, sources: TileSource[], c: TileCoord): () => Promise<number> {
-  if (database.backend === 'postgres') {
-    const query = oneRow(sources.map((s) => mvtLayerQuery(s, c)), ['mvt', 'n'])
-    return async () => {
-      const r = await query.execute(database.db)
-      return (r.rows[0]!.l0_mvt as Uint8Array).byteLength
-    }
-  }
-  return async () => (await renderTileInNode(database, layerId, sources, c))?.byteLength ?? 0
-}
-
 const url = process.env.DATABASE_URL
 const database = await createDb(url ? { databaseUrl: url } : { dataDir: 'memory://' })
 await migrateToLatest(database.db)
@@ -136,8 +91,8 @@ console.log(
 // The cheapest answer of the tile route (204 below the layer's minzoom, no database): the HTTP
 // round trip itself. A thousand of them first, so the server's code is compiled (JIT) before
 // anything is timed, as in a server that has been up for a minute.
-for (let i = 0; i < 1000; i++) await httpGet(`${server.url}/tiles/hazards/0/0/0.mvt`, agent, 204)
-const [floor] = await timeInterleaved([{ fn: () => httpGet(`${server.url}/tiles/hazards/0/0/0.mvt`, agent, 204) }])
+for (let i = 0; i < 1000; i++) await httpGet(`${server.url}/tiles/hazards/0/0/0.mvt`, agent, auth, 204)
+const [floor] = await timeInterleaved([{ fn: () => httpGet(`${server.url}/tiles/hazards/0/0/0.mvt`, agent, auth, 204) }])
 const ratios: number[] = []
 const speedups: number[] = []
 const serverRatios: number[] = []
@@ -150,7 +105,7 @@ for (const z of [12, 14]) {
     const { c, rows } = await densestTile(database, layer.table, z)
     const sources = tileset.sourcesAt(z)
     const tileUrl = `${server.url}/tiles/${id}/${c.z}/${c.x}/${c.y}.mvt`
-    const get = () => httpGet(tileUrl, agent)
+    const get = () => httpGet(tileUrl, agent, auth)
     const bare = bareTile(database, id, sources, c)
     const bytes = await bare()
     const [bareT, uncachedT] = await timeWithServer([{ fn: bare }, { fn: get, before: () => invalidateLayer(id) }])
