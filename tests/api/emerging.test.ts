@@ -5,6 +5,8 @@ import { createLogger } from '../../server/src/logger.ts'
 import { apiClient } from '../helpers/api-client.ts'
 import { listenLong, type TestServer } from '../helpers/http.ts'
 import { getTestDb, type TestDb } from '../helpers/test-db.ts'
+import { authHeader } from '../helpers/accounts.ts'
+import { emergingBinsToFeatureCollection, type EmergingBins } from '../../client/src/analysis/hex-bins.ts'
 
 /**
  * Issue 18, emerging hot spots, against a fixture whose categories are known by construction:
@@ -129,6 +131,28 @@ describe('analysis: emerging hot spots', () => {
     expect(got).toBeCloseTo(z, 3)
   })
 
+  it('answers in compact form (format=bins) the same bins, figures and series as the GeoJSON in fewer bytes; the client makes the same hexagons', async () => {
+    const geo = (await api.get<Answer & { features: Array<Bin & { geometry: { coordinates: number[][][] } }> }>(BASE)).body
+    const res = await fetch(`${server.url}${BASE}&format=bins`, { headers: authHeader('command') })
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    const drawn = emergingBinsToFeatureCollection(JSON.parse(text) as EmergingBins)
+    expect(drawn.summary).toEqual(geo.summary)
+    expect(drawn.steps).toEqual(geo.steps)
+    expect(drawn.features).toHaveLength(geo.features.length)
+    let worst = 0
+    drawn.features.forEach((f, k) => {
+      const g = geo.features[k]!
+      const { gi_z, ...rest } = f.properties
+      const { gi_z: geoZ, ...geoRest } = g.properties as typeof g.properties & { place: string | null }
+      expect(rest, g.id).toEqual({ ...geoRest, place: (geoRest as { place?: string | null }).place ?? null })
+      gi_z.forEach((z, t) => (z === null ? expect(geoZ[t]).toBeNull() : expect(Math.abs(z - geoZ[t]!)).toBeLessThanOrEqual(0.005 + 1e-9)))
+      f.geometry.coordinates[0]!.forEach((v, n) => (worst = Math.max(worst, Math.abs(v[0]! - g.geometry.coordinates[0]![n]![0]!), Math.abs(v[1]! - g.geometry.coordinates[0]![n]![1]!))))
+    })
+    expect(worst).toBeLessThanOrEqual(1.0000001e-6)
+    expect(text.length).toBeLessThan(JSON.stringify(geo).length * 0.7)
+  })
+
   it('answers CSV with one row per bin, and refuses what it cannot compute with a reason', async () => {
     const csv = await api.get<string>(`${BASE}&format=csv`)
     expect(csv.status).toBe(200)
@@ -139,6 +163,7 @@ describe('analysis: emerging hot spots', () => {
     expect(lines.filter((l) => l.split(',')[4] === 'intensifying-hot').length).toBe(geo.summary.categories['intensifying-hot'])
     const bad: Array<[string, string]> = [
       [`${BASE}&step=day`, 'invalid_query'],
+      [`${BASE}&format=xml`, 'invalid_query'],
       [`${BASE}&k=-1`, 'invalid_query'],
       [`${BASE}&alpha=0.5`, 'invalid_query'],
       [`/api/analysis/emerging-hotspots?layer=incidents&area=${DISTRICT}&step=month&from=2004-01-01T00:00:00Z&to=2004-02-15T00:00:00Z`, 'too_few_steps'],

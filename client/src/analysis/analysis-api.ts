@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
 import { getJson } from '../api/client.ts'
-import { binsToFeatureCollection, type HexagonBins } from './hex-bins.ts'
+import { binsToFeatureCollection, emergingBinsToFeatureCollection, type EmergingBins, type HexagonBins } from './hex-bins.ts'
 
 /** One grid cell of `GET /api/analysis/coverage` (server/src/analysis/coverage.ts). */
 export interface CoverageProps {
@@ -173,7 +173,9 @@ export const analysisApi = {
   /** Asked for in compact form (a tenth of the bytes of GeoJSON); the hexagons are made here. */
   hotspots: async (params: Record<string, string>, signal?: AbortSignal) =>
     binsToFeatureCollection(await getJson<HexagonBins>(`/api/analysis/hotspots?${query({ ...params, format: 'bins' })}`, opts(signal))),
-  emerging: (params: Record<string, string>, signal?: AbortSignal) => getJson<EmergingAnswer>(`/api/analysis/emerging-hotspots?${query(params)}`, opts(signal)),
+  /** Asked for in compact form (half the bytes: no geometry, z to 2 decimals); the hexagons are made here. */
+  emerging: async (params: Record<string, string>, signal?: AbortSignal) =>
+    emergingBinsToFeatureCollection(await getJson<EmergingBins>(`/api/analysis/emerging-hotspots?${query({ ...params, format: 'bins' })}`, opts(signal))),
   dosage: (params: Record<string, string>, signal?: AbortSignal) => getJson<DosageAnswer>(`/api/analysis/dosage?${query(params)}`, opts(signal)),
   density: (params: Record<string, string>, signal?: AbortSignal) => getJson<DensityAnswer>(`/api/analysis/density?${query(params)}`, opts(signal)),
   monthly: (params: Record<string, string>, signal?: AbortSignal) => getJson<MonthlyAnswer>(`/api/stats/monthly?${query(params)}`, opts(signal)),

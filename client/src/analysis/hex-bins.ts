@@ -1,6 +1,6 @@
 import proj4 from 'proj4'
 import type { Feature, Polygon } from 'geojson'
-import type { GiClass, HexProps, HotspotAnswer } from './analysis-api.ts'
+import type { EmergingAnswer, EmergingCategory, EmergingProps, GiClass, HexProps, HotspotAnswer } from './analysis-api.ts'
 
 /** The compact hotspot answer (`format=bins`): the lattice and one row of numbers per bin. */
 export interface HexagonBins {
@@ -66,4 +66,50 @@ export function binsToFeatureCollection(answer: HexagonBins): HotspotAnswer {
     return { type: 'Feature', id: `${i}:${j}`, geometry: { type: 'Polygon', coordinates: [ring] }, properties: props }
   })
   return { type: 'FeatureCollection', parameters: answer.parameters, summary: answer.summary, features }
+}
+
+/** The compact emerging hot spot answer (`format=bins`). */
+export interface EmergingBins {
+  type: 'EmergingBins'
+  parameters: EmergingAnswer['parameters']
+  summary: EmergingAnswer['summary']
+  steps: EmergingAnswer['steps']
+  lattice: { crs: string; proj4: string; size: number; layout: string }
+  columns: string[]
+  category_names: EmergingCategory[]
+  bins: Array<Array<number | string | null>>
+  counts: number[][]
+  gi_z: Array<Array<number | null>>
+}
+
+/** The emerging hot spots of a compact answer as the GeoJSON the map and the panel read. */
+export function emergingBinsToFeatureCollection(a: EmergingBins): EmergingAnswer {
+  const hexagon = hexagonMaker(a.lattice)
+  const col = new Map(a.columns.map((c, k) => [c, k]))
+  const get = (row: Array<number | string | null>, name: string) => {
+    const k = col.get(name)
+    if (k === undefined) throw new Error(`the emerging answer has no ${name} column`)
+    return row[k] ?? null
+  }
+  const features = a.bins.map((row, k) => {
+    const i = Number(get(row, 'i'))
+    const j = Number(get(row, 'j'))
+    const props: EmergingProps = {
+      i,
+      j,
+      category: a.category_names[Number(get(row, 'category'))]!,
+      total: Number(get(row, 'total')),
+      hot_steps: Number(get(row, 'hot_steps')),
+      cold_steps: Number(get(row, 'cold_steps')),
+      trend_s: Number(get(row, 'trend_s')),
+      trend_z: Number(get(row, 'trend_z')),
+      trend_p: Number(get(row, 'trend_p')),
+      tau: Number(get(row, 'tau')),
+      counts: a.counts[k]!,
+      gi_z: a.gi_z[k]!,
+      place: (get(row, 'place') as string | null) ?? null,
+    }
+    return { type: 'Feature' as const, id: `${i}:${j}`, geometry: { type: 'Polygon' as const, coordinates: [hexagon(i, j)] }, properties: props }
+  })
+  return { type: 'FeatureCollection', parameters: a.parameters, summary: a.summary, steps: a.steps, features }
 }

@@ -12,7 +12,7 @@ import { analysisGrids, readScopeOf } from '../auth/request-scope.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { computeHotspots, hotspotBins, hotspotFeatureCollection, type HotspotResult } from './hotspots.ts'
 import { computeSeasonal } from './seasonal.ts'
-import { computeEmerging, emergingCsv, emergingFeatureCollection } from './emerging.ts'
+import { computeEmerging, emergingBins, emergingCsv, emergingFeatureCollection } from './emerging.ts'
 import { computeDosage } from './dosage.ts'
 
 const DEFAULT_HEX_CELL = 500
@@ -46,7 +46,7 @@ const emergingQuery = z.strictObject({
   step: z.enum(['week', 'month'], { error: 'step must be week or month' }).optional(),
   k: integer('k', 0, 12).optional(),
   alpha: z.enum(['0.01', '0.05', '0.1'], { error: 'alpha must be 0.01, 0.05 or 0.1' }).transform(Number).optional(),
-  format: z.enum(['geojson', 'csv'], { error: 'format must be geojson or csv' }).optional(),
+  format: z.enum(['geojson', 'csv', 'bins'], { error: 'format must be geojson, csv or bins' }).optional(),
 })
 
 /** `bins=i:j,i:j`: hexagon bins named by their lattice indices (at most 300). */
@@ -151,6 +151,7 @@ export function hotspotRoutes({ db }: DbHandle): Router {
         now: new Date(),
       })
       if (params.format === 'csv') res.type('text/csv; charset=utf-8').attachment('emerging-hotspots.csv').send(emergingCsv(result))
+      else if (params.format === 'bins') res.type('application/json').send(emergingBins(result))
       else sendFeatureCollection(res, emergingFeatureCollection(result))
     }),
   )
