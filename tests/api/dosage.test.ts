@@ -84,6 +84,9 @@ describe('analysis: patrol dosage in hot spots', () => {
     })
     expect(d2).toMatchObject({ date: '2004-03-11', minutes: 0, visits: 0, full_visits: 0, longest_gap_min: null, units: [], met: false })
     expect(r.body.bins[0]!.minutes_per_day).toBe(11)
+    // The geometric form (a buffer makes bins overlap) agrees with the one-pass lattice form.
+    const buffered = await api.get<Answer>(`/api/analysis/dosage?${DAY}&cell=${CELL}&bins=${bin.i}:${bin.j}&buffer=1`)
+    expect(buffered.body.bins[0]!.days).toEqual(r.body.bins[0]!.days)
     // Its place: the village or community holding its centre, and the town.
     const place = await sql<{ place: string }>`
       SELECT concat_ws(' · ', v.name, t.name) AS place FROM admin_areas v LEFT JOIN admin_areas t ON t.code = v.parent_code

@@ -5,7 +5,7 @@ import { dbStep } from './hex-db.ts'
 import type { AreaSpec } from './hex-area.ts'
 import { binPlaces, computeEmerging, LISTED } from './emerging.ts'
 import { computeHotspots } from './hotspots.ts'
-import { HEX_LAYOUT, UTM51N_PROJ4 } from './hex-lattice.ts'
+import { HEX_LAYOUT, hexIndexSql, hexLattice, UTM51N_PROJ4 } from './hex-lattice.ts'
 
 /**
  * Patrol dosage in hot spots (hot-spot policing; Koper 1995: visits of about 10–15 minutes,
@@ -58,6 +58,43 @@ export function presenceRunsSql(cells: RawBuilder<unknown>, t0: string, t1: stri
     SELECT i, j, unit_id, min(ts) AS start, max(ts) AS "end" FROM runs WHERE inside GROUP BY i, j, unit_id, run`
 }
 
+/**
+ * The same passes for hexagon bins of one lattice without a buffer, in one pass over the reports:
+ * each report gets its bin by lattice arithmetic (hexIndexSql), and a unit's reports are read
+ * once in time order (a pass ends when the unit reports from another bin, from outside every hot
+ * bin, or after more than `maxGapS` of silence). The geometric form above reads a unit's whole
+ * track once per bin it touched; this one stays linear in the reports over weeks of tracks.
+ */
+export function latticePassesSql(bins: ReadonlyArray<{ i: number; j: number }>, cell: number, t0: string, t1: string, maxGapS: number): RawBuilder<PresenceRun> {
+  const lattice = hexLattice(cell)
+  const hot = JSON.stringify(bins.map((b) => ({ i: b.i, j: b.j })))
+  return sql<PresenceRun>`
+    WITH hot AS MATERIALIZED (SELECT DISTINCT i, j FROM jsonb_to_recordset(${hot}::jsonb) AS c(i int, j int)),
+    near AS MATERIALIZED (
+      SELECT ST_Transform(ST_Envelope(ST_Collect(ST_SetSRID(ST_Hexagon(${cell}::float8, i, j), 32651))), 4326) AS env FROM hot
+    ),
+    -- Only units that came near a hot spot; all their reports of the period, in the lattice's CRS.
+    moved AS MATERIALIZED (
+      SELECT DISTINCT p.unit_id FROM unit_positions p, near WHERE p.ts BETWEEN ${t0}::timestamptz AND ${t1}::timestamptz AND p.geom && near.env
+    ),
+    pts AS MATERIALIZED (
+      SELECT p.unit_id, p.ts, ST_X(q) AS x, ST_Y(q) AS y
+      FROM unit_positions p JOIN moved m ON m.unit_id = p.unit_id, LATERAL ST_Transform(p.geom, 32651) AS q
+      WHERE p.ts BETWEEN ${t0}::timestamptz AND ${t1}::timestamptz
+    ),
+    idx AS MATERIALIZED (${hexIndexSql(sql`SELECT x, y, unit_id, ts FROM pts`, lattice, ['unit_id', 'ts'])}),
+    flagged AS (
+      SELECT x.unit_id, x.ts, x.i, x.j, h.i IS NOT NULL AS inside FROM idx x LEFT JOIN hot h ON h.i = x.i AND h.j = x.j
+    ),
+    marked AS (
+      SELECT *, CASE WHEN inside AND (lag(inside) OVER w IS NOT TRUE OR lag(i) OVER w <> i OR lag(j) OVER w <> j
+                                      OR ts - lag(ts) OVER w > make_interval(secs => ${maxGapS})) THEN 1 ELSE 0 END AS starts
+      FROM flagged WINDOW w AS (PARTITION BY unit_id ORDER BY ts)
+    ),
+    runs AS (SELECT *, sum(starts) OVER (PARTITION BY unit_id ORDER BY ts) AS run FROM marked)
+    SELECT i, j, unit_id, min(ts) AS start, max(ts) AS "end" FROM runs WHERE inside GROUP BY unit_id, run, i, j`
+}
+
 export interface DosageOptions {
   from: string
   to: string
@@ -108,11 +145,12 @@ export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<
   if (t1 - t0 > 93 * DAY_MS) throw new ApiError(400, 'period_too_long', 'dosage is measured over at most 93 days at a time')
   const hot = await hotBins(db, o)
   const cells = JSON.stringify(hot.map((b) => ({ i: b.i, j: b.j })))
-  const runs = hot.length === 0 ? [] : await dbStep('measuring the patrols\' presence in the hot spots', async () =>
-    (await presenceRunsSql(
-      sql`SELECT c.i, c.j, ST_Transform(ST_SetSRID(ST_Hexagon(${o.cell}::float8, c.i, c.j), 32651), 4326) AS geom FROM jsonb_to_recordset(${cells}::jsonb) AS c(i int, j int)`,
-      o.from, o.to, o.presence,
-    ).execute(db)).rows)
+  // Without a buffer the bins are the lattice's own hexagons: one pass over the reports; a buffer
+  // makes them overlap, and the geometric form counts a report in every bin it falls in.
+  const passes = o.presence.bufferM > 0
+    ? presenceRunsSql(sql`SELECT c.i, c.j, ST_Transform(ST_SetSRID(ST_Hexagon(${o.cell}::float8, c.i, c.j), 32651), 4326) AS geom FROM jsonb_to_recordset(${cells}::jsonb) AS c(i int, j int)`, o.from, o.to, o.presence)
+    : latticePassesSql(hot, o.cell, o.from, o.to, o.presence.maxGapS)
+  const runs = hot.length === 0 ? [] : await dbStep('measuring the patrols\' presence in the hot spots', async () => (await passes.execute(db)).rows)
   const places = await binPlaces(db, o.cell, hot)
   const codes = new Map((await sql<{ id: number; code: string }>`SELECT id, code FROM patrol_units`.execute(db)).rows.map((r) => [r.id, r.code]))
 

@@ -85,7 +85,7 @@ function cubeSql(filters: PointFilters, area: AreaSpec, cell: number, bounds: nu
       ) s
       WHERE step >= 0 AND step < ${bounds.length - 1}
     ),
-    idx AS MATERIALIZED (${hexIndexSql(sql`SELECT x, y, step FROM pts`, lattice, 'step')}),
+    idx AS MATERIALIZED (${hexIndexSql(sql`SELECT x, y, step FROM pts`, lattice, ['step'])}),
     bins AS MATERIALIZED (
       SELECT i, j FROM (
         SELECT h.i, h.j, 0 AS n FROM bounds, ST_HexagonGrid(${cell}::float8, bounds.geom_m) AS h

@@ -94,11 +94,11 @@ export function offsetsSql(offsets: readonly Offset[]): RawBuilder<unknown> {
  * `OFFSET 0` keeps the planner from inlining each level and recomputing it per reference:
  * that alone made it 9× slower.
  */
-export function hexIndexSql(points: RawBuilder<unknown>, l: HexLattice, carry?: 'step'): RawBuilder<unknown> {
+export function hexIndexSql(points: RawBuilder<unknown>, l: HexLattice, carry: ReadonlyArray<'step' | 'unit_id' | 'ts'> = []): RawBuilder<unknown> {
   const cw = sql`${l.columnWidth}::float8`
   const rh = sql`${l.rowHeight}::float8`
-  // A column of the points carried through to each bin row (the time step of the space-time cube).
-  const extra = carry ? sql.raw(`, ${carry}`) : sql``
+  // Columns of the points carried through to each bin row (the time step of the space-time cube, a report's unit and time).
+  const extra = carry.length ? sql.raw(`, ${carry.join(', ')}`) : sql``
   return sql`
     SELECT CASE WHEN d0 <= d1 THEN c0 ELSE c0 + 1 END AS i, CASE WHEN d0 <= d1 THEN j0 ELSE j1 END AS j${extra}
     FROM (
