@@ -1,4 +1,4 @@
-import { normalTwoSidedP } from './gi-star.ts'
+import { giStarFromSums, normalTwoSidedP, type GiResult } from './gi-star.ts'
 
 /**
  * The statistics of Emerging Hot Spot Analysis (Esri, "How Emerging Hot Spot Analysis works";
@@ -41,15 +41,8 @@ export function mannKendall(xs: readonly number[]): MannKendall {
   return { s, variance, z, p: variance <= 0 ? 1 : normalTwoSidedP(z), tau: n > 1 ? s / ((n * (n - 1)) / 2) : 0 }
 }
 
-export interface SpaceTimeGi {
-  /** z[b·T + t]: Gi* of bin b in step t (null where undefined: all counts equal). */
-  z: Array<number | null>
-  p: Array<number | null>
-  mean: number
-  sd: number
-  /** Space-time cells: bins × steps. */
-  n: number
-}
+/** z[b·T + t]: Gi* of bin b in step t; mean, SD and n over all bins × steps. */
+export type SpaceTimeGi = GiResult
 
 /**
  * Gi* of every bin in every step. `counts[b·T + t]` is bin b's count in step t; `neighbours[b]`
@@ -62,16 +55,10 @@ export function spaceTimeGiStar(counts: ArrayLike<number>, steps: number, neighb
   const bins = neighbours.length
   const n = bins * steps
   if (counts.length !== n) throw new Error(`space-time Gi*: ${counts.length} counts for ${bins} bins × ${steps} steps`)
-  let total = 0
-  for (let c = 0; c < n; c++) total += counts[c]!
-  const mean = n > 0 ? total / n : 0
-  let ss = 0
-  for (let c = 0; c < n; c++) ss += (counts[c]! - mean) ** 2
-  const sd = n > 0 ? Math.sqrt(ss / n) : 0
-  // Each bin's spatial neighbourhood sum in each step, then a running window over k + 1 steps.
+  // Each cell's neighbourhood sum and size; the statistic itself is the hotspots' (gi-star.ts).
   const spatial = new Float64Array(steps)
-  const z: Array<number | null> = new Array(n)
-  const p: Array<number | null> = new Array(n)
+  const sums = new Float64Array(n)
+  const weights = new Float64Array(n)
   for (let b = 0; b < bins; b++) {
     spatial.fill(0)
     const list = neighbours[b]!
@@ -80,20 +67,11 @@ export function spaceTimeGiStar(counts: ArrayLike<number>, steps: number, neighb
       const first = Math.max(0, t - k)
       let local = 0
       for (let s = first; s <= t; s++) local += spatial[s]!
-      const w = list.length * (t - first + 1)
-      const spread = n > 1 ? (n * w - w * w) / (n - 1) : 0
-      const cell = b * steps + t
-      if (sd === 0 || spread <= 0) {
-        z[cell] = null
-        p[cell] = null
-        continue
-      }
-      const zi = (local - mean * w) / (sd * Math.sqrt(spread))
-      z[cell] = zi
-      p[cell] = normalTwoSidedP(zi)
+      sums[b * steps + t] = local
+      weights[b * steps + t] = list.length * (t - first + 1)
     }
   }
-  return { z, p, mean, sd, n }
+  return giStarFromSums(counts, sums, weights)
 }
 
 /** Esri's categories, in the order of its legend. */
