@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { ApiError } from '../http/errors.ts'
 import { csvText } from '../http/csv.ts'
-import { areaRowsSql, describeArea, type AreaSpec } from './hex-area.ts'
+import { areaBinsSql, areaCtesSql, describeArea, type AreaSpec } from './hex-area.ts'
 import { dbStep } from './hex-db.ts'
 import type { FeatureCollectionText } from './hex-geojson.ts'
 import { filterEcho, pointFilterSql, type PointFilters } from './hex-filters.ts'
@@ -70,12 +70,7 @@ function cubeSql(filters: PointFilters, area: AreaSpec, cell: number, bounds: nu
   const time = sql.ref(`p.${filters.layer.timeColumn!}`)
   const edges = `{${bounds.map((b) => b / 1000).join(',')}}`
   return sql<CubeRow>`
-    WITH area AS MATERIALIZED (
-      SELECT geom, ST_Transform(geom, 32651) AS geom_m FROM (${areaRowsSql(area)}) a
-    ),
-    bounds AS MATERIALIZED (
-      SELECT ST_Collect(geom_m) AS geom_m, ST_Envelope(ST_Collect(geom)) AS env FROM area
-    ),
+    WITH ${areaCtesSql(area)},
     pts AS MATERIALIZED (
       SELECT ST_X(q) AS x, ST_Y(q) AS y, step FROM (
         SELECT ST_Transform(p.geom, 32651) AS q, width_bucket(extract(epoch FROM ${time})::float8, ${edges}::float8[]) - 1 AS step
@@ -86,14 +81,7 @@ function cubeSql(filters: PointFilters, area: AreaSpec, cell: number, bounds: nu
       WHERE step >= 0 AND step < ${bounds.length - 1}
     ),
     idx AS MATERIALIZED (${hexIndexSql(sql`SELECT x, y, step FROM pts`, lattice, ['step'])}),
-    bins AS MATERIALIZED (
-      SELECT i, j FROM (
-        SELECT h.i, h.j, 0 AS n FROM bounds, ST_HexagonGrid(${cell}::float8, bounds.geom_m) AS h
-        UNION ALL SELECT i, j, 1 FROM idx
-      ) u
-      GROUP BY i, j
-      HAVING sum(n) > 0 OR EXISTS (SELECT 1 FROM area WHERE ST_Intersects(area.geom_m, ST_SetSRID(ST_Hexagon(${cell}::float8, i, j), 32651)))
-    )
+    bins AS MATERIALIZED (${areaBinsSql(cell, sql`SELECT i, j FROM idx`)})
     SELECT i, j, -1 AS step, 0 AS n FROM bins
     UNION ALL
     SELECT i, j, step, count(*)::int AS n FROM idx GROUP BY i, j, step`

@@ -146,3 +146,32 @@ export async function describeArea(db: Kysely<any>, spec: AreaSpec): Promise<Are
     largestPartM2: Number(row.largest),
   }
 }
+
+/**
+ * The CTEs `area` (the area's parts, with their geometry in EPSG:32651 as geom_m) and `bounds`
+ * (all parts collected, and their lon/lat envelope), opening a WITH list of the hexagon analyses.
+ */
+export function areaCtesSql(area: AreaSpec): RawBuilder<unknown> {
+  return sql`area AS MATERIALIZED (
+      SELECT geom, ST_Transform(geom, 32651) AS geom_m FROM (${areaRowsSql(area)}) a
+    ),
+    bounds AS MATERIALIZED (
+      SELECT ST_Collect(geom_m) AS geom_m, ST_Envelope(ST_Collect(geom)) AS env FROM area
+    )`
+}
+
+/**
+ * The hexagons of the area (after `areaCtesSql`) with how many of `indexed`'s rows (columns i, j)
+ * fall in each. Joins are planned from row estimates the set-returning functions cannot give (a
+ * nested loop over thousands of bins each side); UNION ALL + GROUP BY needs no join at all. A
+ * hexagon holding a point of the area intersects the area; only empty ones are tested.
+ */
+export function areaBinsSql(cell: number, indexed: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+      SELECT i, j, sum(n)::int AS n FROM (
+        SELECT h.i, h.j, 0 AS n FROM bounds, ST_HexagonGrid(${cell}::float8, bounds.geom_m) AS h
+        UNION ALL SELECT i, j, 1 FROM (${indexed}) k
+      ) u
+      GROUP BY i, j
+      HAVING sum(n) > 0 OR EXISTS (SELECT 1 FROM area WHERE ST_Intersects(area.geom_m, ST_SetSRID(ST_Hexagon(${cell}::float8, i, j), 32651)))`
+}

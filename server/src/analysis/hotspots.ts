@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { ApiError } from '../http/errors.ts'
 import { benjaminiHochberg, classify, CONFIDENCE, giStarFromSums, GI_CLASSES, type GiClass } from './gi-star.ts'
-import { areaRowsSql, describeArea, type AreaInfo, type AreaSpec } from './hex-area.ts'
+import { areaBinsSql, areaCtesSql, describeArea, type AreaInfo, type AreaSpec } from './hex-area.ts'
 import { dbStep } from './hex-db.ts'
 import type { FeatureCollectionText } from './hex-geojson.ts'
 import { filterEcho, pointFilterSql, type PointFilters } from './hex-filters.ts'
@@ -51,12 +51,7 @@ export function hotspotBinsSql(filters: PointFilters, area: AreaSpec, cell: numb
   const lattice = hexLattice(cell)
   const table = sql.table(filters.layer.table)
   return sql<BinRow>`
-    WITH area AS MATERIALIZED (
-      SELECT geom, ST_Transform(geom, 32651) AS geom_m FROM (${areaRowsSql(area)}) a
-    ),
-    bounds AS MATERIALIZED (
-      SELECT ST_Collect(geom_m) AS geom_m, ST_Envelope(ST_Collect(geom)) AS env FROM area
-    ),
+    WITH ${areaCtesSql(area)},
     pts AS MATERIALIZED (
       SELECT ST_X(q) AS x, ST_Y(q) AS y FROM (
         SELECT ST_Transform(p.geom, 32651) AS q FROM ${table} p
@@ -64,17 +59,7 @@ export function hotspotBinsSql(filters: PointFilters, area: AreaSpec, cell: numb
           AND EXISTS (SELECT 1 FROM area WHERE ST_Intersects(area.geom, p.geom))
       ) s
     ),
-    -- Joins are planned from row estimates the set-returning functions cannot give (a nested
-    -- loop over thousands of bins each side); UNION ALL + GROUP BY needs no join at all.
-    -- A hexagon holding a point of the area intersects the area; only empty ones are tested.
-    binned AS MATERIALIZED (
-      SELECT i, j, sum(n)::int AS n FROM (
-        SELECT h.i, h.j, 0 AS n FROM bounds, ST_HexagonGrid(${cell}::float8, bounds.geom_m) AS h
-        UNION ALL SELECT i, j, 1 FROM (${hexIndexSql(sql`SELECT x, y FROM pts`, lattice)}) k
-      ) u
-      GROUP BY i, j
-      HAVING sum(n) > 0 OR EXISTS (SELECT 1 FROM area WHERE ST_Intersects(area.geom_m, ST_SetSRID(ST_Hexagon(${cell}::float8, i, j), 32651)))
-    ),
+    binned AS MATERIALIZED (${areaBinsSql(cell, hexIndexSql(sql`SELECT x, y FROM pts`, lattice))}),
     -- Each bin adds its count to every bin within the band of it (the relation is symmetric),
     -- so a bin's neighbourhood sum and size are what arrives at it from bins of the area.
     nb AS (
