@@ -1,11 +1,10 @@
 import { formatNumber, t } from '../i18n.ts'
 import { analysisApi, type DosageAnswer, type DosageBin } from './analysis-api.ts'
-import { dateInput, el, field, select } from './dom.ts'
+import { dateInput, el, field, percent, select } from './dom.ts'
 import { CategoryHexLayers } from './emerging-layers.ts'
 import { hexagonMaker } from './hex-bins.ts'
 import type { Params } from './mode.ts'
-import { percent } from './dom.ts'
-import { Progress, Runner } from './progress.ts'
+import { BinKindView } from './bin-kind-view.ts'
 import type { ViewContext } from './view.ts'
 
 /** A hot spot's dosage class: the target met every day, on some days, or never. */
@@ -34,77 +33,27 @@ export function dosageQuery(p: Params): Params {
  * Patrol dosage (a kind of the hotspot mode): the hot spots coloured by how often the daily
  * target of full visits was met, the worst first with their minutes a day, and a hot spot's days.
  */
-export class DosageView {
-  private readonly layers: CategoryHexLayers
-  private readonly progress = new Progress(() => this.compute())
-  private readonly runner = new Runner(this.progress)
-  private body: HTMLElement | null = null
-  private params: Params = {}
-  private answer: { key: string; value: DosageAnswer } | null = null
-  private selected: string | null = null
-
-  constructor(
-    private readonly ctx: ViewContext,
-    private readonly header: () => HTMLElement,
-    private readonly change: (p: Params) => void,
-  ) {
-    this.layers = new CategoryHexLayers(ctx.map, 'analysis-dosage', DOSAGE_COLORS, '')
-    ctx.map.on('click', this.layers.fillId, (e) => {
-      const key = e.features?.[0]?.properties?.key
-      if (this.body && key) this.pick(String(key), false)
-    })
+export class DosageView extends BinKindView<DosageAnswer> {
+  constructor(ctx: ViewContext, header: () => HTMLElement, change: (p: Params) => void) {
+    super(ctx, new CategoryHexLayers(ctx.map, 'analysis-dosage', DOSAGE_COLORS, ''), header, change)
   }
 
-  activate(body: HTMLElement, params: Params): void {
-    this.body = body
-    this.params = params
-    const key = JSON.stringify(dosageQuery(params))
-    if (this.answer?.key === key) this.draw(this.answer.value)
-    this.render()
-    if (this.answer?.key !== key) this.compute()
+  protected query(params: Params): Params {
+    return dosageQuery(params)
   }
 
-  deactivate(): void {
-    this.body = null
-    this.runner.cancel()
-    this.layers.setVisible(false)
+  protected fetch(query: Params, signal: AbortSignal): Promise<DosageAnswer> {
+    return analysisApi.dosage(query, signal)
   }
 
-  private compute(): void {
-    const query = dosageQuery(this.params)
-    const key = JSON.stringify(query)
-    void this.runner.run(
-      (signal) => analysisApi.dosage(query, signal),
-      (value) => {
-        this.answer = { key, value }
-        this.selected = null
-        if (this.body) this.draw(value)
-        this.render()
-      },
-    )
-  }
-
-  private draw(a: DosageAnswer): void {
+  protected draw(a: DosageAnswer): void {
     const hexagon = hexagonMaker(a.parameters.lattice)
     this.layers.show(a.bins.map((b) => ({ i: b.i, j: b.j, category: dosageClass(b), ring: hexagon(b.i, b.j) })))
   }
 
-  private current(): DosageAnswer | null {
-    return this.answer?.key === JSON.stringify(dosageQuery(this.params)) ? this.answer.value : null
-  }
-
-  private pick(key: string, fly: boolean): void {
-    this.selected = key
-    this.layers.select(key)
-    const a = this.current()
-    const b = a?.bins.find((x) => `${x.i}:${x.j}` === key)
-    if (fly && a && b) {
-      const ring = hexagonMaker(a.parameters.lattice)(b.i, b.j)
-      const xs = ring.map((p) => p[0])
-      const ys = ring.map((p) => p[1])
-      this.ctx.map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: this.ctx.padding(), maxZoom: 14, duration: 800 })
-    }
-    this.render()
+  protected ringOf(a: DosageAnswer, key: string): Array<[number, number]> | null {
+    const b = a.bins.find((x) => `${x.i}:${x.j}` === key)
+    return b ? hexagonMaker(a.parameters.lattice)(b.i, b.j) : null
   }
 
   render(): void {

@@ -3,9 +3,9 @@ import { findLayer, SEASONS } from '../../../data/catalog/layers.ts'
 import { formatNumber, getLang, t, valueLabel, type MessageKey } from '../i18n.ts'
 import { analysisApi, EMERGING_CATEGORIES, type EmergingAnswer, type EmergingCategory, type EmergingProps } from './analysis-api.ts'
 import { dateInput, el, field, segmented, select, svgEl } from './dom.ts'
-import { EMERGING_COLORS, EMERGING_FILL, EmergingLayers } from './emerging-layers.ts'
+import { EMERGING_COLORS, EmergingLayers } from './emerging-layers.ts'
+import { BinKindView } from './bin-kind-view.ts'
 import type { Params } from './mode.ts'
-import { Progress, Runner } from './progress.ts'
 import type { ViewContext } from './view.ts'
 
 const LAYERS = ['incidents', 'disputes', 'hazards'] as const
@@ -34,74 +34,26 @@ const catKey = (c: EmergingCategory) => `analysis.emerging.cat.${c}` as MessageK
  * legend with their counts, the new and intensifying hot spots by place, and a clicked bin's
  * counts and Gi* z-scores step by step.
  */
-export class EmergingView {
-  private readonly layers: EmergingLayers
-  private readonly progress = new Progress(() => this.compute())
-  private readonly runner = new Runner(this.progress)
-  private body: HTMLElement | null = null
-  private params: Params = {}
-  private answer: { key: string; value: EmergingAnswer } | null = null
-  private selected: string | null = null
-
-  constructor(
-    private readonly ctx: ViewContext,
-    /** The hotspot mode's switch between its kinds, shown at the top of the panel. */
-    private readonly header: () => HTMLElement,
-    private readonly change: (p: Params) => void,
-  ) {
-    this.layers = new EmergingLayers(ctx.map)
-    ctx.map.on('click', EMERGING_FILL, (e) => {
-      const p = e.features?.[0]?.properties
-      if (this.body && p?.key) this.pick(String(p.key), false)
-    })
+export class EmergingView extends BinKindView<EmergingAnswer> {
+  constructor(ctx: ViewContext, header: () => HTMLElement, change: (p: Params) => void) {
+    super(ctx, new EmergingLayers(ctx.map), header, change)
   }
 
-  activate(body: HTMLElement, params: Params): void {
-    this.body = body
-    this.params = params
-    const key = JSON.stringify(emergingQuery(params))
-    if (this.answer?.key === key) this.layers.showAnswer(this.answer.value)
-    this.render()
-    if (this.answer?.key !== key) this.compute()
+  protected query(params: Params): Params {
+    return emergingQuery(params)
   }
 
-  deactivate(): void {
-    this.body = null
-    this.runner.cancel()
-    this.layers.setVisible(false)
+  protected fetch(query: Params, signal: AbortSignal): Promise<EmergingAnswer> {
+    return analysisApi.emerging(query, signal)
   }
 
-
-  private compute(): void {
-    const query = emergingQuery(this.params)
-    const key = JSON.stringify(query)
-    void this.runner.run(
-      (signal) => analysisApi.emerging(query, signal),
-      (value) => {
-        this.answer = { key, value }
-        this.selected = null
-        if (this.body) this.layers.showAnswer(value)
-        this.render()
-      },
-    )
+  protected draw(answer: EmergingAnswer): void {
+    ;(this.layers as EmergingLayers).showAnswer(answer)
   }
 
-  private current(): EmergingAnswer | null {
-    return this.answer?.key === JSON.stringify(emergingQuery(this.params)) ? this.answer.value : null
-  }
-
-  /** Selects a bin: outlined on the map, its series in the panel; `fly` also brings it into view. */
-  private pick(key: string, fly: boolean): void {
-    this.selected = key
-    this.layers.select(key)
-    const f = this.current()?.features.find((x) => `${x.properties.i}:${x.properties.j}` === key)
-    if (fly && f) {
-      const ring = (f.geometry as Polygon).coordinates[0]!
-      const xs = ring.map((p) => p[0]!)
-      const ys = ring.map((p) => p[1]!)
-      this.ctx.map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: this.ctx.padding(), maxZoom: 14, duration: 800 })
-    }
-    this.render()
+  protected ringOf(answer: EmergingAnswer, key: string): Array<[number, number]> | null {
+    const f = answer.features.find((x) => `${x.properties.i}:${x.properties.j}` === key)
+    return f ? (f.geometry as Polygon).coordinates[0] as Array<[number, number]> : null
   }
 
   render(): void {
