@@ -1,17 +1,10 @@
 import proj4 from 'proj4'
 import type { Feature, Polygon } from 'geojson'
-import type { EmergingAnswer, EmergingCategory, EmergingProps, GiClass, HexProps, HotspotAnswer } from './analysis-api.ts'
+import type { EmergingAnswer, EmergingBins, EmergingProps, HexagonBins, HexProps, HotspotAnswer } from '../../../server/src/contract/analysis.ts'
+import type { EmergingCategory, GiClass } from '../../../server/src/contract/enums.ts'
 
-/** The compact hotspot answer (`format=bins`): the lattice and one row of numbers per bin. */
-export interface HexagonBins {
-  type: 'HexagonBins'
-  parameters: HotspotAnswer['parameters']
-  summary: HotspotAnswer['summary']
-  lattice: { crs: string; proj4: string; size: number; layout: string }
-  columns: string[]
-  class_names: GiClass[]
-  bins: Array<Array<number | null>>
-}
+/** The compact answers (`format=bins`, server/src/contract/analysis.ts): the lattice and one row of numbers per bin. */
+export type { EmergingBins, HexagonBins }
 
 // ST_Hexagon's unit hexagon (PostGIS lwgeom_generate_grid.c), counter-clockwise from the west, in
 // half edge lengths (x) and half row heights (y), as the answer's `lattice.layout` says.
@@ -66,20 +59,6 @@ export function binsToFeatureCollection(answer: HexagonBins): HotspotAnswer {
     return { type: 'Feature', id: `${i}:${j}`, geometry: { type: 'Polygon', coordinates: [ring] }, properties: props }
   })
   return { type: 'FeatureCollection', parameters: answer.parameters, summary: answer.summary, features }
-}
-
-/** The compact emerging hot spot answer (`format=bins`). */
-export interface EmergingBins {
-  type: 'EmergingBins'
-  parameters: EmergingAnswer['parameters']
-  summary: EmergingAnswer['summary']
-  steps: EmergingAnswer['steps']
-  lattice: { crs: string; proj4: string; size: number; layout: string }
-  columns: string[]
-  category_names: EmergingCategory[]
-  bins: Array<Array<number | string | null>>
-  counts: number[][]
-  gi_z: Array<Array<number | null>>
 }
 
 /** The emerging hot spots of a compact answer as the GeoJSON the map and the panel read. */

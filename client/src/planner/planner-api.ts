@@ -1,70 +1,10 @@
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson'
+import type { HistoryEntry, PreviewOverlap, PreviewRequest, WorkloadPreview, ZoneWorkload } from '../../../server/src/contract/planner.ts'
 import { getJson } from '../api/client.ts'
 
-export interface Overlap {
-  id: number
-  name: string
-  team: string
-  station_id: number
-  area_m2: number
-  geometry: Polygon | MultiPolygon
-}
-
-/** `POST /api/analysis/workload/preview` (server/src/planner/preview.ts). */
-export interface WorkloadPreview {
-  households: number
-  household_units: number
-  hazards_open: number
-  disputes: number
-  schools: number
-  guard_posts: number
-  area_m2: number
-  route_m: number
-  covered_m2: number
-  covered_share: number
-  route_ids: number[]
-  overlaps: Overlap[]
-}
-
-export interface PreviewRequest {
-  geometry: Polygon
-  routes?: LineString[]
-  exclude_routes?: number[]
-  zone_id?: number
-  station_id?: number
-  team?: string
-  from?: string
-  to?: string
-  buffer?: number
-}
-
-/** One zone of `GET /api/analysis/workload`. */
-export interface ZoneWorkload {
-  id: number
-  name: string
-  team: string
-  priority: number
-  station_id: number
-  station_name: string
-  households: number
-  household_units: number
-  hazards_open: number
-  disputes: number
-  schools: number
-  guard_posts: number
-  area_km2: number
-  route_km: number
-}
-
-export interface HistoryEntry {
-  id: number
-  at: string
-  actor: string
-  action: string
-  reason: string | null
-  after: Feature | null
-  before: Feature | null
-}
+/** The planner's requests and answers are the API contract's (server/src/contract/planner.ts), as types only. */
+export type { HistoryEntry, PreviewRequest, WorkloadPreview, ZoneWorkload } from '../../../server/src/contract/planner.ts'
+export type Overlap = PreviewOverlap
 
 export type PlannedLayer = 'patrol-zones' | 'patrol-routes'
 

@@ -2,45 +2,23 @@ import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
 import { z } from 'zod'
-import { ROUTE_KINDS } from '../../../data/catalog/layers.ts'
+import { coverageQuery, workloadQuery } from '../contract/analysis-requests.ts'
 import type { DbHandle } from '../db/create-db.ts'
-import { datetimeSchema, invalidQuery } from '../features/query-schema.ts'
+import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { coverageByCell, type CoverageRow } from './coverage.ts'
 import { responsibleFor } from './responsible.ts'
 import { analysisGrids } from '../auth/request-scope.ts'
 import { workloadByZone } from './workload.ts'
-import { queryId, queryIdList } from '../http/ints.ts'
 import { csvText } from '../http/csv.ts'
 import { stationNames } from '../stations/stations.ts'
 
-
-const coverageQuery = z
-  .object({
-    buffer: z.coerce.number().positive('buffer must be more than 0 m').max(5000, 'buffer is at most 5000 m').default(200),
-    kinds: z
-      .string()
-      .transform((s) => s.split(',').filter(Boolean))
-      .pipe(z.array(z.enum(ROUTE_KINDS)))
-      .default([]),
-    since: z.iso.datetime({ offset: true }).optional(),
-    grid: queryIdList().default([]),
-    format: z.enum(['geojson', 'csv']).default('geojson'),
-  })
-  .strict()
 
 const responsibleQuery = z
   .object({
     lon: z.coerce.number().min(-180).max(180),
     lat: z.coerce.number().min(-90).max(90),
     units: z.coerce.number().int().min(1).max(50).default(5),
-  })
-  .strict()
-
-const workloadQuery = z
-  .object({
-    station: queryId().optional(),
-    datetime: datetimeSchema.optional(),
   })
   .strict()
 

@@ -6,6 +6,7 @@ import type { AreaSpec } from './hex-area.ts'
 import { binPlaces, computeEmerging, LISTED } from './emerging.ts'
 import { computeHotspots } from './hotspots.ts'
 import { HEX_LAYOUT, hexIndexSql, hexLattice, UTM51N_PROJ4 } from './hex-lattice.ts'
+import type { DosageAnswer, DosageBin, DosageDay, StationDosage } from '../contract/analysis.ts'
 
 /**
  * Patrol dosage in hot spots (hot-spot policing; Koper 1995: visits of about 10–15 minutes,
@@ -111,28 +112,6 @@ export interface DosageOptions {
   targetVisits: number
 }
 
-export interface DosageDay {
-  date: string
-  minutes: number
-  visits: number
-  full_visits: number
-  /** Longest stretch between two visits that day, in minutes (null with fewer than two). */
-  longest_gap_min: number | null
-  units: string[]
-  met: boolean
-}
-
-export interface DosageBin {
-  i: number
-  j: number
-  source: string
-  /** The village or community (· town) holding the bin's centre. */
-  place: string | null
-  days: DosageDay[]
-  minutes_per_day: number
-  days_met: number
-}
-
 const SHANGHAI_MS = 8 * 3_600_000
 const DAY_MS = 86_400_000
 /** Most hot spots one request measures (the strongest first). */
@@ -141,7 +120,7 @@ export const MAX_BINS = 300
 /** The Beijing-time date of an instant, as YYYY-MM-DD. */
 const localDate = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10)
 
-export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<{ parameters: Record<string, unknown>; summary: Record<string, unknown>; bins: DosageBin[]; stations: StationDosage[] }> {
+export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<DosageAnswer> {
   const t0 = Date.parse(o.from)
   const t1 = Date.parse(o.to)
   if (!(t1 > t0)) throw new ApiError(400, 'invalid_query', 'to must be after from')
@@ -214,20 +193,6 @@ export async function computeDosage(db: Kysely<any>, o: DosageOptions): Promise<
   const cellDays = bins.length * dates.length
   const met = bins.reduce((s, b) => s + b.days_met, 0)
   return { parameters, summary: { hot_spots: bins.length, days: dates.length, bin_days: cellDays, bin_days_met: met, share_met: cellDays ? Number((met / cellDays).toFixed(4)) : null }, bins, stations }
-}
-
-export interface StationDosage {
-  station_id: number
-  station_name: string
-  /** Minutes the station's units were on patrol: between consecutive reports at most max_gap_s apart. */
-  patrol_minutes: number
-  /** Of those, minutes present in hot spots (the passes above). */
-  hot_spot_minutes: number
-  /** Hot spots whose centre lies in the station's grid cells, and their area's share of the cells'. */
-  hot_spots: number
-  area_share: number
-  /** (hot-spot minutes ÷ patrol minutes) ÷ area share: 1 is patrol spread evenly, above 1 concentrated in hot spots. */
-  dosage_ratio: number | null
 }
 
 /**

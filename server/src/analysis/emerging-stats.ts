@@ -1,4 +1,5 @@
 import { giStarFromSums, normalTwoSidedP, type GiResult } from './gi-star.ts'
+import type { EmergingCategory } from '../contract/enums.ts'
 
 /**
  * The statistics of Emerging Hot Spot Analysis (Esri, "How Emerging Hot Spot Analysis works";
@@ -74,27 +75,7 @@ export function spaceTimeGiStar(counts: ArrayLike<number>, steps: number, neighb
   return giStarFromSums(counts, sums, weights)
 }
 
-/** Esri's categories, in the order of its legend. */
-export const EMERGING_CATEGORIES = [
-  'new-hot',
-  'consecutive-hot',
-  'intensifying-hot',
-  'persistent-hot',
-  'diminishing-hot',
-  'sporadic-hot',
-  'oscillating-hot',
-  'historical-hot',
-  'new-cold',
-  'consecutive-cold',
-  'intensifying-cold',
-  'persistent-cold',
-  'diminishing-cold',
-  'sporadic-cold',
-  'oscillating-cold',
-  'historical-cold',
-  'no-pattern',
-] as const
-export type EmergingCategory = (typeof EMERGING_CATEGORIES)[number]
+export { EMERGING_CATEGORIES, type EmergingCategory } from '../contract/enums.ts'
 
 /** Each step's state: 1 a significant hot spot (p ≤ α, z > 0), −1 a significant cold spot, 0 neither. */
 export type StepState = -1 | 0 | 1

@@ -1,3 +1,5 @@
+import { GI_CLASSES, type GiClass } from '../contract/enums.ts'
+
 /**
  * Getis-Ord Gi* (Ord & Getis 1995) with binary weights, the focal bin in its own neighbourhood;
  * the form of PySAL esda `G_Local(star=True)` and ArcGIS Hot Spot Analysis:
@@ -15,8 +17,7 @@ export const CONFIDENCE = [
   { level: 90, alpha: 0.1 },
 ] as const
 
-export const GI_CLASSES = ['hot-99', 'hot-95', 'hot-90', 'not-significant', 'cold-90', 'cold-95', 'cold-99'] as const
-export type GiClass = (typeof GI_CLASSES)[number]
+export { GI_CLASSES, type GiClass } from '../contract/enums.ts'
 
 export interface GiResult {
   n: number

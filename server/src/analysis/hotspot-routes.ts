@@ -1,13 +1,13 @@
 import type { Response, Router, Request } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { computeDensity } from './density.ts'
 import { areaFor, parseAreaBody, parseAreaParam } from './hex-area.ts'
 import { sendFeatureCollection } from './hex-geojson.ts'
-import { booleanParam, instantSchema, metres, parseAnalysisQuery, pointFilterShape, type PointFilters } from './hex-filters.ts'
+import { parseAnalysisQuery, type PointFilters } from './hex-filters.ts'
+import { densityQuery, dosageQuery, emergingQuery, hotspotPostQuery, hotspotQuery, seasonalQuery } from '../contract/analysis-requests.ts'
 import { analysisGrids, readScopeOf } from '../auth/request-scope.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { computeHotspots, hotspotBins, hotspotFeatureCollection, type HotspotResult } from './hotspots.ts'
@@ -17,79 +17,6 @@ import { computeDosage } from './dosage.ts'
 
 const DEFAULT_HEX_CELL = 500
 const DEFAULT_DENSITY_CELL = 250
-
-const hotspotShape = {
-  ...pointFilterShape,
-  cell: metres('cell', { max: 50_000 }).optional(),
-  band: metres('band', { max: 100_000, positive: false }).optional(),
-  fdr: booleanParam.optional(),
-  /** `geojson` (default): hexagon polygons; `bins`: the lattice and one row of numbers per bin (about a tenth of the bytes). */
-  format: z.enum(['geojson', 'bins']).optional(),
-}
-const hotspotQuery = z.strictObject(hotspotShape)
-// A drawn area comes in the body; `area=` in the query would be a second, conflicting area.
-const hotspotPostQuery = z.strictObject({ ...hotspotShape, area: z.undefined({ error: 'area comes from the request body in a POST' }).optional() })
-
-const densityQuery = z.strictObject({
-  ...pointFilterShape,
-  cell: metres('cell', { max: 50_000 }).optional(),
-  bandwidth: metres('bandwidth', { max: 100_000 }).optional(),
-})
-
-const integer = (name: string, min: number, max: number) =>
-  z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number).pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
-
-const emergingQuery = z.strictObject({
-  ...pointFilterShape,
-  cell: metres('cell', { max: 50_000 }).optional(),
-  band: metres('band', { max: 100_000, positive: false }).optional(),
-  step: z.enum(['week', 'month'], { error: 'step must be week or month' }).optional(),
-  k: integer('k', 0, 12).optional(),
-  alpha: z.enum(['0.01', '0.05', '0.1'], { error: 'alpha must be 0.01, 0.05 or 0.1' }).transform(Number).optional(),
-  format: z.enum(['geojson', 'csv', 'bins'], { error: 'format must be geojson, csv or bins' }).optional(),
-})
-
-/** `bins=i:j,i:j`: hexagon bins named by their lattice indices (at most 300). */
-const binList = z.string().transform((s, ctx) => {
-  const parts = s.split(',').map((x) => x.trim())
-  if (parts.length > 300 || parts.some((p) => !/^-?\d{1,7}:-?\d{1,8}$/.test(p))) {
-    ctx.addIssue({ code: 'custom', message: 'bins is one or more i:j hexagon indices separated by commas (at most 300)' })
-    return z.NEVER
-  }
-  return parts.map((p) => ({ i: Number(p.split(':')[0]), j: Number(p.split(':')[1]) }))
-})
-
-const dosageQuery = z.strictObject({
-  from: instantSchema.optional(),
-  to: instantSchema.optional(),
-  area: z.string().optional(),
-  cell: metres('cell', { max: 5_000, min: 50 }).optional(),
-  hotspots: z.enum(['gi', 'emerging'], { error: 'hotspots must be gi or emerging' }).optional(),
-  bins: binList.optional(),
-  max_gap_s: integer('max_gap_s', 10, 3600).optional(),
-  buffer: integer('buffer', 0, 500).optional(),
-  visit_min: integer('visit_min', 1, 120).optional(),
-  target: integer('target', 1, 48).optional(),
-})
-
-/** `grid=1,2,3` (or `|` between ids): at most 2,000 positive ids. */
-const gridList = z.string().transform((s, ctx) => {
-  const parts = s.split(/[,|]/).map((x) => x.trim())
-  if (parts.length > 2000 || parts.some((p) => !/^[1-9][0-9]{0,9}$/.test(p) || Number(p) > 2_147_483_647)) {
-    ctx.addIssue({ code: 'custom', message: 'grid is one or more grid cell ids separated by , or | (at most 2,000)' })
-    return z.NEVER
-  }
-  return [...new Set(parts.map(Number))]
-})
-
-const seasonalQuery = z.strictObject({
-  grid: gridList.optional(),
-  at: instantSchema.optional(),
-  years: integer('years', 1, 20).optional(),
-  min_count: integer('min_count', 1, 10_000).optional(),
-  /** `1`: each cell with its outline (the four-seasons map). */
-  geometry: z.enum(['0', '1']).optional(),
-})
 
 /** Hotspots (hexagon bins with Gi*), the kernel density surface and the four-seasons screen. */
 /** The points an analysis counts are only those the caller may read (an officer: their own cells). */

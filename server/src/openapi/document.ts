@@ -7,6 +7,7 @@ import { transitionSchema } from '../features/write-schema.ts'
 import { PHOTO_TABLES } from '../features/photos.ts'
 import { ROUTE_POLICIES, type RoutePolicy } from '../auth/policy.ts'
 import { ogcPaths } from '../ogc/openapi.ts'
+import { ENDPOINTS, operationOf } from '../contract/endpoints.ts'
 
 /** JSON Schema (OpenAPI 3.0 dialect) of the input a zod schema accepts. */
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
@@ -102,17 +103,7 @@ const SUMMARIES: Record<string, string> = {
   'PATCH /api/admin/users/{id}': 'change role, grid cells, password, or disable an account',
   'POST /api/admin/users/{id}/tokens': "issue an API token for an account",
   'GET /api/stations': 'every police unit that owns grid cells or patrol zones (派出所 and 实战化分局): superior unit, district, cells, zones, extent; at=lon,lat for the one owning that point',
-  'GET /api/analysis/hotspots': 'hexagon bins with Getis-Ord Gi* (every bin, zero counts included)',
-  'POST /api/analysis/hotspots': 'the same over a drawn polygon (GeoJSON body)',
-  'GET /api/analysis/density': 'quartic kernel density surface',
-  'GET /api/analysis/seasonal': 'the four-seasons screen per grid cell',
-  'GET /api/analysis/coverage': 'patrol coverage per grid cell, city and station totals',
   'GET /api/analysis/responsible': 'whose is this point: cell, officers, nearest mediation room and units',
-  'GET /api/analysis/workload': 'per patrol zone: households, hazards, disputes, schools, area, route length',
-  'POST /api/analysis/workload/preview': 'the workload of a zone as drawn (not saved): {"geometry","routes"?,"exclude_routes"?,"zone_id"?,"station_id"?,"team"?,"from"?,"to"?,"buffer"?}; route length inside, coverage by the routes, overlaps with the station\'s or team\'s zones; 422 invalid_geometry with details {reason, location}',
-  'POST /api/planner/split': 'a zone cut by a line {"geometry","line"} → {"parts"} (ST_Split; nothing written)',
-  'POST /api/planner/merge': 'zones merged {"geometries"} → {"geometry"} (ST_UnaryUnion; 422 when they do not touch; nothing written)',
-  'GET /api/planner/{layer}/{id}/history': 'every saved version of a patrol zone or route (the audit log, newest first)',
   'POST /api/planner/{layer}/{id}/restore': 'restore an earlier version {"version","entry"}: a versioned update (409 when stale), audited with the reason',
   'POST /api/live/positions': 'unit positions (device unit token as Bearer)',
   'GET /api/live/stream': 'Server-Sent Events: positions, incidents, hazard/dispute changes, alerts',
@@ -150,8 +141,6 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/people': 'the people directory (officers, auxiliaries, grid workers, militia contacts, volunteer leads): name, role, unit, station and its duty phone, cells; phones and badges for police roles only, a volunteer sees the people of their own area; q= (name, pinyin or initials), role=, unit= (and below), cell=, ids= (officer:1,militia:2), limit=, offset=',
   'GET /api/people/{id}': 'one person (id officer:N, militia:N or volunteer:N): the directory row and their cells as GeoJSON with a bbox; 404 for someone the caller may not see',
   'POST /api/people/import': 'a roster as CSV (text/csv), XLSX or JSON {"rows"} with columns role, name, badge, unit (code or name), phone, org, cells (grid codes): all rows or none; 422 import_rejected lists every rejected row with its reasons (administrators; audited)',
-  'GET /api/analysis/emerging-hotspots': 'emerging hot spots (Esri\'s 17 categories): space-time Gi* over hexagon bins × weeks or months (k lagged steps), Mann–Kendall on each bin\'s z series; layer=, cell=, band=, step=week|month, k=, alpha=0.01|0.05|0.1, from=, to=, category=, season=, area=, format=geojson|csv; every bin with its count and z series',
-  'GET /api/analysis/dosage': 'patrol dosage in hot spots from the units\' GPS reports: per hot spot and Beijing day the minutes of presence, visits (passes of ≥ 1 min), full visits (≥ visit_min), the longest gap between visits and the units, against a target of full visits a day, worst first; from=, to= (≤ 93 days, default the last 7), hotspots=gi|emerging or bins=i:j,…, cell=, max_gap_s=, buffer=, visit_min=, target=, area=',
   'GET /ogc/api': 'the API definition of the OGC API – Features alone (its service-desc), with /ogc as its server',
   'GET /api/search': 'places, police units, grid cells (name or code), schools, mediation rooms and people by Chinese, full pinyin or initials, best first: q=, limit=, kinds=place,unit,grid,school,room,person; people within what the caller may see',
 }
@@ -202,6 +191,8 @@ export function openApiDocument(): Record<string, unknown> {
       // OGC API – Features, with every collection's parameters (also served alone at /ogc/api).
       ...ogcPaths('/ogc'),
   }
+  // The endpoints of the contract (server/src/contract): parameters, body and answers from their schemas.
+  for (const e of ENDPOINTS) (described[openApiPath(e.path)] ??= {})[e.method.toLowerCase()] = operationOf(e)
   cached ??= {
     openapi: '3.0.3',
     info: {

@@ -1,6 +1,7 @@
 import type { LineString, Polygon } from 'geojson'
 import { sql, type Kysely } from 'kysely'
 import { ApiError } from '../http/errors.ts'
+import type { PreviewOverlap, WorkloadPreview as WorkloadPreviewAnswer } from '../contract/planner.ts'
 
 export interface PreviewInput {
   /** The zone as drawn (not yet saved, or an edit of a saved one). */
@@ -20,32 +21,8 @@ export interface PreviewInput {
   buffer: number
 }
 
-export interface PreviewOverlap {
-  id: number
-  name: string
-  team: string
-  station_id: number
-  area_m2: number
-  geometry: unknown
-}
-
-export interface WorkloadPreview {
-  households: number
-  household_units: number
-  hazards_open: number
-  disputes: number
-  schools: number
-  guard_posts: number
-  area_m2: number
-  /** Length of the routes (saved ones crossing the zone, and the drawn ones) inside the zone. */
-  route_m: number
-  /** Area of the zone within `buffer` m of those routes, and its share of the zone. */
-  covered_m2: number
-  covered_share: number
-  /** Saved routes counted. */
-  route_ids: number[]
-  overlaps: PreviewOverlap[]
-}
+/** The answer without its echoed parameters (server/src/contract/planner.ts). */
+export type WorkloadPreview = Omit<WorkloadPreviewAnswer, 'parameters'>
 
 /** Segments per piece of a drawn route (see linePieces). */
 export const PIECE_SEGMENTS = 32

@@ -1,11 +1,11 @@
 import type { LineString, Polygon } from 'geojson'
 import type { Router, Request } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
-import { z } from 'zod'
 import type { LayerDef } from '../../../data/catalog/layers.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { writeScopeOf } from '../auth/request-scope.ts'
-import { assertVertexBudget, geometrySchema } from '../features/geometry-schema.ts'
+import { assertVertexBudget } from '../features/geometry-schema.ts'
+import { mergeBody, previewBody, restoreBody, splitBody } from '../contract/planner.ts'
 import { idParam, layerParam } from '../features/routes.ts'
 import { assertValidGeometry, updateFeature } from '../features/write-features.ts'
 import { writeAccess } from '../features/write-routes.ts'
@@ -15,29 +15,6 @@ import { ApiError, handle } from '../http/errors.ts'
 import { mergeZones, splitZone } from './geometry-tools.ts'
 import { featureHistory, historyEntry } from './history.ts'
 import { workloadPreview } from './preview.ts'
-import { bodyId } from '../http/ints.ts'
-
-const polygon = geometrySchema('Polygon') as unknown as z.ZodType<Polygon>
-const line = geometrySchema('LineString') as unknown as z.ZodType<LineString>
-
-const previewBody = z
-  .object({
-    geometry: polygon,
-    routes: z.array(line).max(200).default([]),
-    exclude_routes: z.array(bodyId()).max(1000).default([]),
-    zone_id: bodyId().optional(),
-    station_id: bodyId().optional(),
-    team: z.string().min(1).max(100).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    buffer: z.number().positive('buffer must be more than 0 m').max(5000, 'buffer is at most 5000 m').default(200),
-  })
-  .strict()
-  .refine((b) => !b.from || !b.to || b.from <= b.to, 'from must not be after to')
-
-const splitBody = z.object({ geometry: polygon, line }).strict()
-const mergeBody = z.object({ geometries: z.array(polygon).min(2, 'give at least two zones').max(20) }).strict()
-const restoreBody = z.object({ version: bodyId(), entry: bodyId() }).strict()
 
 /** The layers the planner draws and keeps a history of. */
 const PLANNED = new Set(['patrol-zones', 'patrol-routes'])

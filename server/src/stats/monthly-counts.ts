@@ -1,12 +1,12 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type Kysely } from 'kysely'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { areaFor, areaRowsSql, describeArea, parseAreaParam, type AreaSpec } from '../analysis/hex-area.ts'
 import { dbStep } from '../analysis/hex-db.ts'
-import { filterEcho, parseAnalysisQuery, pointFilterSql, pointFilterShape, type PointFilters } from '../analysis/hex-filters.ts'
+import { filterEcho, parseAnalysisQuery, pointFilterSql, type PointFilters } from '../analysis/hex-filters.ts'
+import { monthlyQuery } from '../contract/analysis-requests.ts'
 import { handle } from '../http/errors.ts'
 import { readScopeOf } from '../auth/request-scope.ts'
 
@@ -50,7 +50,6 @@ export function fillMonths(rows: readonly MonthCount[]): MonthCount[] {
   }
 }
 
-const monthlyQuery = z.strictObject(pointFilterShape)
 
 /** `GET /api/stats/monthly?layer=…`: counts per month for the hotspot filters (the chart under the hotspots), within the caller's read scope. */
 export function monthlyCountsRoutes({ db }: DbHandle): Router {
