@@ -1,12 +1,14 @@
 import type { Polygon } from 'geojson'
 import { sql } from 'kysely'
-import type { z } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/src/app.ts'
 import { createLogger } from '../../server/src/logger.ts'
-import { ENDPOINTS, type Endpoint } from '../../server/src/contract/endpoints.ts'
+import { ENDPOINTS } from '../../server/src/contract/endpoints.ts'
+import { ANALYSIS_ENDPOINTS } from '../../server/src/contract/analysis-endpoints.ts'
+import { PLANNER_ENDPOINTS } from '../../server/src/contract/planner-endpoints.ts'
+import { ROUTE_POLICIES, type RoutePolicy } from '../../server/src/auth/policy.ts'
 import { openApiDocument } from '../../server/src/openapi/document.ts'
-import { authHeader, type TestAccount } from '../helpers/accounts.ts'
+import { callAs, expectAnswersTrue, expectDocumented, expectSamplesFor, type ContractSample } from '../helpers/contract-check.ts'
 import { listen, type TestServer } from '../helpers/http.ts'
 import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
 
@@ -18,26 +20,13 @@ import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
  */
 const MARK = 'CONTRACT-TEST'
 
-interface Sample {
-  who?: TestAccount
-  path: string
-  body?: unknown
-}
-
 describe('the API contract', () => {
   let t: TestDb
   let server: TestServer
   let zoneId = 0
   const utmSquare = async (x: number, y: number, side: number): Promise<Polygon> =>
     JSON.parse(await scalar<string>(t.db, sql`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(${x - side / 2}, ${y - side / 2}, ${x + side / 2}, ${y + side / 2}, 32651), 4326), 9)`))
-  const call = async (method: string, s: Sample) => {
-    const res = await fetch(server.url + s.path, {
-      method,
-      headers: { ...authHeader(s.who ?? 'admin'), ...(s.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(s.body === undefined ? {} : { body: JSON.stringify(s.body) }),
-    })
-    return { status: res.status, type: (res.headers.get('content-type') ?? '').split(';')[0]!, text: await res.text() }
-  }
+  const call = (method: string, s: ContractSample) => callAs(server.url, method, s)
 
   beforeAll(async () => {
     t = await getTestDb()
@@ -54,7 +43,7 @@ describe('the API contract', () => {
   })
 
   /** Every way each endpoint is asked here; a new endpoint without one fails the first test. */
-  const samples = async (): Promise<Record<string, Sample[]>> => {
+  const samples = async (): Promise<Record<string, ContractSample[]>> => {
     const zone = await utmSquare(900_000, 4_760_000, 2000)
     const east = await utmSquare(901_500, 4_760_000, 1000)
     const west = await utmSquare(900_500, 4_760_000, 1000)
@@ -86,55 +75,26 @@ describe('the API contract', () => {
     }
   }
 
-  it('asks every declared endpoint in every media type it declares', async () => {
-    const s = await samples()
-    expect(Object.keys(s).sort()).toEqual(ENDPOINTS.map((e) => `${e.method} ${e.path}`).sort())
+  it('asks every declared endpoint of the analysis and planner areas', async () => {
+    expectSamplesFor([...ANALYSIS_ENDPOINTS, ...PLANNER_ENDPOINTS], await samples())
   })
 
   it('gets answers that the schemas accept, strictly, in the declared media types', { timeout: 120_000 }, async () => {
-    const all = await samples()
-    const seenTypes = new Set<string>()
-    const failures: string[] = []
-    for (const e of ENDPOINTS as readonly Endpoint[]) {
-      for (const sample of all[`${e.method} ${e.path}`] ?? []) {
-        const r = await call(e.method, sample)
-        const label = `${e.method} ${sample.path} as ${sample.who ?? 'admin'}`
-        if (r.status !== 200) {
-          failures.push(`${label}: ${r.status} ${r.text.slice(0, 200)}`)
-          continue
-        }
-        const type = r.type === 'text/csv' ? 'text/csv' : r.type
-        if (!(type in e.answer)) {
-          failures.push(`${label}: answered ${r.type}, declared ${Object.keys(e.answer).join(', ')}`)
-          continue
-        }
-        seenTypes.add(`${e.method} ${e.path} ${type}`)
-        const schema = e.answer[type] as z.ZodType | null
-        if (!schema) continue
-        const parsed = schema.safeParse(JSON.parse(r.text))
-        if (!parsed.success) failures.push(`${label}: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-      }
-    }
-    expect(failures).toEqual([])
-    // Every declared media type was seen at least once (geojson, the compact bins and CSV alike).
-    const declared = ENDPOINTS.flatMap((e) => Object.keys(e.answer).map((type) => `${e.method} ${e.path} ${type}`))
-    expect(declared.filter((d) => !seenTypes.has(d))).toEqual([])
+    await expectAnswersTrue(server.url, [...ANALYSIS_ENDPOINTS, ...PLANNER_ENDPOINTS], await samples())
   })
 
-  it('generates the OpenAPI operations from the same schemas: every parameter and the answers\' members', () => {
-    const doc = openApiDocument() as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>> }
-    for (const e of ENDPOINTS) {
-      const op = doc.paths[e.path.replace(/:(\w+)/g, '{$1}')]?.[e.method.toLowerCase()]
-      expect(op, `${e.method} ${e.path}`).toBeDefined()
-      const queryNames = (op!.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort()
-      expect(queryNames).toEqual(Object.keys(e.query?.shape ?? {}).sort())
-      for (const [type, schema] of Object.entries(e.answer)) {
-        const documented = op!.responses['200']!.content![type]!.schema
-        if (schema) expect(Object.keys(documented.properties as object).length, `${e.method} ${e.path} ${type}`).toBeGreaterThan(0)
-      }
-    }
+  it('generates the OpenAPI operations from the same schemas: every parameter, the body and the answers\' members', () => {
+    expectDocumented(ENDPOINTS)
     // Spot check: a member deep in an answer is documented with its type.
-    const coverage = doc.paths['/api/analysis/coverage']!.get!.responses['200']!.content!['application/geo+json']!.schema as any
+    const doc = openApiDocument() as any
+    const coverage = doc.paths['/api/analysis/coverage'].get.responses['200'].content['application/geo+json'].schema
     expect(coverage.properties.features.items.properties.properties.properties.covered_share).toMatchObject({ type: 'number', minimum: 0, maximum: 1 })
+  })
+
+  it('declares each endpoint once, on a route the access policy knows', () => {
+    const keys = ENDPOINTS.map((e) => `${e.method} ${e.path}`)
+    expect(new Set(keys).size).toBe(keys.length)
+    const routes = new Set((ROUTE_POLICIES as readonly RoutePolicy[]).map((p) => `${p.method} ${p.path}`))
+    expect(keys.filter((k) => !routes.has(k))).toEqual([])
   })
 })
