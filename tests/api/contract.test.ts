@@ -63,7 +63,7 @@ describe('the API contract', () => {
         { path: '/api/analysis/emerging-hotspots?layer=incidents&cell=2000&step=month&format=csv' },
       ],
       'GET /api/analysis/dosage': [{ path: '/api/analysis/dosage?cell=500' }, { who: 'officer', path: '/api/analysis/dosage?hotspots=emerging' }],
-      'GET /api/analysis/density': [{ path: '/api/analysis/density?layer=hazards&cell=500' }],
+      'GET /api/analysis/density': [{ path: '/api/analysis/density?layer=hazards&cell=500' }, { who: 'officer', path: '/api/analysis/density?layer=incidents&cell=250&format=grid' }],
       'GET /api/analysis/seasonal': [{ path: '/api/analysis/seasonal?geometry=1' }, { who: 'officer', path: '/api/analysis/seasonal' }],
       'GET /api/stats/monthly': [{ path: '/api/stats/monthly?layer=disputes' }],
       'GET /api/stats/grid-cells': [{ path: '/api/stats/grid-cells' }, { who: 'officer', path: '/api/stats/grid-cells' }],

@@ -7,6 +7,8 @@ import { authHeader } from '../helpers/accounts.ts'
 import { listenLong, type TestServer } from '../helpers/http.ts'
 import { getTestDb, scalar, type TestDb } from '../helpers/test-db.ts'
 import { binsToFeatureCollection, type HexagonBins } from '../../client/src/analysis/hex-bins.ts'
+import { densityGridToFeatureCollection } from '../../client/src/analysis/density-grid.ts'
+import type { DensityGrid } from '../../server/src/contract/analysis.ts'
 
 /**
  * Hotspots and density, each checked (the four-seasons screen: seasonal.test.ts) against an independent SQL
@@ -207,6 +209,36 @@ describe('analysis: hotspots and density', () => {
         expect(Math.abs(v.x - f.geometry.coordinates[0]![n]![0]!)).toBeLessThan(2e-6)
         expect(Math.abs(v.y - f.geometry.coordinates[0]![n]![1]!)).toBeLessThan(2e-6)
       })
+    }
+  })
+
+  it('answers the density surface in compact form (format=grid) with the same points and figures; the client places them where PostGIS does', async () => {
+    const base = `/api/analysis/density?layer=incidents&cell=250&area=${DISTRICT}`
+    const geo = await api.get<Density>(base)
+    expect(geo.status).toBe(200)
+    const compact = await fetch(`${server.url}${base}&format=grid`, { headers: authHeader('admin') })
+    expect(compact.headers.get('content-type')).toMatch(/^application\/json/)
+    const text = await compact.text()
+    const grid = JSON.parse(text) as DensityGrid
+    expect([grid.type, grid.grid.crs, grid.grid.cell]).toEqual(['DensityGrid', 'EPSG:32651', 250])
+    expect(grid.parameters).toEqual(geo.body.parameters)
+    expect(grid.summary).toEqual(geo.body.summary)
+    expect(grid.points.length).toBeGreaterThan(100)
+    expect(text.length).toBeLessThan(Buffer.byteLength(JSON.stringify(geo.body)) * 0.3)
+    const drawn = densityGridToFeatureCollection(grid)
+    expect(drawn.features.map((f) => f.properties)).toEqual(geo.body.features.map((f) => f.properties))
+    let worst = 0
+    drawn.features.forEach((f, k) => {
+      const want = geo.body.features[k]!.geometry.coordinates
+      worst = Math.max(worst, Math.abs(f.geometry.coordinates[0]! - want[0]), Math.abs(f.geometry.coordinates[1]! - want[1]))
+    })
+    expect(worst).toBeLessThanOrEqual(1.0000001e-6)
+    // PostGIS places a few of them the same.
+    for (const f of drawn.features.slice(0, 5)) {
+      const p = await sql<{ x: number; y: number }>`
+        SELECT ST_X(g) AS x, ST_Y(g) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint((${f.properties.col} + 0.5) * 250, (${f.properties.row} + 0.5) * 250), 32651), 4326) g`.execute(t.db)
+      expect(Math.abs(p.rows[0]!.x - f.geometry.coordinates[0]!)).toBeLessThan(2e-6)
+      expect(Math.abs(p.rows[0]!.y - f.geometry.coordinates[1]!)).toBeLessThan(2e-6)
     }
   })
 

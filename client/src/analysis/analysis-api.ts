@@ -5,9 +5,10 @@
  */
 import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import type {
-  CoverageAnswer, CoverageProps, DensityAnswer, DosageAnswer, EmergingBins, GridCellStat, HexagonBins, MonthlyAnswer, SeasonalAnswer,
+  CoverageAnswer, CoverageProps, DensityGrid, DosageAnswer, EmergingBins, GridCellStat, HexagonBins, MonthlyAnswer, SeasonalAnswer,
 } from '../../../server/src/contract/analysis.ts'
 import { getJson } from '../api/client.ts'
+import { densityGridToFeatureCollection } from './density-grid.ts'
 import { binsToFeatureCollection, emergingBinsToFeatureCollection } from './hex-bins.ts'
 export type {
   CoverageAnswer, CoverageProps, CoverageTotals, DensityAnswer, DosageAnswer, DosageBin, DosageDay, EmergingAnswer, EmergingProps,
@@ -28,7 +29,9 @@ export const analysisApi = {
   emerging: async (params: Record<string, string>, signal?: AbortSignal) =>
     emergingBinsToFeatureCollection(await getJson<EmergingBins>(`/api/analysis/emerging-hotspots?${query({ ...params, format: 'bins' })}`, opts(signal))),
   dosage: (params: Record<string, string>, signal?: AbortSignal) => getJson<DosageAnswer>(`/api/analysis/dosage?${query(params)}`, opts(signal)),
-  density: (params: Record<string, string>, signal?: AbortSignal) => getJson<DensityAnswer>(`/api/analysis/density?${query(params)}`, opts(signal)),
+  /** Asked for in compact form (a sixth of the bytes); the points are placed here. */
+  density: async (params: Record<string, string>, signal?: AbortSignal) =>
+    densityGridToFeatureCollection(await getJson<DensityGrid>(`/api/analysis/density?${query({ ...params, format: 'grid' })}`, opts(signal))),
   monthly: (params: Record<string, string>, signal?: AbortSignal) => getJson<MonthlyAnswer>(`/api/stats/monthly?${query(params)}`, opts(signal)),
   seasonal: (params: Record<string, string>, signal?: AbortSignal) => getJson<SeasonalAnswer>(`/api/analysis/seasonal?${query({ ...params, geometry: '1' })}`, opts(signal)),
   gridCellStats: () => getJson<{ cells: GridCellStat[] }>('/api/stats/grid-cells'),

@@ -4,6 +4,7 @@ import { areaRowsSql, describeArea, type AreaInfo, type AreaSpec } from './hex-a
 import { dbStep } from './hex-db.ts'
 import type { FeatureCollectionText } from './hex-geojson.ts'
 import { utm51nToLonLat } from './hex-utm.ts'
+import { UTM51N_PROJ4 } from './hex-lattice.ts'
 import { filterEcho, pointFilterSql, type PointFilters } from './hex-filters.ts'
 
 /** Largest density grid (points over the area's extent) one request may evaluate. */
@@ -103,7 +104,7 @@ export function quarticSums(xs: ArrayLike<number>, ys: ArrayLike<number>, grid: 
  * A kernel density surface over the area as GeoJSON points (grid cell centres, EPSG:4326) with
  * `density` per km², for the heat map; grid points outside the area or with zero density are left out.
  */
-export async function computeDensity(db: Kysely<any>, options: DensityOptions): Promise<FeatureCollectionText> {
+export async function computeDensity(db: Kysely<any>, options: DensityOptions): Promise<DensityResult> {
   const { filters, cell } = options
   const info = await describeArea(db, options.area)
   const grid = checkGridBudget(info, cell)
@@ -156,14 +157,13 @@ export async function computeDensity(db: Kysely<any>, options: DensityOptions): 
 
   let integral = 0
   let max = 0
-  const features = inside.map((g) => {
+  const points = inside.map((g): [number, number, number] => {
     const c = cols[g.k - 1]!
     const r = rowsIdx[g.k - 1]!
     const density = acc[(c - grid.col0) * grid.rows + (r - grid.row0)]! * toPerKm2
     integral += (density * cell * cell) / 1e6
     max = Math.max(max, density)
-    const [lon, lat] = utm51nToLonLat((c + 0.5) * cell, (r + 0.5) * cell)
-    return `{"type":"Feature","id":"${c}:${r}","geometry":{"type":"Point","coordinates":[${lon.toFixed(6)},${lat.toFixed(6)}]},"properties":{"col":${c},"row":${r},"density":${Number(density.toPrecision(6))}}}`
+    return [c, r, Number(density.toPrecision(6))]
   })
   const parameters = {
     ...filterEcho(filters),
@@ -179,6 +179,38 @@ export async function computeDensity(db: Kysely<any>, options: DensityOptions): 
     unit: 'points per km²',
     omitted: 'grid points outside the area and grid points with zero density',
   }
-  const summary = { points: xs.length, grid_points: features.length, max_density: Number(max.toPrecision(6)), integral: Number(integral.toFixed(4)) }
-  return { members: { parameters, summary }, features }
+  const summary = { points: xs.length, grid_points: points.length, max_density: Number(max.toPrecision(6)), integral: Number(integral.toFixed(4)) }
+  return { cell, parameters, summary, points }
+}
+
+/** A density surface before it is written out: (col, row, density) of each grid point kept. */
+export interface DensityResult {
+  cell: number
+  parameters: Record<string, unknown>
+  summary: Record<string, unknown>
+  points: Array<[number, number, number]>
+}
+
+/** As GeoJSON points, lon/lat (the default, for GIS users). */
+export function densityFeatureCollection(d: DensityResult): FeatureCollectionText {
+  const features = d.points.map(([c, r, density]) => {
+    const [lon, lat] = utm51nToLonLat((c + 0.5) * d.cell, (r + 0.5) * d.cell)
+    return `{"type":"Feature","id":"${c}:${r}","geometry":{"type":"Point","coordinates":[${lon.toFixed(6)},${lat.toFixed(6)}]},"properties":{"col":${c},"row":${r},"density":${density}}}`
+  })
+  return { members: { parameters: d.parameters, summary: d.summary }, features }
+}
+
+/**
+ * The compact form (`format=grid`): the grid (its CRS and cell) and one [col, row, density] per
+ * point; the client places the points itself (about a sixth of the GeoJSON's bytes).
+ */
+export function densityGrid(d: DensityResult): string {
+  const head = JSON.stringify({
+    type: 'DensityGrid',
+    parameters: d.parameters,
+    summary: d.summary,
+    grid: { crs: 'EPSG:32651', proj4: UTM51N_PROJ4, cell: d.cell, rule: 'point (col, row) at ((col + 0.5)·cell, (row + 0.5)·cell) in the grid\'s CRS' },
+    columns: ['col', 'row', 'density'],
+  })
+  return `${head.slice(0, -1)},"points":[${d.points.map((p) => `[${p[0]},${p[1]},${p[2]}]`).join(',')}]}`
 }

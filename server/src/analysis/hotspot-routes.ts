@@ -3,7 +3,7 @@ import { secureRouter } from '../auth/route-guard.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
-import { computeDensity } from './density.ts'
+import { computeDensity, densityFeatureCollection, densityGrid } from './density.ts'
 import { areaFor, parseAreaBody, parseAreaParam } from './hex-area.ts'
 import { sendFeatureCollection } from './hex-geojson.ts'
 import { parseAnalysisQuery, type PointFilters } from './hex-filters.ts'
@@ -115,12 +115,14 @@ export function hotspotRoutes({ db }: DbHandle): Router {
       if (params.bandwidth !== undefined && params.bandwidth < cell) {
         throw new ApiError(400, 'invalid_query', `bandwidth: ${params.bandwidth} m is narrower than the ${cell} m grid; the surface needs a bandwidth of at least one cell`)
       }
-      sendFeatureCollection(res, await computeDensity(db, {
+      const surface = await computeDensity(db, {
         filters,
         area: areaFor(requirePrincipal(req), parseAreaParam(params.area)),
         cell,
         ...(params.bandwidth !== undefined ? { bandwidth: params.bandwidth } : {}),
-      }))
+      })
+      if (params.format === 'grid') res.type('application/json').send(densityGrid(surface))
+      else sendFeatureCollection(res, densityFeatureCollection(surface))
     }),
   )
 

@@ -50,9 +50,9 @@ export const ANALYSIS_ENDPOINTS: readonly Endpoint[] = [
   {
     method: 'GET',
     path: '/api/analysis/density',
-    summary: 'quartic kernel density surface (points per km², grid points with density above zero)',
+    summary: 'quartic kernel density surface (points per km², grid points with density above zero); format=grid for the compact form',
     query: requests.densityQuery,
-    answer: { [GEOJSON]: analysis.densityAnswer },
+    answer: { [GEOJSON]: analysis.densityAnswer, [JSON_TYPE]: analysis.densityGrid },
     errors: [400],
   },
   {

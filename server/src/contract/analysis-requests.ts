@@ -40,6 +40,7 @@ export const densityQuery = z.strictObject({
   ...pointFilterShape,
   cell: metres('cell', { max: 50_000 }).optional().describe('grid spacing in metres (default 250)'),
   bandwidth: metres('bandwidth', { max: 100_000 }).optional().describe('kernel radius in metres (default: Silverman-style rule, see parameters.bandwidth_rule)'),
+  format: z.enum(['geojson', 'grid'], { error: 'format must be geojson or grid' }).optional().describe('geojson (default): points; grid: the grid and one [col, row, density] per point (about a sixth of the bytes)'),
 })
 
 export const emergingQuery = z.strictObject({

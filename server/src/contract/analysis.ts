@@ -157,9 +157,19 @@ export const dosageAnswer = z.strictObject({
 })
 
 // ── Kernel density ───────────────────────────────────────────────────────────
+const densityParameters = echo({ cell: z.number(), bandwidth: z.number() })
+const densitySummary = z.strictObject({ points: count, grid_points: count, max_density: z.number(), integral: z.number() })
 export const densityAnswer = featureCollection(feature(pointGeometry, z.strictObject({ col: z.number().int(), row: z.number().int(), density: z.number() })), {
-  parameters: echo({ cell: z.number(), bandwidth: z.number() }),
-  summary: z.strictObject({ points: count, grid_points: count, max_density: z.number(), integral: z.number() }),
+  parameters: densityParameters,
+  summary: densitySummary,
+})
+export const densityGrid = z.strictObject({
+  type: z.literal('DensityGrid'),
+  parameters: densityParameters,
+  summary: densitySummary,
+  grid: z.strictObject({ crs: z.string(), proj4: z.string(), cell: z.number().positive(), rule: z.string() }),
+  columns: z.tuple([z.literal('col'), z.literal('row'), z.literal('density')]),
+  points: z.array(z.tuple([z.number().int(), z.number().int(), z.number()])),
 })
 
 // ── Counts per month, per grid cell ──────────────────────────────────────────
@@ -246,6 +256,7 @@ export type DosageBin = z.output<typeof dosageBin>
 export type StationDosage = z.output<typeof stationDosage>
 export type DosageAnswer = z.output<typeof dosageAnswer>
 export type DensityAnswer = z.output<typeof densityAnswer>
+export type DensityGrid = z.output<typeof densityGrid>
 export type MonthlyAnswer = z.output<typeof monthlyAnswer>
 export type GridCellStat = z.output<typeof gridCellStat>
 export type SeasonName = z.output<typeof seasonName>
