@@ -6,6 +6,7 @@ import path from 'node:path'
 import type { DbHandle } from './db/create-db.ts'
 import { hotspotRoutes } from './analysis/hotspot-routes.ts'
 import { alertRoutes } from './alerts/routes.ts'
+import { apiDocsRoutes } from './api-docs/routes.ts'
 import { coverageRoutes } from './analysis/coverage-routes.ts'
 import { communityRoutes } from './community/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
@@ -135,6 +136,7 @@ export function createApp({ database, logger, clientDir, bodyLimit = '2mb', impo
   api.use(stationRoutes(database))
   api.use(clientConfigRoutes(basemap))
   api.use(featureReadRoutes(database))
+  api.use(apiDocsRoutes())
   api.use(featureWriteRoutes(database))
   api.use(transitionRoutes(database))
   api.use(photoRoutes(database))

@@ -62,6 +62,46 @@ describe('the map page in Chromium', () => {
     expect(wire).toBeLessThan(plain * 0.4)
   })
 
+  it('serves the interactive API docs (Swagger UI) from the server itself, under the app CSP: the operations render, no console error or CSP violation, nothing from outside', async () => {
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const errors: string[] = []
+    const external: string[] = []
+    const failed: string[] = []
+    // A violation is a console error in Chromium too; the event says which directive.
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)))
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    page.on('request', (r) => {
+      if (!r.url().startsWith(e2e.url) && !r.url().startsWith('data:')) external.push(r.url())
+    })
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.url()}: ${r.status()}`)
+    })
+    const res = await page.goto(`${e2e.url}/api/docs`)
+    expect(res?.status()).toBe(200)
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'; style-src 'self';")
+    // Swagger UI draws only the operations near the viewport: scroll down until one deep in the document is drawn.
+    await page.waitForFunction(
+      () => {
+        if (document.querySelector('.opblock-summary-path[data-path="/api/analysis/coverage"]')) return true
+        if (document.querySelector('.opblock')) window.scrollBy(0, window.innerHeight / 2)
+        return false
+      },
+      null,
+      { polling: 100, timeout: 60_000 },
+    )
+    // Opened, it shows the operation's parameters from the document.
+    await page.click('.opblock-summary-path[data-path="/api/analysis/coverage"]')
+    await page.waitForSelector('.opblock.is-open .parameters [data-param-name="grid"]')
+    await page.screenshot({ path: path.join(SHOTS, 'api-docs.png') })
+    expect(errors).toEqual([])
+    expect(external).toEqual([])
+    expect(failed).toEqual([])
+    await page.close()
+  })
+
   it('asks for a password first, says so when it is wrong, and shows each role only its layers', async () => {
     const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } })
     const errors: string[] = []

@@ -80,6 +80,11 @@ export async function buildRouteCases(db: DbHandle['db']): Promise<{ cases: Rout
     { route: 'GET /api/health', path: '/api/health', expect: all(200) },
     { route: 'GET /api/config', path: '/api/config', expect: all(200) },
     { route: 'GET /api/openapi.json', path: '/api/openapi.json', expect: all(200) },
+    // The API docs page (one route with an optional trailing slash) and its listed files; another name is 404.
+    { route: 'GET /api/docs{/}', path: '/api/docs', expect: all(200) },
+    { route: 'GET /api/docs{/}', path: '/api/docs/', expect: all(200) },
+    { route: 'GET /api/docs/assets/:file', path: '/api/docs/assets/api-docs-init.js', expect: all(200) },
+    { route: 'GET /api/docs/assets/:file', path: '/api/docs/assets/index.html', expect: all(404) },
     { route: 'POST /api/auth/login', path: '/api/auth/login', body: {}, expect: all(400) },
     { route: 'POST /api/auth/logout', path: '/api/auth/logout', body: {}, expect: all(204) },
     { route: 'GET /api/auth/me', path: '/api/auth/me', expect: all(200) },

@@ -36,6 +36,9 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/health', allow: 'public' },
   { method: 'GET', path: '/api/config', allow: 'public' },
   { method: 'GET', path: '/api/openapi.json', allow: 'public' },
+  // The API docs page (`/api/docs` or `/api/docs/`) and its listed files (server/src/api-docs/routes.ts).
+  { method: 'GET', path: '/api/docs{/}', allow: 'public' },
+  { method: 'GET', path: '/api/docs/assets/:file', allow: 'public' },
   { method: 'POST', path: '/api/auth/login', allow: 'public' },
   { method: 'POST', path: '/api/auth/logout', allow: 'public' },
   { method: 'GET', path: '/api/auth/me', allow: 'public' },
