@@ -63,11 +63,17 @@ export async function coverageByCell(db: Kysely<any>, p: CoverageParams): Promis
       WHERE ST_Intersects(rt.buf_m, ST_Transform(g.geom, 32651))
       GROUP BY g.id
     ),
-    pieces AS (
-      SELECT c.id, ST_Area(c.geom_m) AS area_m2,
-             CASE WHEN cv.buf_m IS NULL THEN 0 ELSE ST_Area(ST_Intersection(c.geom_m, cv.buf_m)) END AS covered_m2,
-             CASE WHEN cv.buf_m IS NULL THEN c.geom ELSE ST_Transform(ST_Difference(c.geom_m, cv.buf_m), 4326) END AS uncovered
+    -- One overlay per cell: the part outside the buffers; the covered area is the rest of the cell.
+    -- MATERIALIZED: each output is read more than once below, and an inlined CTE would repeat the overlay.
+    diff AS MATERIALIZED (
+      SELECT c.id, c.geom, ST_Area(c.geom_m) AS area_m2, cv.buf_m IS NOT NULL AS touched,
+             CASE WHEN cv.buf_m IS NULL THEN c.geom_m ELSE ST_Difference(c.geom_m, cv.buf_m) END AS rest_m
       FROM cells c LEFT JOIN cover cv ON cv.id = c.id
+    ),
+    pieces AS MATERIALIZED (
+      SELECT id, area_m2, CASE WHEN touched THEN greatest(0, area_m2 - ST_Area(rest_m)) ELSE 0 END AS covered_m2,
+             CASE WHEN touched THEN ST_Transform(rest_m, 4326) ELSE geom END AS uncovered
+      FROM diff
     ),
     near_units AS (
       SELECT DISTINCT h.id FROM routes rt JOIN household_units h ON h.geom && ST_Expand(rt.geom, ${pad})
