@@ -1,17 +1,8 @@
-import type { Geometry } from 'geojson'
+import type { NewFeature, Photo, PhotoStored, StoredFeature } from '../../../server/src/contract/field.ts'
 import { ApiError, getJson } from '../api/client.ts'
 
-/** A photo as the API takes it: the type and the bytes in base64. */
-export interface Photo {
-  content_type: 'image/jpeg' | 'image/png' | 'image/webp'
-  data: string
-}
-
-export interface NewFeature {
-  type: 'Feature'
-  geometry: Geometry
-  properties: Record<string, unknown>
-}
+/** A new feature and a photo as the API takes them (the photo: the type and the bytes in base64). */
+export type { NewFeature, Photo } from '../../../server/src/contract/field.ts'
 
 /** Whether a failure means "no network" (keep the entry and try again) rather than a refusal. */
 export function isNetworkFailure(err: unknown): boolean {
@@ -28,10 +19,10 @@ const featuresUrl = (layer: string) => `/api/layers/${encodeURIComponent(layer)}
  */
 export const entryApi = {
   create: (layer: string, feature: NewFeature, signal?: AbortSignal) =>
-    getJson<{ id: number; properties: Record<string, unknown> }>(featuresUrl(layer), {
+    getJson<StoredFeature>(featuresUrl(layer), {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(feature), ...(signal ? { signal } : {}),
     }),
   putPhoto: (layer: string, id: number, photo: Photo) =>
-    getJson<{ bytes: number }>(`${featuresUrl(layer)}/${id}/photo`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(photo) }),
+    getJson<PhotoStored>(`${featuresUrl(layer)}/${id}/photo`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(photo) }),
   photoUrl: (layer: string, id: number) => `${featuresUrl(layer)}/${id}/photo`,
 }

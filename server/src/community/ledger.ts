@@ -1,37 +1,12 @@
 import { sql, type Kysely } from 'kysely'
+import type { LedgerRow, ShopItem, VolunteerAccount } from '../contract/volunteer.ts'
 import { ApiError } from '../http/errors.ts'
 
 /** A volunteer's balance: the sum of the ledger, never a stored number. */
 export const balanceSql = (volunteerId: number) => sql<number>`(SELECT coalesce(sum(delta), 0)::int FROM points_ledger WHERE volunteer_id = ${volunteerId})`
 
-export interface LedgerRow {
-  id: number
-  at: string
-  delta: number
-  kind: 'activity' | 'record' | 'redemption' | 'adjustment'
-  activity_id: number | null
-  record_id: number | null
-  redemption_id: number | null
-  note: string | null
-  /** What it was: the activity's title, the record's kind, the item redeemed. */
-  label: string | null
-}
-
-export interface VolunteerAccount {
-  id: number
-  name: string
-  occupation: string | null
-  joined_on: string
-  org_id: number
-  org_name: string
-  /** The police unit the organisation belongs to. */
-  unit_name: string | null
-  balance: number
-  /** Every movement in (positive deltas). */
-  earned: number
-  /** Points redeemed in the shop. */
-  spent: number
-}
+/** The rows of the answers, as the contract defines them (server/src/contract/volunteer.ts). */
+export type { LedgerRow, ShopItem, VolunteerAccount } from '../contract/volunteer.ts'
 
 /**
  * A volunteer's points account from the ledger (never a stored number): the balance is the sum
@@ -47,15 +22,6 @@ export async function volunteerAccount(db: Kysely<any>, id: number): Promise<Vol
     LEFT JOIN points_ledger l ON l.volunteer_id = v.id
     WHERE v.id = ${id} GROUP BY v.id, o.name, u.name`.execute(db)
   return r.rows[0] ?? null
-}
-
-export interface ShopItem {
-  id: number
-  name: string
-  price: number
-  stock: number
-  active: boolean
-  redeemed: number
 }
 
 /** The safety shop's shelf (平安超市): every item with its price, stock and how many were redeemed. */

@@ -1,5 +1,4 @@
 import type { Router } from 'express'
-import { z } from 'zod'
 import { findLayer } from '../../../data/catalog/layers.ts'
 import { readScopeOf } from '../auth/request-scope.ts'
 import { secureRouter } from '../auth/route-guard.ts'
@@ -7,6 +6,7 @@ import type { DbHandle } from '../db/create-db.ts'
 import { dbStep } from '../analysis/hex-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { handle } from '../http/errors.ts'
+import { myDayQuery } from '../contract/volunteer.ts'
 import { volunteerDay } from './volunteer-day.ts'
 
 const hazards = findLayer('hazards')!
@@ -22,7 +22,7 @@ export function volunteerDayRoutes({ db }: DbHandle): Router {
   router.get(
     '/volunteer/my-day',
     handle(async (req, res) => {
-      const q = z.object({}).strict().safeParse(req.query)
+      const q = myDayQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const h = readScopeOf(req, hazards)
       const d = readScopeOf(req, disputes)

@@ -1,49 +1,15 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { hasPhotoSql } from '../features/photos.ts'
-import { recentLedger, shopShelf, volunteerAccount, type LedgerRow, type ShopItem, type VolunteerAccount } from './ledger.ts'
+import type { MyDayAnswer as VolunteerDay, StatusChange, VolunteerReport } from '../contract/volunteer.ts'
+import { recentLedger, shopShelf, volunteerAccount } from './ledger.ts'
 
 /** Most reports listed (newest first; `reports_total` counts them all). */
 export const MAX_REPORTS = 100
 /** Ledger movements listed. */
 export const LEDGER_ROWS = 20
 
-export interface StatusChange {
-  from: string
-  to: string
-  at: string
-  reason: string | null
-}
-
-export interface VolunteerReport {
-  layer: 'hazards' | 'disputes'
-  id: number
-  code: string
-  category: string
-  status: string
-  description: string
-  reported_at: string
-  /** When the status last changed (its latest transition), else when the report was stored. */
-  changed_at: string
-  lon: number
-  lat: number
-  /** The grid cell and community it was assigned to, by name. */
-  grid_name: string | null
-  community: string | null
-  has_photo: boolean
-  /** Every status change, oldest first (the audit log's transitions; who made them is not said). */
-  history: StatusChange[]
-}
-
-export interface VolunteerDay {
-  at: string
-  account: { user_id: number; display_name: string; volunteer_id: number | null }
-  /** The linked volunteer's points account, or null when the account is linked to none. */
-  volunteer: (VolunteerAccount & { ledger: LedgerRow[] }) | null
-  reports: VolunteerReport[]
-  reports_total: number
-  /** The shop's items on offer; `affordable` against the balance (false without a linked volunteer). */
-  shop: Array<ShopItem & { affordable: boolean }>
-}
+/** The answer and its rows, as the contract defines them (server/src/contract/volunteer.ts). */
+export type { MyDayAnswer as VolunteerDay, StatusChange, VolunteerReport } from '../contract/volunteer.ts'
 
 /**
  * One layer's reports within `scope` (a condition on `t`):

@@ -9,16 +9,7 @@ import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody, pathId } from './input.ts'
 import { recentLedger, recordActivity, volunteerAccount } from './ledger.ts'
-import { queryId, queryOffset } from '../http/ints.ts'
-
-const listQuery = z
-  .object({
-    org: queryId().optional(),
-    q: z.string().max(50).optional(),
-    after: queryOffset().default(0),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .strict()
+import { volunteersQuery } from '../contract/volunteer.ts'
 
 const boardQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }).strict()
 
@@ -47,7 +38,7 @@ export function volunteerRoutes({ db }: DbHandle): Router {
   router.get(
     '/volunteers',
     handle(async (req, res) => {
-      const q = listQuery.safeParse(req.query)
+      const q = volunteersQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const { org, after, limit } = q.data
       if (org !== undefined && !(await sql`SELECT 1 FROM volunteer_orgs WHERE id = ${org}`.execute(db)).rows.length) {

@@ -1,6 +1,9 @@
 import { ANALYSIS_ENDPOINTS } from './analysis-endpoints.ts'
 import type { Endpoint } from './endpoint.ts'
+import { FIELD_ENDPOINTS } from './field-endpoints.ts'
+import { OFFICER_ENDPOINTS } from './officer-endpoints.ts'
 import { PLANNER_ENDPOINTS } from './planner-endpoints.ts'
+import { VOLUNTEER_ENDPOINTS } from './volunteer-endpoints.ts'
 
 export { operationOf, type Endpoint } from './endpoint.ts'
 
@@ -11,4 +14,7 @@ export { operationOf, type Endpoint } from './endpoint.ts'
 export const ENDPOINTS: readonly Endpoint[] = [
   ...ANALYSIS_ENDPOINTS,
   ...PLANNER_ENDPOINTS,
+  ...OFFICER_ENDPOINTS,
+  ...VOLUNTEER_ENDPOINTS,
+  ...FIELD_ENDPOINTS,
 ]

@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from 'express'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import { findLayer, type LayerDef } from '../../../data/catalog/layers.ts'
 import { scopeCondition, writeScope, type Scope } from '../auth/layer-access.ts'
 import { requirePrincipal } from '../auth/policy.ts'
@@ -13,17 +12,10 @@ import { ApiError, handle } from '../http/errors.ts'
 import { idParam, layerParam } from './routes.ts'
 import { parseBody } from './write-schema.ts'
 import { PHOTO_TABLES } from './photos.ts'
+import { photoBody } from '../contract/field.ts'
 
 /** Largest photo kept (the phone shrinks it to about 1280 px first). */
 export const MAX_PHOTO_BYTES = 1_500_000
-
-const photoSchema = z
-  .object({
-    content_type: z.enum(['image/jpeg', 'image/png', 'image/webp']),
-    /** The image, base64 (JSON carries it with the rest of the API; the phone keeps it so while offline). */
-    data: z.base64().min(4, 'data is empty'),
-  })
-  .strict()
 
 /** What a file starts with, by type: the bytes must be the image they say they are. */
 const MAGIC: Record<string, (b: Buffer) => boolean> = {
@@ -65,7 +57,7 @@ export function photoRoutes({ db }: DbHandle): Router {
   const put = async (req: Request, res: Response, layer: LayerDef) => {
     const { where, principal } = photoWriteScope(req, layer)
     const id = idParam(req)
-    const body = parseBody(photoSchema, req.body)
+    const body = parseBody(photoBody, req.body)
     const bytes = Buffer.from(body.data, 'base64')
     if (bytes.length > MAX_PHOTO_BYTES) throw new ApiError(413, 'photo_too_large', `the photo is ${bytes.length} bytes; at most ${MAX_PHOTO_BYTES}`)
     if (!MAGIC[body.content_type]!(bytes)) throw new ApiError(422, 'invalid_photo', `data is not a ${body.content_type} image`)

@@ -9,7 +9,8 @@ import { idParam } from './routes.ts'
 import { updateFeature } from './write-features.ts'
 import { editableLayer, writeAccess } from './write-routes.ts'
 import { readScopeOf, writeScopeOf } from '../auth/request-scope.ts'
-import { parseBody, transitionSchema } from './write-schema.ts'
+import { transitionBody } from '../contract/officer.ts'
+import { parseBody } from './write-schema.ts'
 
 /** Lifecycle moves (hazards, disputes): explicit transitions with who, when and why. */
 export function transitionRoutes({ db }: DbHandle): Router {
@@ -40,7 +41,7 @@ export function transitionRoutes({ db }: DbHandle): Router {
       const lifecycleId = layer.lifecycle
       if (!lifecycleId) throw new ApiError(404, 'no_lifecycle', `layer ${layer.id} has no lifecycle`)
       const id = idParam(req)
-      const body = parseBody(transitionSchema, req.body)
+      const body = parseBody(transitionBody, req.body)
       const feature = await db.transaction().execute(async (trx) => {
         const r = await sql<{ status: string }>`SELECT status FROM ${sql.table(layer.table)} AS t WHERE t.id = ${id} AND ${access.scope ?? sql`true`} FOR UPDATE OF t`.execute(trx)
         const from = r.rows[0]?.status

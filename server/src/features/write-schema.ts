@@ -5,21 +5,15 @@ import { ApiError } from '../http/errors.ts'
 import { geometrySchema, vertexLimitError } from './geometry-schema.ts'
 import { propertiesSchema, type WriteMode } from './property-schema.ts'
 import { bodyId } from '../http/ints.ts'
+import { featureInput } from '../contract/field.ts'
 
 export function issuesMessage(issues: readonly z.core.$ZodIssue[]): string {
   return issues.map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`).join('; ')
 }
 
-/** A GeoJSON Feature to create (or import): geometry of the layer's type, writable properties. */
+/** A GeoJSON Feature to create (or import): the contract's envelope (server/src/contract/field.ts) with the geometry of the layer's type and its writable properties. */
 export function featureInputSchema(layer: LayerDef, mode: Exclude<WriteMode, 'update'>) {
-  return z
-    .object({
-      type: z.literal('Feature').optional(),
-      id: z.unknown().optional(),
-      geometry: geometrySchema(layer.geometry),
-      properties: propertiesSchema(layer, mode).default({}),
-    })
-    .strict()
+  return featureInput(geometrySchema(layer.geometry), propertiesSchema(layer, mode).default({}))
 }
 
 /** A PATCH: the version it was made on, and the properties and/or geometry that change. */
@@ -34,14 +28,8 @@ export function featurePatchSchema(layer: LayerDef) {
     .refine((b) => b.properties !== undefined || b.geometry !== undefined, 'nothing to change: give properties and/or geometry')
 }
 
-export const transitionSchema = z
-  .object({
-    to: z.string().min(1),
-    version: bodyId(),
-    reason: z.string().trim().min(1, 'say why').max(1000),
-    mediation_room_id: bodyId().optional(),
-  })
-  .strict()
+/** A lifecycle move: the contract's (server/src/contract/officer.ts). */
+export { transitionBody as transitionSchema } from '../contract/officer.ts'
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (body === undefined || body === null || typeof body !== 'object') throw new ApiError(400, 'invalid_body', 'the request body must be a JSON object')

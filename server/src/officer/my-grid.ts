@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { dbStep } from '../analysis/hex-db.ts'
 import { computeSeasonal } from '../analysis/seasonal.ts'
+import type { MyGridOfficer } from '../contract/officer.ts'
 
 /** Hazard statuses an officer still has to check (the others are final). */
 export const OPEN_HAZARD_STATUSES = ['reported', 'verified', 'rectifying'] as const
@@ -39,7 +40,7 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string, asked:
   // phone's clock a little ahead must not hide the entry it just sent).
   const upTo = (column: string) => (asked ? sql`AND ${sql.ref(column)} <= ${at}::timestamptz` : sql``)
   const officer = await dbStep('reading the officer', async () => {
-    const r = await sql<{ user_id: number; display_name: string | null; officer_id: number | null; name: string | null; phone: string | null }>`
+    const r = await sql<MyGridOfficer>`
       SELECT u.id AS user_id, u.display_name, u.officer_id, o.name, o.phone
       FROM users u LEFT JOIN officers o ON o.id = u.officer_id WHERE u.id = ${userId}`.execute(db)
     return r.rows[0]!
@@ -132,7 +133,8 @@ export async function myGrid(db: Kysely<any>, userId: number, at: string, asked:
   return {
     at,
     officer,
-    cells: { type: 'FeatureCollection' as const, features: cells.features, bbox: cells.bbox },
+    // RFC 7946: a bbox, when present, is an array; an account without cells has none.
+    cells: { type: 'FeatureCollection' as const, features: cells.features, ...(cells.bbox ? { bbox: cells.bbox } : {}) },
     grid_ids: cells.ids,
     people,
     hazards,

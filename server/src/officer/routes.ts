@@ -1,13 +1,11 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { handle } from '../http/errors.ts'
 import { requirePrincipal } from '../auth/policy.ts'
+import { myGridQuery } from '../contract/officer.ts'
 import { myGrid } from './my-grid.ts'
-
-const myGridQuery = z.object({ at: z.iso.datetime({ offset: true }).optional() }).strict()
 
 /** The officer's phone view (issue 8): `GET /api/officer/my-grid`, scoped to the account's own cells. */
 export function officerRoutes(database: DbHandle): Router {

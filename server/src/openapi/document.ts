@@ -114,14 +114,9 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/alert-rules': 'alert rules and their settings',
   'PATCH /api/alert-rules/{id}': 'change an alert rule (audited)',
   'GET /api/metrics': 'Prometheus metrics of this process (requests, latency, pool, SSE clients, ingest, tile cache)',
-  'GET /api/volunteers': 'volunteer registry with balances: org=, q= (name), limit=, after= (the previous page\'s next)',
-  'GET /api/volunteers/{id}': 'one volunteer: balance, earned and spent from the points ledger, the 20 latest movements (a volunteer: only their own)',
   'POST /api/volunteers/{id}/activities': 'record an activity {"kind","quantity","heldAt"?,"note"?}: points by the point rule of its kind (audited)',
   'GET /api/volunteer-orgs/{id}/leaderboard': 'an organisation\'s volunteers ranked by points earned',
-  'GET /api/volunteer/my-day': 'a volunteer account\'s day: the hazards and disputes it reported (newest first, each with its status history), its linked volunteer\'s balance, earned, spent and latest ledger movements (volunteer: null when the account is linked to none), and the shop\'s items with what the balance affords',
-  'GET /api/point-rules': 'points per unit of each activity kind (patrol hours, reports, publicity sessions, river patrols)',
   'PATCH /api/point-rules/{kind}': 'change a point rule {"version","pointsPerUnit"?,"maxQuantity"?,"label"?}: 409 on a stale version (audited)',
-  'GET /api/shop/items': 'the safety shop (平安超市): items, points price, stock, redeemed',
   'POST /api/shop/items': 'add a shop item {"name","price","stock"} (audited)',
   'POST /api/shop/redemptions': 'redeem {"volunteerId","itemId","quantity"}: 409 when points or stock are short, nothing written (audited)',
   'GET /api/community/dashboard': 'the story\'s figures live, by month, season, category and district: district=, station=, from=, to=, format=csv',
@@ -135,9 +130,7 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/coordination/meetings': 'monthly station–town meetings, weekly community analyses, daily officer–grid-worker contacts with the issues raised and resolved',
   'POST /api/coordination/meetings': 'log a meeting with the issues it raised and the open issues of its station it resolved (audited)',
   'GET /api/coordination/issues': 'issues raised at coordination meetings: raised, resolved, open',
-  'GET /api/officer/my-grid': "an officer's own cells: open hazards and disputes by status and age, ten-household units with their lead, guard posts with today's duty windows, the four-seasons focus; at= for another moment",
   'PUT /api/officer/hazards/{id}/photo': 'the photo of a hazard {"content_type","data" (base64)}: one per hazard, replaced when sent again, at most 1.5 MB',
-  'GET /api/officer/hazards/{id}/photo': 'the photo of a hazard (the image itself)',
   'GET /api/people': 'the people directory (officers, auxiliaries, grid workers, militia contacts, volunteer leads): name, role, unit, station and its duty phone, cells; phones and badges for police roles only, a volunteer sees the people of their own area; q= (name, pinyin or initials), role=, unit= (and below), cell=, ids= (officer:1,militia:2), limit=, offset=',
   'GET /api/people/{id}': 'one person (id officer:N, militia:N or volunteer:N): the directory row and their cells as GeoJSON with a bbox; 404 for someone the caller may not see',
   'POST /api/people/import': 'a roster as CSV (text/csv), XLSX or JSON {"rows"} with columns role, name, badge, unit (code or name), phone, org, cells (grid codes): all rows or none; 422 import_rejected lists every rejected row with its reasons (administrators; audited)',
@@ -193,6 +186,9 @@ export function openApiDocument(): Record<string, unknown> {
   }
   // The endpoints of the contract (server/src/contract): parameters, body and answers from their schemas.
   for (const e of ENDPOINTS) (described[openApiPath(e.path)] ??= {})[e.method.toLowerCase()] = operationOf(e)
+  // The policy's other methods join a path's described ones (a path the contract gives GET may have a PUT that only the policy lists).
+  const paths: Record<string, Record<string, unknown>> = { ...described }
+  for (const [path, ops] of Object.entries(policyPaths(described))) paths[path] = { ...paths[path], ...ops }
   cached ??= {
     openapi: '3.0.3',
     info: {
@@ -201,7 +197,7 @@ export function openApiDocument(): Record<string, unknown> {
       description: 'Community policing map and grid management. GeoJSON is RFC 7946 (lon/lat, WGS84). Sign in (session cookie; writes send X-CSRF-Token) or send an API token as Authorization: Bearer.',
     },
     security: [{ bearer: [] }, { session: [] }],
-    paths: { ...described, ...policyPaths(described) },
+    paths,
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'an API token from POST /api/auth/tokens or npm run user -- token' },
