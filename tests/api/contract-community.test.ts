@@ -113,8 +113,12 @@ describe('the API contract: officer, volunteer and field entry', () => {
       'GET /api/volunteers/:id': [{ path: `/api/volunteers/${volunteerId}` }, { who: 'volunteer', path: `/api/volunteers/${volunteerId}` }],
       'GET /api/point-rules': [{ path: '/api/point-rules' }, { who: 'officer', path: '/api/point-rules' }, { who: 'volunteer', path: '/api/point-rules' }],
       'GET /api/shop/items': [{ path: '/api/shop/items' }, { who: 'volunteer', path: '/api/shop/items' }],
-      // Field entry: each entry sent again (the phone's outbox after a lost answer) answers 200 with the stored feature.
-      'POST /api/layers/:layer/features': [resend('volunteer', volHazard), resend('officer', offHazard), resend('officer', offPatrol), resend('admin', adminDispute)],
+      // Field entry: each entry sent again (the phone's outbox after a lost answer) answers 200 with the stored feature, a new one 201.
+      'POST /api/layers/:layer/features': [
+        resend('volunteer', volHazard), resend('officer', offHazard), resend('officer', offPatrol), resend('admin', adminDispute),
+        // A new entry: 201.
+        { who: 'volunteer', path: '/api/layers/hazards/features', body: { ...(volHazard.body as object), properties: { ...(volHazard.body as { properties: object }).properties, client_ref: randomUUID() } } },
+      ],
       'PUT /api/layers/:layer/features/:id/photo': [
         { who: 'volunteer', path: photo('hazards', volHazard.id), body: { content_type: 'image/jpeg', data: IMAGES['image/jpeg'] } },
         { who: 'officer', path: photo('hazards', offHazard.id), body: { content_type: 'image/png', data: IMAGES['image/png'] } },

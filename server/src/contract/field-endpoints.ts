@@ -13,6 +13,7 @@ export const FIELD_ENDPOINTS: readonly Endpoint[] = [
       "create a feature of an editable layer (an officer: in their cells; a volunteer: hazards and disputes): 201 with the stored feature; sent again with the same properties.client_ref, 200 with the feature stored the first time (409 when that client_ref names another feature); the layer's own body is /api/layers/{layer id}/features",
     body: field.featureBody,
     answer: { [GEOJSON]: field.storedFeature },
+    statuses: [201, 200],
     errors: [400, 404, 405, 409, 413, 422],
   },
   {

@@ -150,7 +150,8 @@ function policyPaths(described: Record<string, Record<string, unknown>>): Record
   for (const policy of ROUTE_POLICIES as readonly RoutePolicy[]) {
     const path = openApiPath(policy.path)
     const method = policy.method.toLowerCase()
-    if (described[path]?.[method] || path.startsWith('/api/layers/') || path.startsWith('/ogc/collections/{layer}')) continue
+    // The docs viewer's own page and files are not part of the API.
+    if (described[path]?.[method] || path.startsWith('/api/layers/') || path.startsWith('/ogc/collections/{layer}') || path.startsWith('/api/docs')) continue
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
     const isPublic = policy.allow === 'public' || policy.allow === 'device'
     const who = typeof policy.allow === 'string' ? policy.allow : policy.allow.join(', ')
