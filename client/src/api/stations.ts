@@ -1,28 +1,17 @@
 import { getJson } from './client.ts'
 
-/** A station of `GET /api/stations` (server/src/stations/stations.ts): a police unit that owns grid cells or patrol zones. */
-export interface Station {
-  id: number
-  code: string
-  name: string
-  kind: string
-  parent_id: number | null
-  parent_name: string | null
-  district_code: string | null
-  district_name: string | null
-  phone: string | null
-  cells: number
-  zones: number
-  lon: number
-  lat: number
-  bbox: [number, number, number, number] | null
-}
+/**
+ * A station of `GET /api/stations` (server/src/stations/stations.ts): a police unit that owns grid
+ * cells or patrol zones. The type comes from the API's contract, as a type only.
+ */
+import type { Station, StationsAnswer } from '../../../server/src/contract/stations.ts'
+export type { Station } from '../../../server/src/contract/stations.ts'
 
 let all: Promise<Station[]> | null = null
 
 /** Every station (派出所 and 实战化分局), once per page; a failed load is asked again next time. */
 export function fetchStations(): Promise<Station[]> {
-  all ??= getJson<{ stations: Station[] }>('/api/stations').then(
+  all ??= getJson<StationsAnswer>('/api/stations').then(
     (r) => r.stations,
     (err: unknown) => {
       all = null
@@ -34,7 +23,7 @@ export function fetchStations(): Promise<Station[]> {
 
 /** The station owning the grid cell at this point (outside every cell: the nearest cell's). */
 export async function stationAt(lon: number, lat: number): Promise<Station | null> {
-  const r = await getJson<{ stations: Station[] }>(`/api/stations?${new URLSearchParams({ at: `${lon.toFixed(6)},${lat.toFixed(6)}` })}`)
+  const r = await getJson<StationsAnswer>(`/api/stations?${new URLSearchParams({ at: `${lon.toFixed(6)},${lat.toFixed(6)}` })}`)
   return r.stations[0] ?? null
 }
 

@@ -1,14 +1,13 @@
 import { getJson } from '../api/client.ts'
 import { fetchStations as allStations } from '../api/stations.ts'
 
-/** Counted events of `GET /api/community/dashboard` (server/src/community/dashboard.ts). */
-export const EVENT_FIGURES = [
-  'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed', 'household_unit_reports', 'mediation_cases', 'issues_resolved',
-] as const
-export type EventFigure = (typeof EVENT_FIGURES)[number]
-export const STANDING_FIGURES = ['branches', 'stations', 'community_officers', 'volunteers'] as const
-export type StandingFigure = (typeof STANDING_FIGURES)[number]
-type Row = Record<EventFigure, number>
+/**
+ * `GET /api/community/dashboard` (server/src/community/dashboard.ts): the answer's type from the
+ * API's contract (server/src/contract/dashboard.ts, as a type only), the figures' lists from its
+ * zod-free dashboard-figures.ts.
+ */
+import type { DashboardAnswer } from '../../../server/src/contract/dashboard.ts'
+export { EVENT_FIGURES, STANDING_FIGURES, type EventFigure, type StandingFigure } from '../../../server/src/contract/dashboard-figures.ts'
 
 export interface DashboardFilter {
   district?: string
@@ -18,15 +17,8 @@ export interface DashboardFilter {
   to?: string
 }
 
-export interface DashboardData {
-  totals: Record<StandingFigure | EventFigure | 'volunteers_redeemed', number>
-  by_month: Array<{ month: string } & Row>
-  by_season: Array<{ season: string } & Row>
-  by_category: Record<EventFigure, Record<string, number>>
-  per_district: Array<{ code: string; name: string } & Record<StandingFigure | EventFigure, number>>
-  /** Every district of the city (the filter's choices). */
-  districts: Array<{ code: string; name: string }>
-}
+/** The figures, and the filter applied (from and to as UTC instants). */
+export type DashboardData = DashboardAnswer
 
 export interface StationOption {
   id: number

@@ -1,62 +1,20 @@
+import type { AcknowledgedAlert, AlertRow as ListedAlert, TracksAnswer, UnitInfo } from '../../../server/src/contract/live.ts'
 import { getJson } from '../api/client.ts'
+/** The answers' types come from the API's contract (server/src/contract/live.ts), as types only: nothing of the server is bundled. */
+export type { AcknowledgedAlert, TrackPoint, UnitInfo, UnitTrack } from '../../../server/src/contract/live.ts'
+
+/**
+ * An alert as `GET /api/alerts` gives it; the stream's `alerts` events are read as one too (the
+ * contract does not describe them), so the acknowledgement's note, which the feed never shows,
+ * may be absent.
+ */
+export type AlertRow = Omit<ListedAlert, 'ack_note'> & Partial<Pick<ListedAlert, 'ack_note'>>
 
 /**
  * The live view's requests, through the app's one fetch (api/client.ts): the session cookie, the
  * CSRF token on writes, a 401 asks for the password again, and errors carry the server's code
  * for error-text.ts.
  */
-
-export interface UnitInfo {
-  id: number
-  code: string
-  callsign: string
-  kind: string
-  station_id: number | null
-  zone_id: number | null
-  ts: string | null
-  lon: number | null
-  lat: number | null
-  speed: number | null
-  heading: number | null
-}
-
-/** An alert as `GET /api/alerts` and the stream's `alerts` events give it (server/src/alerts/alert-row.ts). */
-export interface AlertRow {
-  id: number
-  rule_id: number
-  kind: string
-  subject: string
-  message: string
-  opened_at: string
-  cleared_at: string | null
-  acknowledged_by: string | null
-  acknowledged_at: string | null
-  lon: number | null
-  lat: number | null
-  /** The village or community (社区/村) it lies in, with its town; null without a point. */
-  place_code: string | null
-  place: string | null
-  /** For an alert with no point (the river rule): the extent of what it is about. */
-  extent: [number, number, number, number] | null
-}
-
-export interface TrackPoint {
-  ts: string
-  lon: number
-  lat: number
-  speed: number | null
-  heading: number | null
-}
-
-export interface UnitTrack {
-  unit_id: number
-  code: string
-  callsign: string
-  kind: string
-  points: TrackPoint[]
-  distance_m: number
-  stops: number
-}
 
 const json = <T>(url: string, init: RequestInit = {}) => getJson<T>(url, init)
 
@@ -70,9 +28,9 @@ export const liveApi = {
   units: () => json<{ units: UnitInfo[] }>('/api/live/units').then((r) => r.units),
   zones: () => namesOf('patrol-zones'),
   stations: () => namesOf('police-units'),
-  openAlerts: () => json<{ alerts: AlertRow[] }>('/api/alerts?state=open&limit=100').then((r) => r.alerts),
+  openAlerts: () => json<{ alerts: ListedAlert[] }>('/api/alerts?state=open&limit=100').then((r) => r.alerts),
   acknowledge: (id: number) =>
-    json<AlertRow>(`/api/alerts/${id}/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    json<AcknowledgedAlert>(`/api/alerts/${id}/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
   tracks: (codes: string[], from: string, to: string) =>
-    json<{ units: UnitTrack[] }>(`/api/live/tracks?${new URLSearchParams({ units: codes.join(','), from, to })}`).then((r) => r.units),
+    json<TracksAnswer>(`/api/live/tracks?${new URLSearchParams({ units: codes.join(','), from, to })}`).then((r) => r.units),
 }

@@ -1,69 +1,21 @@
-import type { FeatureCollection } from 'geojson'
+/**
+ * The answers' types come from the API's contract (server/src/contract/people.ts), as types only:
+ * nothing of the server is bundled.
+ */
+import type { ImportReport, PeoplePage, Person, PersonCard, PersonCell, SearchAnswer } from '../../../server/src/contract/people.ts'
 import { ApiError, getJson } from '../api/client.ts'
+export type { ImportReport, PeoplePage, Person, PersonCard, RejectedRow, SearchResult } from '../../../server/src/contract/people.ts'
 
 /** server/src/people/person-key.ts */
-export type PersonRole = 'community_officer' | 'auxiliary' | 'grid_worker' | 'patrol_officer' | 'traffic_officer' | 'leader' | 'militia_contact' | 'volunteer_lead'
-export type CellDuty = 'community_officer' | 'auxiliary' | 'grid_worker' | 'militia'
-
-/** One person of the directory (`GET /api/people`, server/src/people/people-query.ts); phone and badge only for police roles. */
-export interface Person {
-  id: string
-  kind: 'officer' | 'militia' | 'volunteer'
-  name: string
-  role: PersonRole
-  org: string | null
-  unit: { id: number; name: string; kind: string } | null
-  station: { id: number; name: string; phone: string | null } | null
-  phone?: string | null
-  badge?: string | null
-  cells: Array<{ id: number; code: string; name: string; duty: CellDuty }>
-}
-
-export interface PersonCard extends Person {
-  unit_point: [number, number] | null
-  cells_geojson: FeatureCollection
-  bbox: [number, number, number, number] | null
-}
-
-export interface PeoplePage {
-  total: number
-  people: Person[]
-  next: number | null
-}
-
-/** `GET /api/search` (server/src/search/search-details.ts). */
-export interface SearchResult {
-  kind: 'place' | 'unit' | 'grid' | 'school' | 'room' | 'person'
-  id: number | string
-  layer: string | null
-  name: string
-  code: string | null
-  type: string | null
-  context: string[]
-  bbox: [number, number, number, number] | null
-  point: [number, number] | null
-}
-
-/** A roster's rejected row (`POST /api/people/import` answering 422 import_rejected). */
-export interface RejectedRow {
-  row: number
-  reason: string
-  problems: Array<{ code: string; params?: Record<string, string | number>; message: string }>
-}
-
-export interface ImportReport {
-  imported: number
-  created: number
-  updated: number
-  people: string[]
-}
+export type PersonRole = Person['role']
+export type CellDuty = PersonCell['duty']
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export const peopleApi = {
   list: (params: Record<string, string>, signal?: AbortSignal) => getJson<PeoplePage>(`/api/people?${new URLSearchParams(params)}`, signal ? { signal } : {}),
   card: (key: string, signal?: AbortSignal) => getJson<PersonCard>(`/api/people/${encodeURIComponent(key)}`, signal ? { signal } : {}),
-  search: (q: string, signal?: AbortSignal) => getJson<{ q: string; results: SearchResult[] }>(`/api/search?${new URLSearchParams({ q, limit: '12' })}`, signal ? { signal } : {}),
+  search: (q: string, signal?: AbortSignal) => getJson<SearchAnswer>(`/api/search?${new URLSearchParams({ q, limit: '12' })}`, signal ? { signal } : {}),
   /** A roster file as it is: XLSX by its bytes, anything else as CSV text. */
   async importRoster(file: File): Promise<ImportReport> {
     const xlsx = /\.xlsx$/i.test(file.name) || file.type === XLSX

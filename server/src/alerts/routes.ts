@@ -9,9 +9,8 @@ import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { bodyId, parseId } from '../http/ints.ts'
 import { alertColumns, alertPlace } from './alert-row.ts'
+import { acknowledgeBody, alertsQuery, type AcknowledgedAlert, type AlertRow } from '../contract/live.ts'
 
-const listQuery = z.object({ state: z.enum(['open', 'cleared', 'all']).default('open'), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict()
-const ackBody = z.object({ note: z.string().max(1000).optional() }).strict()
 const ruleBody = z
   .object({ version: bodyId(), enabled: z.boolean().optional(), params: z.record(z.string().max(40), z.union([z.number(), z.array(z.number()).max(1000)])).optional() })
   .strict()
@@ -23,9 +22,9 @@ export function alertRoutes({ db }: DbHandle): Router {
   router.get(
     '/alerts',
     handle(async (req, res) => {
-      const q = listQuery.safeParse(req.query)
+      const q = alertsQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
-      const r = await sql`
+      const r = await sql<AlertRow>`
         SELECT ${alertColumns}
         FROM alerts a ${alertPlace}
         WHERE ${q.data.state === 'open' ? sql`a.cleared_at IS NULL` : q.data.state === 'cleared' ? sql`a.cleared_at IS NOT NULL` : sql`true`}
@@ -39,14 +38,14 @@ export function alertRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const id = parseId(req.params.id)
       if (id === null) throw new ApiError(404, 'unknown_alert', `no alert ${req.params.id}`)
-      const body = parseBody(ackBody, req.body ?? {})
+      const body = parseBody(acknowledgeBody, req.body ?? {})
       const actor = actorOf(req)
       const alert = await db.transaction().execute(async (trx) => {
         const before = await sql<Record<string, unknown>>`SELECT to_jsonb(a) - 'geom' AS j, a.acknowledged_at FROM alerts a WHERE id = ${id} FOR UPDATE`.execute(trx)
         const row = before.rows[0]
         if (!row) throw new ApiError(404, 'unknown_alert', `no alert ${id}`)
         if (row.acknowledged_at) throw new ApiError(409, 'already_acknowledged', `alert ${id} was acknowledged already`)
-        const after = await sql<Record<string, unknown>>`
+        const after = await sql<{ j: AcknowledgedAlert }>`
           UPDATE alerts SET acknowledged_by = ${actor}, acknowledged_at = now(), ack_note = ${body.note ?? null} WHERE id = ${id}
           RETURNING (to_jsonb(alerts) - 'geom') AS j`.execute(trx)
         await sql`INSERT INTO audit_log (actor, action, layer, feature_id, before, after, reason)

@@ -1,7 +1,6 @@
 import type { Router, Request } from 'express'
 import { secureRouter } from './route-guard.ts'
 import { sql, type Kysely } from 'kysely'
-import { z } from 'zod'
 import { LAYERS } from '../../../data/catalog/layers.ts'
 import { parseJsonBody } from '../http/body.ts'
 import { ApiError, handle } from '../http/errors.ts'
@@ -14,6 +13,7 @@ import { requirePrincipal } from './policy.ts'
 import type { LoginThrottle } from './rate-limit.ts'
 import { createApiToken, revokeApiToken, updateUser } from './users.ts'
 import { parseId } from '../http/ints.ts'
+import { loginBody, passwordBody, tokenBody, type LoginAnswer, type SessionAnswer, type TokenCreated, type TokenRow } from '../contract/auth.ts'
 
 export interface AuthOptions {
   sessionHours: number
@@ -25,12 +25,11 @@ export interface AuthOptions {
   cache: PrincipalCache
 }
 
-const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(500) }).strict()
 
 /** What the signed-in account may do, for the client to show only that. */
-export function describePrincipal(p: Principal) {
+export function describePrincipal(p: Principal): SessionAnswer {
   return {
-    user: { id: p.userId, username: p.username, displayName: p.displayName, role: p.role, gridIds: p.gridIds },
+    user: { id: p.userId, username: p.username, displayName: p.displayName, role: p.role, gridIds: [...p.gridIds] },
     via: p.via,
     ...(p.csrfToken ? { csrfToken: p.csrfToken } : {}),
     layers: Object.fromEntries(
@@ -48,7 +47,7 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
   router.post(
     '/auth/login',
     handle(async (req, res) => {
-      const { username, password } = parseJsonBody(loginSchema, req.body)
+      const { username, password } = parseJsonBody(loginBody, req.body)
       const userKey = `user:${username.trim().toLowerCase()}`
       const ipKey = clientKey(req)
       // An attempt is reserved for the username and for the address before any password is
@@ -104,7 +103,7 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
       cache.clear()
       setSessionCookie(res, token, maxAgeMs, cookie)
       const principal = (await principalFromSession(db, token))!
-      res.json({ ...describePrincipal(principal), expiresAt: new Date(Date.now() + maxAgeMs).toISOString() })
+      res.json({ ...describePrincipal(principal), via: 'session', csrfToken: csrf, expiresAt: new Date(Date.now() + maxAgeMs).toISOString() } satisfies LoginAnswer)
     }),
   )
 
@@ -132,7 +131,7 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
     '/auth/tokens',
     handle(async (req, res) => {
       const p = requirePrincipal(req)
-      const r = await sql`SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ${p.userId} ORDER BY id`.execute(db)
+      const r = await sql<TokenRow>`SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ${p.userId} ORDER BY id`.execute(db)
       res.json({ tokens: r.rows })
     }),
   )
@@ -141,9 +140,9 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
     '/auth/tokens',
     handle(async (req, res) => {
       const p = requirePrincipal(req)
-      const { name } = parseJsonBody(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
+      const { name } = parseJsonBody(tokenBody, req.body)
       const created = await db.transaction().execute((trx) => createApiToken(trx, p.userId, name, p.username))
-      res.status(201).json({ ...created, name, note: 'shown once: keep it; send it as Authorization: Bearer TOKEN' })
+      res.status(201).json({ ...created, name, note: 'shown once: keep it; send it as Authorization: Bearer TOKEN' } satisfies TokenCreated)
     }),
   )
 
@@ -164,7 +163,7 @@ export function authRoutes(db: Kysely<any>, logger: Logger, options: AuthOptions
     '/auth/password',
     handle(async (req, res) => {
       const p = requirePrincipal(req)
-      const body = parseJsonBody(z.object({ current: z.string().min(1).max(500), password: z.string().min(1).max(500) }).strict(), req.body)
+      const body = parseJsonBody(passwordBody, req.body)
       const r = await sql<{ password_hash: string }>`SELECT password_hash FROM users WHERE id = ${p.userId}`.execute(db)
       if (!(await verifyPassword(body.current, r.rows[0]!.password_hash))) throw new ApiError(403, 'wrong_password', 'the current password is wrong')
       await db.transaction().execute((trx) => updateUser(trx, p.userId, { password: body.password }, p.username))

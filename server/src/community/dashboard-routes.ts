@@ -1,30 +1,13 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { communityDashboard, DASHBOARD_CSV_COLUMNS, dashboardRows } from './dashboard.ts'
 import { csvText } from '../http/csv.ts'
 import { stationExists } from '../stations/stations.ts'
-
-/** A date (a Beijing day: from its start) or an RFC 3339 instant. */
-const instant = z.union([
-  z.iso.date().transform((d) => new Date(`${d}T00:00:00+08:00`).toISOString()),
-  z.iso.datetime({ offset: true }).transform((d) => new Date(d).toISOString()),
-])
-
-const dashboardQuery = z
-  .object({
-    district: z.string().regex(/^\d{6}$/, 'a 6-digit district code').optional(),
-    station: z.coerce.number().int().positive().max(2147483647).optional(),
-    from: instant.optional(),
-    to: instant.optional(),
-    format: z.enum(['json', 'csv']).default('json'),
-  })
-  .strict()
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] })
+import { dashboardQuery } from '../contract/dashboard.ts'
 
 /** The community dashboard: the story's figures computed live, filterable, as JSON or CSV. */
 export function dashboardRoutes({ db }: DbHandle): Router {

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import { FIGURES, type FigureKey } from '../../../data/catalog/figures.ts'
 import { FIGURE_WHERE as W } from '../stats/figures.ts'
+import { EVENT_FIGURES, SEASON_NAMES, STANDING_FIGURES, type EventFigure } from '../contract/dashboard-figures.ts'
+import type { DashboardFigures } from '../contract/dashboard.ts'
 
 export interface DashboardFilter {
   /** District (区/县) code. */
@@ -12,18 +14,8 @@ export interface DashboardFilter {
   to?: string | undefined
 }
 
-/** Counted events: each has a time, a category and a place (district, station). */
-export const EVENT_FIGURES = [
-  'disputes_resolved', 'household_unit_disputes', 'hazards', 'hazards_eliminated', 'river_patrols', 'redemptions', 'points_redeemed',
-  // The mechanisms: ten-household units' reports (by kind), mediation cases opened (by outcome), issues resolved at coordination meetings (by category).
-  'household_unit_reports', 'mediation_cases', 'issues_resolved',
-] as const
-/**
- * Standing figures: what exists now (stations, people). Keys, names and conditions are those of
- * `/api/stats` (data/catalog/figures.ts, stats/figures.ts): 派出所 are the stations, 分局 the branches.
- */
-export const STANDING_FIGURES = ['branches', 'stations', 'community_officers', 'volunteers'] as const
-export type EventFigure = (typeof EVENT_FIGURES)[number]
+/** The figures (counted events, standing figures) as the contract names them (server/src/contract/dashboard-figures.ts). */
+export { EVENT_FIGURES, STANDING_FIGURES, type EventFigure } from '../contract/dashboard-figures.ts'
 type Row = Record<EventFigure, number>
 
 /** District and station of each grid cell (village → town → district). */
@@ -93,15 +85,8 @@ const SEASON = sql`CASE WHEN extract(month FROM at AT TIME ZONE 'Asia/Shanghai')
   WHEN extract(month FROM at AT TIME ZONE 'Asia/Shanghai') IN (6, 7, 8) THEN 'summer'
   WHEN extract(month FROM at AT TIME ZONE 'Asia/Shanghai') IN (9, 10, 11) THEN 'autumn' ELSE 'winter' END`
 
-export interface Dashboard {
-  totals: Record<(typeof STANDING_FIGURES)[number] | EventFigure | 'volunteers_redeemed', number>
-  by_month: Array<{ month: string } & Row>
-  by_season: Array<{ season: string } & Row>
-  by_category: Record<EventFigure, Record<string, number>>
-  per_district: Array<{ code: string; name: string } & Record<(typeof STANDING_FIGURES)[number] | EventFigure, number>>
-  /** Every district of the city (the district filter's choices). */
-  districts: Array<{ code: string; name: string }>
-}
+/** The figures of the answer (server/src/contract/dashboard.ts). */
+export type Dashboard = DashboardFigures
 
 const zeros = (): Row => Object.fromEntries(EVENT_FIGURES.map((f) => [f, 0])) as Row
 
@@ -131,14 +116,14 @@ export async function communityDashboard(db: Kysely<any>, f: DashboardFilter): P
   ])
   const totals = { ...Object.fromEntries(STANDING_FIGURES.map((s) => [s, 0])), ...zeros(), volunteers_redeemed: people.rows[0]!.n } as Dashboard['totals']
   const months = new Map<string, Row>()
-  const seasons = new Map<string, Row>(['spring', 'summer', 'autumn', 'winter'].map((s) => [s, zeros()]))
+  const seasons = new Map<(typeof SEASON_NAMES)[number], Row>(SEASON_NAMES.map((s) => [s, zeros()]))
   const byCategory = Object.fromEntries(EVENT_FIGURES.map((x) => [x, {} as Record<string, number>])) as Dashboard['by_category']
   const perDistrict = new Map(districts.rows.filter((d) => !f.district || d.code === f.district).map((d) => [d.code, { code: d.code, name: d.name, ...Object.fromEntries(STANDING_FIGURES.map((s) => [s, 0])), ...zeros() }]))
   // GROUPING bits, highest first: month, season, category, district (1 = not grouped by it).
   for (const r of ev.rows) {
     if (r.g === 15) totals[r.figure] = r.n
     else if (r.g === 7) (months.get(r.month!) ?? months.set(r.month!, zeros()).get(r.month!)!)[r.figure] = r.n
-    else if (r.g === 11) seasons.get(r.season!)![r.figure] = r.n
+    else if (r.g === 11) seasons.get(r.season as (typeof SEASON_NAMES)[number])![r.figure] = r.n
     else if (r.g === 13) byCategory[r.figure][r.category ?? 'unknown'] = r.n
     else if (r.g === 14 && r.district) {
       const d = perDistrict.get(r.district)

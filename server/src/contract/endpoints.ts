@@ -1,8 +1,13 @@
 import { ANALYSIS_ENDPOINTS } from './analysis-endpoints.ts'
+import { AUTH_ENDPOINTS } from './auth-endpoints.ts'
+import { DASHBOARD_ENDPOINTS } from './dashboard-endpoints.ts'
 import type { Endpoint } from './endpoint.ts'
 import { FIELD_ENDPOINTS } from './field-endpoints.ts'
+import { LIVE_ENDPOINTS } from './live-endpoints.ts'
 import { OFFICER_ENDPOINTS } from './officer-endpoints.ts'
+import { PEOPLE_ENDPOINTS } from './people-endpoints.ts'
 import { PLANNER_ENDPOINTS } from './planner-endpoints.ts'
+import { STATIONS_ENDPOINTS } from './stations-endpoints.ts'
 import { VOLUNTEER_ENDPOINTS } from './volunteer-endpoints.ts'
 
 export { operationOf, type Endpoint } from './endpoint.ts'
@@ -17,4 +22,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...OFFICER_ENDPOINTS,
   ...VOLUNTEER_ENDPOINTS,
   ...FIELD_ENDPOINTS,
+  ...PEOPLE_ENDPOINTS,
+  ...LIVE_ENDPOINTS,
+  ...DASHBOARD_ENDPOINTS,
+  ...AUTH_ENDPOINTS,
+  ...STATIONS_ENDPOINTS,
 ]

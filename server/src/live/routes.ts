@@ -2,7 +2,6 @@ import { ingestPositions as positionsCounter } from '../ops/metrics.ts'
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
@@ -11,17 +10,8 @@ import { IngestWriter, validateBatch } from './ingest.ts'
 import { openStream, streamAccess } from './stream.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { readTracks } from './tracks.ts'
+import { tracksQuery, type UnitInfo } from '../contract/live.ts'
 import { unitOfRequest } from './unit-token.ts'
-
-const tracksQuery = z
-  .object({
-    units: z.string().regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/, 'a comma-separated list of unit codes').transform((s) => s.split(',')),
-    from: z.iso.datetime({ offset: true }),
-    to: z.iso.datetime({ offset: true }),
-  })
-  .strict()
-  .refine((q) => Date.parse(q.from) <= Date.parse(q.to), 'from must not be after to')
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 7 * 86400_000, 'a window is at most 7 days')
 
 export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatMs?: number } = {}): Router {
   const router = secureRouter('/api')
@@ -50,7 +40,7 @@ export function liveRoutes({ db }: DbHandle, hub: LiveHub, options: { heartbeatM
   router.get(
     '/live/units',
     handle(async (_req, res) => {
-      const r = await sql`
+      const r = await sql<UnitInfo>`
         SELECT u.id, u.code, u.callsign, u.kind, u.station_id, u.zone_id, c.ts, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.speed, c.heading
         FROM patrol_units u LEFT JOIN unit_current c ON c.unit_id = u.id ORDER BY u.code`.execute(db)
       res.json({ units: r.rows })

@@ -7,7 +7,7 @@ import { transitionSchema } from '../features/write-schema.ts'
 import { PHOTO_TABLES } from '../features/photos.ts'
 import { ROUTE_POLICIES, type RoutePolicy } from '../auth/policy.ts'
 import { ogcPaths } from '../ogc/openapi.ts'
-import { ENDPOINTS, operationOf } from '../contract/endpoints.ts'
+import { ENDPOINTS, operationOf, type Endpoint } from '../contract/endpoints.ts'
 
 /** JSON Schema (OpenAPI 3.0 dialect) of the input a zod schema accepts. */
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
@@ -91,26 +91,17 @@ function layerSchemas(layer: LayerDef): Record<string, unknown> {
 
 /** What the routes without a hand-written entry do, in a line. */
 const SUMMARIES: Record<string, string> = {
-  'POST /api/auth/login': 'sign in with {"username","password"}: sets the session cookie, returns the CSRF token and permissions',
   'POST /api/auth/logout': 'end this session',
-  'GET /api/auth/me': 'the signed-in account, its role, grid cells and what each layer allows',
-  'GET /api/auth/tokens': 'your API tokens (never the secrets)',
-  'POST /api/auth/tokens': 'a new API token {"name"}, shown once',
   'DELETE /api/auth/tokens/{id}': 'revoke one of your API tokens',
   'POST /api/auth/password': 'change your password {"current","password"}',
   'GET /api/admin/users': 'accounts (administrators)',
   'POST /api/admin/users': 'create an account {"username","role","password","gridIds"?,"displayName"?}',
   'PATCH /api/admin/users/{id}': 'change role, grid cells, password, or disable an account',
   'POST /api/admin/users/{id}/tokens': "issue an API token for an account",
-  'GET /api/stations': 'every police unit that owns grid cells or patrol zones (派出所 and 实战化分局): superior unit, district, cells, zones, extent; at=lon,lat for the one owning that point',
   'GET /api/analysis/responsible': 'whose is this point: cell, officers, nearest mediation room and units',
   'POST /api/planner/{layer}/{id}/restore': 'restore an earlier version {"version","entry"}: a versioned update (409 when stale), audited with the reason',
   'POST /api/live/positions': 'unit positions (device unit token as Bearer)',
   'GET /api/live/stream': 'Server-Sent Events: positions, incidents, hazard/dispute changes, alerts',
-  'GET /api/live/units': 'current position of every unit',
-  'GET /api/live/tracks': 'stored track points of units in a time window',
-  'GET /api/alerts': 'alerts, open first',
-  'POST /api/alerts/{id}/acknowledge': 'acknowledge an alert (audited)',
   'GET /api/alert-rules': 'alert rules and their settings',
   'PATCH /api/alert-rules/{id}': 'change an alert rule (audited)',
   'GET /api/metrics': 'Prometheus metrics of this process (requests, latency, pool, SSE clients, ingest, tile cache)',
@@ -119,7 +110,6 @@ const SUMMARIES: Record<string, string> = {
   'PATCH /api/point-rules/{kind}': 'change a point rule {"version","pointsPerUnit"?,"maxQuantity"?,"label"?}: 409 on a stale version (audited)',
   'POST /api/shop/items': 'add a shop item {"name","price","stock"} (audited)',
   'POST /api/shop/redemptions': 'redeem {"volunteerId","itemId","quantity"}: 409 when points or stock are short, nothing written (audited)',
-  'GET /api/community/dashboard': 'the story\'s figures live, by month, season, category and district: district=, station=, from=, to=, format=csv',
   'GET /api/household-units/{id}/reports': 'a ten-household unit and the reports it raised, with the status of the dispute or hazard each became',
   'POST /api/household-units/{id}/reports': 'a unit\'s report {"kind":"dispute"|"hazard"|"suspicious","category",…}: a dispute or hazard feature linked to the unit, or a suspicious-activity report (audited)',
   'GET /api/household-reports/counts': 'unit reports counted per grid cell or per unit by kind: by=grid|unit, grid=, station=, from=, to=',
@@ -131,11 +121,7 @@ const SUMMARIES: Record<string, string> = {
   'POST /api/coordination/meetings': 'log a meeting with the issues it raised and the open issues of its station it resolved (audited)',
   'GET /api/coordination/issues': 'issues raised at coordination meetings: raised, resolved, open',
   'PUT /api/officer/hazards/{id}/photo': 'the photo of a hazard {"content_type","data" (base64)}: one per hazard, replaced when sent again, at most 1.5 MB',
-  'GET /api/people': 'the people directory (officers, auxiliaries, grid workers, militia contacts, volunteer leads): name, role, unit, station and its duty phone, cells; phones and badges for police roles only, a volunteer sees the people of their own area; q= (name, pinyin or initials), role=, unit= (and below), cell=, ids= (officer:1,militia:2), limit=, offset=',
-  'GET /api/people/{id}': 'one person (id officer:N, militia:N or volunteer:N): the directory row and their cells as GeoJSON with a bbox; 404 for someone the caller may not see',
-  'POST /api/people/import': 'a roster as CSV (text/csv), XLSX or JSON {"rows"} with columns role, name, badge, unit (code or name), phone, org, cells (grid codes): all rows or none; 422 import_rejected lists every rejected row with its reasons (administrators; audited)',
   'GET /ogc/api': 'the API definition of the OGC API – Features alone (its service-desc), with /ogc as its server',
-  'GET /api/search': 'places, police units, grid cells (name or code), schools, mediation rooms and people by Chinese, full pinyin or initials, best first: q=, limit=, kinds=place,unit,grid,school,room,person; people within what the caller may see',
 }
 
 /** `:param` path segments as OpenAPI `{param}`. */
@@ -167,6 +153,14 @@ function policyPaths(described: Record<string, Record<string, unknown>>): Record
   return out
 }
 
+/** A contract endpoint the policy makes public (signing in, who am I) needs no credentials, and the access check's 401/403 are not its answers. */
+function publicAsPolicySays(e: Endpoint, op: Record<string, unknown>): Record<string, unknown> {
+  const policy = (ROUTE_POLICIES as readonly RoutePolicy[]).find((p) => p.method === e.method && p.path === e.path)
+  if (policy?.allow !== 'public') return op
+  const responses = Object.fromEntries(Object.entries(op.responses as Record<string, unknown>).filter(([c]) => !['401', '403'].includes(c) || (e.errors ?? []).includes(Number(c))))
+  return { ...op, security: [], responses }
+}
+
 let cached: Record<string, unknown> | undefined
 
 /** The OpenAPI 3.0 document, generated from the catalog and the zod schemas that validate requests. */
@@ -186,7 +180,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...ogcPaths('/ogc'),
   }
   // The endpoints of the contract (server/src/contract): parameters, body and answers from their schemas.
-  for (const e of ENDPOINTS) (described[openApiPath(e.path)] ??= {})[e.method.toLowerCase()] = operationOf(e)
+  for (const e of ENDPOINTS) (described[openApiPath(e.path)] ??= {})[e.method.toLowerCase()] = publicAsPolicySays(e, operationOf(e))
   // The policy's other methods join a path's described ones (a path the contract gives GET may have a PUT that only the policy lists).
   const paths: Record<string, Record<string, unknown>> = { ...described }
   for (const [path, ops] of Object.entries(policyPaths(described))) paths[path] = { ...paths[path], ...ops }

@@ -1,31 +1,11 @@
-import type { FeatureCollection } from 'geojson'
+import type { Person, PersonCard, PersonCell } from '../contract/people.ts'
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { dbStep } from '../analysis/hex-db.ts'
 import { PERSON_ROLES, personKey, type CellDuty, type PersonKey, type PersonKind, type PersonRole } from './person-key.ts'
 import { unitAndBelow, type PeopleViewer } from './people-scope.ts'
 
-export interface PersonCell {
-  id: number
-  code: string
-  name: string
-  duty: CellDuty
-}
-
-/** One person as the API shows them; `phone` and `badge` only to the roles that see them. */
-export interface Person {
-  id: string
-  kind: PersonKind
-  name: string
-  role: PersonRole
-  /** The militia organisation or volunteer organisation they speak for. */
-  org: string | null
-  unit: { id: number; name: string; kind: string } | null
-  /** The station answering for them (an office's parent), with its duty phone. */
-  station: { id: number; name: string; phone: string | null } | null
-  phone?: string | null
-  badge?: string | null
-  cells: PersonCell[]
-}
+/** The directory's rows as the API shows them (server/src/contract/people.ts): `phone` and `badge` only to the roles that see them. */
+export type { Person, PersonCard, PersonCell } from '../contract/people.ts'
 
 interface PersonDbRow {
   kind: PersonKind
@@ -132,14 +112,6 @@ export async function peopleByKeys(db: Kysely<any>, viewer: PeopleViewer, keys: 
   return keys.flatMap((k) => byKey.get(personKey(k.kind, k.id)) ?? [])
 }
 
-export interface PersonCard extends Person {
-  /** Where their unit is (for a person without cells, the map shows the unit). */
-  unit_point: [number, number] | null
-  /** Their cells as GeoJSON, for the map; bbox over them (null without cells). */
-  cells_geojson: FeatureCollection
-  bbox: [number, number, number, number] | null
-}
-
 /** One person's card, or null when there is none the viewer may see (the caller answers 404). */
 export async function readPerson(db: Kysely<any>, viewer: PeopleViewer, key: PersonKey): Promise<PersonCard | null> {
   const person = await dbStep('reading the person', async () => {
@@ -161,7 +133,7 @@ export async function readPerson(db: Kysely<any>, viewer: PeopleViewer, key: Per
   return {
     ...toPerson(person, viewer),
     unit_point: person.lon === null || person.lat === null ? null : [person.lon, person.lat],
-    cells_geojson: { type: 'FeatureCollection', features: json(cells.features) as FeatureCollection['features'] },
+    cells_geojson: { type: 'FeatureCollection', features: json(cells.features) as PersonCard['cells_geojson']['features'] },
     bbox: cells.bbox === null ? null : json(cells.bbox),
   }
 }

@@ -1,37 +1,19 @@
 import type { Request, Router } from 'express'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import { requirePrincipal } from '../auth/policy.ts'
 import { secureRouter, XLSX_TYPE } from '../auth/route-guard.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
-import { queryId, queryOffset } from '../http/ints.ts'
+import { peopleQuery } from '../contract/people.ts'
 import { searchIndexOf } from '../search/search-index.ts'
 import { hasHan, normaliseQuery } from '../search/search-keys.ts'
 import { listPeople, readPerson } from './people-query.ts'
 import { peopleViewer } from './people-scope.ts'
-import { parsePersonKey, PERSON_ROLES, type PersonKey } from './person-key.ts'
+import { parsePersonKey, type PersonKey } from './person-key.ts'
 import { importRoster } from './roster-import.ts'
 import { rosterFromCsv, rosterFromJson, rosterFromXlsx, type RosterLine } from './roster-parse.ts'
-
-const listQuery = z
-  .object({
-    q: z.string().max(50, 'q is at most 50 characters').optional(),
-    role: z.enum(PERSON_ROLES).optional(),
-    unit: queryId().optional(),
-    cell: queryId().optional(),
-    /** These people only (`officer:125,militia:214`): a popup naming several at once. */
-    ids: z
-      .string()
-      .transform((s) => s.split(','))
-      .pipe(z.array(z.string().refine((k) => parsePersonKey(k) !== null, 'a person is officer:ID, militia:ID or volunteer:ID')).max(100, 'at most 100 people'))
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    offset: queryOffset().default(0),
-  })
-  .strict()
 
 /** A Latin query is matched by pinyin through the search index: at most this many people. */
 const PINYIN_MATCHES = 2000
@@ -56,7 +38,7 @@ export function peopleRoutes({ db }: DbHandle): Router {
   router.get(
     '/people',
     handle(async (req, res) => {
-      const parsed = listQuery.safeParse(req.query)
+      const parsed = peopleQuery.safeParse(req.query)
       if (!parsed.success) throw invalidQuery(parsed.error.issues)
       const { role, unit, cell, ids, limit, offset } = parsed.data
       const viewer = peopleViewer(requirePrincipal(req))

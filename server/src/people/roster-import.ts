@@ -5,6 +5,7 @@ import { dbStep } from '../analysis/hex-db.ts'
 import { intArray } from '../auth/layer-access.ts'
 import { OFFICER_ROLES, personKey, type CellDuty, type PersonRole } from './person-key.ts'
 import type { RosterLine } from './roster-parse.ts'
+import type { ImportProblem, ImportReport, RejectedRow } from '../contract/people.ts'
 
 /** A roster's role column: the API's names, or the words a Chinese roster uses. */
 const ROLE_WORDS: Record<string, PersonRole> = {
@@ -40,11 +41,7 @@ type Planned =
   | { row: number; kind: 'volunteer'; orgId: number; name: string; phone: string | null }
 
 /** A rejected row: its reasons in English words (`reason`), and each as a code with its values (`problems`). */
-export interface Rejected {
-  row: number
-  reason: string
-  problems: Problem[]
-}
+type Rejected = RejectedRow
 
 interface References {
   units: Unit[]
@@ -76,11 +73,7 @@ async function loadReferences(db: Kysely<any>): Promise<References> {
  * Why a line cannot be imported: a code and its values (the page says it in its own language)
  * and the same in English words (`message`, as the feature imports' reasons are).
  */
-export interface Problem {
-  code: string
-  params?: Record<string, string | number>
-  message: string
-}
+type Problem = ImportProblem
 
 const problem = (code: string, message: string, params?: Problem['params']): Problem => ({ code, message, ...(params ? { params } : {}) })
 const cut = (s: string, n = 50) => (s.length > n ? `${s.slice(0, n)}…` : s)
@@ -234,12 +227,7 @@ async function writeLine(trx: Kysely<any>, p: Planned, actor: string): Promise<{
   return { key: personKey('volunteer', id), created: !member }
 }
 
-export interface ImportReport {
-  imported: number
-  created: number
-  updated: number
-  people: string[]
-}
+export type { ImportReport } from '../contract/people.ts'
 
 /**
  * A roster, all of it or nothing: every line is checked first (its role, name, badge, phone, and

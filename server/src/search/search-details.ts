@@ -5,23 +5,10 @@ import { inKeys } from '../people/people-query.ts'
 import { parsePersonKey, type PersonKey } from '../people/person-key.ts'
 import type { PeopleViewer } from '../people/people-scope.ts'
 import type { SearchKind } from './search-index.ts'
+import type { SearchResult } from '../contract/people.ts'
 
-/** One search result as the client shows it: what it is, its name, where it sits, and where it is on the map. */
-export interface SearchResult {
-  kind: SearchKind
-  /** A feature's row id, or a person's key (`officer:125`). */
-  id: number | string
-  /** The map layer whose popup opens for it (null for a person: their card opens). */
-  layer: string | null
-  name: string
-  code: string | null
-  /** The kind of a place (街道, 社区, 村…), unit, school or room; the role of a person. */
-  type: string | null
-  /** Names that place it, widest first (district · town; community · station; unit · station). */
-  context: string[]
-  bbox: [number, number, number, number] | null
-  point: [number, number] | null
-}
+/** One search result as the client shows it (server/src/contract/people.ts): what it is, its name, where it sits, and where it is on the map. */
+export type { SearchResult } from '../contract/people.ts'
 
 interface DetailRow {
   ref: string

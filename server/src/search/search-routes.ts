@@ -1,5 +1,4 @@
 import type { Router } from 'express'
-import { z } from 'zod'
 import { findLayer } from '../../../data/catalog/layers.ts'
 import { readScope } from '../auth/layer-access.ts'
 import { requirePrincipal } from '../auth/policy.ts'
@@ -8,22 +7,11 @@ import { secureRouter } from '../auth/route-guard.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { handle } from '../http/errors.ts'
+import { searchQuery } from '../contract/people.ts'
 import { peopleViewer } from '../people/people-scope.ts'
 import { LAYER_OF, searchDetails, visiblePeople } from './search-details.ts'
 import { byRank, SEARCH_KINDS, searchIndexOf, type Match, type SearchKind } from './search-index.ts'
 import { normaliseQuery } from './search-keys.ts'
-
-const searchQuery = z
-  .object({
-    q: z.string().max(50, 'q is at most 50 characters'),
-    limit: z.coerce.number().int().min(1).max(50).default(12),
-    kinds: z
-      .string()
-      .transform((s) => s.split(',').filter(Boolean))
-      .pipe(z.array(z.enum(SEARCH_KINDS)).min(1, 'kinds names at least one kind'))
-      .optional(),
-  })
-  .strict()
 
 /** People candidates weighed before the scope check (a volunteer sees only some). */
 const PEOPLE_CANDIDATES = 300

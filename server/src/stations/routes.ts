@@ -1,23 +1,10 @@
 import type { Router } from 'express'
-import { z } from 'zod'
 import { secureRouter } from '../auth/route-guard.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { handle } from '../http/errors.ts'
 import { listStations } from './stations.ts'
-
-/** `lon,lat` in WGS84. */
-const point = z.string().transform((s, ctx) => {
-  const parts = s.split(',')
-  const [lon, lat] = parts.map((x) => (x.trim() === '' ? NaN : Number(x)))
-  if (parts.length !== 2 || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon!) > 180 || Math.abs(lat!) > 90) {
-    ctx.addIssue({ code: 'custom', message: 'at is lon,lat in degrees (WGS84), e.g. 125.145,42.9' })
-    return z.NEVER
-  }
-  return [lon!, lat!] as const
-})
-
-const stationsQuery = z.strictObject({ at: point.optional() })
+import { stationsQuery } from '../contract/stations.ts'
 
 /**
  * `GET /api/stations[?at=lon,lat]`: every police unit that owns grid cells or patrol zones

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Station } from '../contract/stations.ts'
 
 /**
  * What a station is, once for every list, table, filter and figure: a police unit that owns
@@ -16,26 +17,8 @@ export function isStation(alias: string): RawBuilder<boolean> {
   return sql<boolean>`(EXISTS (SELECT 1 FROM grid_cells sg WHERE sg.station_id = ${id}) OR EXISTS (SELECT 1 FROM patrol_zones sz WHERE sz.station_id = ${id}))`
 }
 
-export interface Station {
-  id: number
-  code: string
-  name: string
-  /** `station` (派出所) or `branch` (实战化分局), as the unit is recorded. */
-  kind: string
-  parent_id: number | null
-  parent_name: string | null
-  /** The six-digit district (区/县) code of its area, when it has one. */
-  district_code: string | null
-  district_name: string | null
-  phone: string | null
-  cells: number
-  zones: number
-  /** Where the unit is. */
-  lon: number
-  lat: number
-  /** Extent of its cells and zones: [minLon, minLat, maxLon, maxLat]. */
-  bbox: [number, number, number, number] | null
-}
+/** A station as the API shows it (server/src/contract/stations.ts). */
+export type { Station } from '../contract/stations.ts'
 
 /**
  * Every station with its superior unit, district, how many cells and zones it owns and their
