@@ -22,17 +22,30 @@ class FreshSeedFirst extends BaseSequencer {
   }
 }
 
-// One worker and one module graph for the whole run: the seeded database (≈25 s to build on
-// PGlite) is created once and shared by every test file (tests/helpers/test-db.ts).
+/**
+ * The files that start server processes of their own (each creates a fresh embedded database, on
+ * one WebAssembly thread): they share nothing with the others, so they run beside them.
+ */
+const OWN_PROCESSES = ['tests/api/restart.test.ts', 'tests/api/first-install.test.ts', 'tests/api/backup.test.ts', 'tests/api/crash.test.ts']
+
+// Two projects, which `npm test` (tests/run-tests.ts) runs side by side, one core each:
+// - `shared`: one worker and one module graph, so the seeded database (≈25 s to build on PGlite)
+//   is created once and shared by every file (tests/helpers/test-db.ts), the fresh-seed checks first;
+// - `processes`: the files above, one at a time.
+// (One `vitest run` runs them one after the other: vitest gives a group of projects one worker count.)
 export default defineConfig({
   test: {
     root: '.',
-    include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'],
     pool: 'forks',
-    fileParallelism: false,
-    isolate: false,
     testTimeout: 120_000,
     hookTimeout: 300_000,
     sequence: { sequencer: FreshSeedFirst },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'shared', include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'], exclude: OWN_PROCESSES, maxWorkers: 1, isolate: false },
+      },
+      { extends: true, test: { name: 'processes', include: OWN_PROCESSES, maxWorkers: 1 } },
+    ],
   },
 })
