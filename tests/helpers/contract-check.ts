@@ -6,11 +6,15 @@ import { authHeader, type TestAccount } from './accounts.ts'
 
 /**
  * Checks an area of the API contract (server/src/contract) against the running app: each
- * endpoint is asked in every sample way, and each answer must be 200, in a media type the
- * endpoint declares, and accepted strictly by its schema; every declared media type must be seen.
+ * endpoint is asked in every sample way, and each answer must be of a status the endpoint
+ * declares, in a media type it declares, and accepted strictly by its schema; every declared
+ * media type and status must be seen. A 204 is accepted only from an endpoint that declares it
+ * with no answer (`answer: {}`), and only with an empty body.
  */
 export interface ContractSample {
   who?: TestAccount
+  /** Credentials other than a test account's token (an account made by the test, a session): sent instead of `who`'s. */
+  headers?: Record<string, string>
   path: string
   body?: unknown
 }
@@ -18,7 +22,7 @@ export interface ContractSample {
 export async function callAs(base: string, method: string, s: ContractSample): Promise<{ status: number; type: string; text: string }> {
   const res = await fetch(base + s.path, {
     method,
-    headers: { ...authHeader(s.who ?? 'admin'), ...(s.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...(s.headers ?? authHeader(s.who ?? 'admin')), ...(s.body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(s.body === undefined ? {} : { body: JSON.stringify(s.body) }),
   })
   return { status: res.status, type: (res.headers.get('content-type') ?? '').split(';')[0]!.trim(), text: await res.text() }
@@ -36,9 +40,16 @@ export async function expectAnswersTrue(base: string, endpoints: readonly Endpoi
   for (const e of endpoints) {
     for (const sample of samples[`${e.method} ${e.path}`] ?? []) {
       const r = await callAs(base, e.method, sample)
-      const label = `${e.method} ${sample.path} as ${sample.who ?? 'admin'}`
+      const label = `${e.method} ${sample.path} as ${sample.headers ? 'its own credentials' : (sample.who ?? 'admin')}`
       if (!(e.statuses ?? [200]).includes(r.status)) {
         failures.push(`${label}: ${r.status} ${r.text.slice(0, 200)}`)
+        continue
+      }
+      if (r.status === 204) {
+        // No content: declared with no answer, and nothing sent.
+        if (Object.keys(e.answer).length > 0) failures.push(`${label}: 204, but the endpoint declares an answer (${Object.keys(e.answer).join(', ')})`)
+        else if (r.text !== '' || r.type !== '') failures.push(`${label}: 204 with a body (${r.type}) ${r.text.slice(0, 200)}`)
+        else seen.add(`${e.method} ${e.path} 204`)
         continue
       }
       if (!(r.type in e.answer)) {
@@ -70,6 +81,8 @@ export function expectDocumented(endpoints: readonly Endpoint[]): void {
     const queryNames = (op!.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort()
     expect(queryNames, label).toEqual(Object.keys(e.query?.shape ?? {}).sort())
     expect(Boolean(op!.requestBody), label).toBe(Boolean(e.body))
+    // No content: a 204 documented without any.
+    if ((e.statuses ?? [200]).includes(204)) expect(op!.responses['204']!.content, `${label} 204`).toBeUndefined()
     for (const [type, schema] of Object.entries(e.answer)) {
       const documented = op!.responses[String((e.statuses ?? [200])[0])]!.content![type]!.schema
       if (schema) expect(Object.keys((documented.properties ?? documented.items ?? {}) as object).length, `${label} ${type}`).toBeGreaterThan(0)

@@ -1,6 +1,7 @@
 import type { Feature, FeatureCollection } from 'geojson'
 import { sessionEnded } from '../auth/expiry.ts'
 import { csrfHeaders } from '../auth/session.ts'
+import type { StatsAnswer } from '../../../server/src/contract/admin.ts'
 
 /** The only module that calls fetch. */
 async function request(url: string, init: RequestInit = {}): Promise<Response> {
@@ -45,10 +46,8 @@ export interface Health {
   status: string
   database: { backend: 'pglite' | 'postgres'; postgis: string }
 }
-export interface Stats {
-  layers: Record<string, number>
-  headlines: Record<string, number>
-}
+/** `GET /api/stats`: the API contract's answer (server/src/contract/admin.ts), as a type only. */
+export type Stats = StatsAnswer
 export interface FeaturePage extends FeatureCollection {
   numberReturned: number
   next: string | null

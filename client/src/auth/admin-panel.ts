@@ -4,19 +4,10 @@ import { setupPanel } from '../views/panels.ts'
 import { personRef } from '../people/person-ref.ts'
 import { rosterSection } from '../people/roster-panel.ts'
 import { csrfHeaders, type Role } from './session.ts'
+import type { NamedUser, UserPatchRequest, UsersAnswer } from '../../../server/src/contract/admin.ts'
 
-interface UserRow {
-  id: number
-  username: string
-  display_name: string
-  role: Role
-  disabled: boolean
-  grid_ids: number[]
-  /** The same cells by code and name (server/src/auth/user-names.ts). */
-  grids: Array<{ id: number; code: string; name: string }>
-  /** The officer an officer account is. */
-  officer: { id: string; name: string } | null
-}
+/** An account as the admin API lists it: the API contract's (server/src/contract/admin.ts), as a type only. */
+type UserRow = NamedUser
 
 const ROLES: Role[] = ['admin', 'command', 'planner', 'officer', 'volunteer']
 
@@ -117,7 +108,7 @@ export function mountAdminPanel(actions: HTMLElement): void {
         const input = el('input', { value: u.grids.map((g) => g.code).join(', '), 'data-grids': u.username, 'aria-label': t('admin.grids'), placeholder: t('people.admin.cellsHint') })
         cells.append(names)
         input.addEventListener('change', () => {
-          void send('PATCH', `/api/admin/users/${u.id}`, { gridCodes: codeList(input.value) })
+          void send('PATCH', `/api/admin/users/${u.id}`, { gridCodes: codeList(input.value) } satisfies UserPatchRequest)
             .then(() => say('admin.saved', { username: u.username }))
             .then(load)
             .catch((e: Error) => say('admin.failed', { message: e.message }, true))
@@ -128,13 +119,13 @@ export function mountAdminPanel(actions: HTMLElement): void {
       const reset = el('button', { type: 'button', class: 'tb-btn', 'data-reset': u.username }, t('admin.reset'))
       reset.addEventListener('click', () => {
         const password = newPassword()
-        void send('PATCH', `/api/admin/users/${u.id}`, { password })
+        void send('PATCH', `/api/admin/users/${u.id}`, { password } satisfies UserPatchRequest)
           .then(() => say('admin.newPassword', { username: u.username, password }))
           .catch((e: Error) => say('admin.failed', { message: e.message }, true))
       })
       const toggle = el('button', { type: 'button', class: 'tb-btn', 'data-toggle': u.username }, t(u.disabled ? 'admin.enable' : 'admin.disable'))
       toggle.addEventListener('click', () => {
-        void send('PATCH', `/api/admin/users/${u.id}`, { disabled: !u.disabled })
+        void send('PATCH', `/api/admin/users/${u.id}`, { disabled: !u.disabled } satisfies UserPatchRequest)
           .then(() => say(u.disabled ? 'admin.enabled' : 'admin.disabled', { username: u.username }))
           .then(load)
           .catch((e: Error) => say('admin.failed', { message: e.message }, true))
@@ -149,7 +140,7 @@ export function mountAdminPanel(actions: HTMLElement): void {
   }
 
   const load = async () => {
-    users = (await getJson<{ users: UserRow[] }>('/api/admin/users')).users
+    users = (await getJson<UsersAnswer>('/api/admin/users')).users
     renderTable()
   }
 

@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson'
 import type { HistoryEntry, PreviewOverlap, PreviewRequest, WorkloadPreview, ZoneWorkload } from '../../../server/src/contract/planner.ts'
+import type { StoredFeature } from '../../../server/src/contract/field.ts'
 import { getJson } from '../api/client.ts'
 
 /** The planner's requests and answers are the API contract's (server/src/contract/planner.ts), as types only. */
@@ -20,7 +21,7 @@ export const plannerApi = {
   split: (geometry: Polygon, line: LineString) => post<{ parts: Polygon[] }>('/api/planner/split', { geometry, line }),
   merge: (geometries: Polygon[]) => post<{ geometry: Polygon }>('/api/planner/merge', { geometries }),
   history: (layer: PlannedLayer, id: number) => getJson<{ entries: HistoryEntry[] }>(`/api/planner/${layer}/${id}/history`),
-  restore: (layer: PlannedLayer, id: number, version: number, entry: number) => post<Feature>(`/api/planner/${layer}/${id}/restore`, { version, entry }),
+  restore: (layer: PlannedLayer, id: number, version: number, entry: number) => post<StoredFeature>(`/api/planner/${layer}/${id}/restore`, { version, entry }),
   features: <G extends Polygon | LineString>(layer: PlannedLayer, params: Record<string, string>) =>
     getJson<FeatureCollection<G, Record<string, unknown>>>(`/api/layers/${layer}/features?${new URLSearchParams({ limit: '1000', ...params })}`),
   gridCells: (bbox: [number, number, number, number]) =>

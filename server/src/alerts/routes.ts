@@ -1,19 +1,15 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { parseBody } from '../features/write-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
-import { bodyId, parseId } from '../http/ints.ts'
+import { parseId } from '../http/ints.ts'
 import { alertColumns, alertPlace } from './alert-row.ts'
 import { acknowledgeBody, alertsQuery, type AcknowledgedAlert, type AlertRow } from '../contract/live.ts'
-
-const ruleBody = z
-  .object({ version: bodyId(), enabled: z.boolean().optional(), params: z.record(z.string().max(40), z.union([z.number(), z.array(z.number()).max(1000)])).optional() })
-  .strict()
+import { alertRuleBody, type AlertRule } from '../contract/admin.ts'
 
 /** Alerts (list, acknowledge) and the rules planners tune. */
 export function alertRoutes({ db }: DbHandle): Router {
@@ -59,21 +55,21 @@ export function alertRoutes({ db }: DbHandle): Router {
   router.get(
     '/alert-rules',
     handle(async (_req, res) => {
-      res.json({ rules: (await sql`SELECT * FROM alert_rules ORDER BY id`.execute(db)).rows })
+      res.json({ rules: (await sql<AlertRule>`SELECT * FROM alert_rules ORDER BY id`.execute(db)).rows })
     }),
   )
 
   router.patch(
     '/alert-rules/:id',
     handle(async (req, res) => {
-      const body = parseBody(ruleBody, req.body)
+      const body = parseBody(alertRuleBody, req.body)
       const ruleId = parseId(req.params.id) ?? 0
       const updated = await db.transaction().execute(async (trx) => {
         const before = await sql<{ j: unknown; version: number }>`SELECT to_jsonb(r) AS j, version FROM alert_rules r WHERE id = ${ruleId} FOR UPDATE`.execute(trx)
         const row = before.rows[0]
         if (!row) throw new ApiError(404, 'unknown_rule', `no alert rule ${req.params.id}`)
         if (row.version !== body.version) throw new ApiError(409, 'stale_version', `the rule is at version ${row.version}; reload and retry`)
-        const r = await sql<{ j: unknown }>`
+        const r = await sql<{ j: AlertRule }>`
           UPDATE alert_rules SET enabled = coalesce(${body.enabled ?? null}, enabled),
                  params = params || ${JSON.stringify(body.params ?? {})}::jsonb, version = version + 1, updated_at = now()
           WHERE id = ${ruleId} RETURNING to_jsonb(alert_rules) AS j`.execute(trx)

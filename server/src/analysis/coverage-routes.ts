@@ -1,8 +1,8 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import { coverageQuery, workloadQuery } from '../contract/analysis-requests.ts'
+import { responsibleQuery } from '../contract/admin.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { invalidQuery } from '../features/query-schema.ts'
 import { ApiError, handle } from '../http/errors.ts'
@@ -13,14 +13,6 @@ import { workloadByZone } from './workload.ts'
 import { csvText } from '../http/csv.ts'
 import { stationNames } from '../stations/stations.ts'
 
-
-const responsibleQuery = z
-  .object({
-    lon: z.coerce.number().min(-180).max(180),
-    lat: z.coerce.number().min(-90).max(90),
-    units: z.coerce.number().int().min(1).max(50).default(5),
-  })
-  .strict()
 
 type Totals = Record<'cells' | 'area_m2' | 'covered_m2' | 'household_units_total' | 'household_units_covered' | 'hazards_open_total' | 'hazards_open_covered' | 'schools_total' | 'schools_covered', number>
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import type { ResponsibleAnswer } from '../contract/admin.ts'
 
 /**
  * Who is responsible for a point: the grid cell covering it (lowest id on a shared edge), its
@@ -6,9 +7,9 @@ import { sql, type Kysely } from 'kysely'
  * people directory, `officer:125`, for their card), the nearest mediation room and the nearest
  * live units, distances in metres on the spheroid. Null when the point is outside the city.
  */
-export async function responsibleFor(db: Kysely<any>, lon: number, lat: number, units = 5): Promise<Record<string, unknown> | null> {
+export async function responsibleFor(db: Kysely<any>, lon: number, lat: number, units = 5): Promise<ResponsibleAnswer | null> {
   const pt = sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)`
-  const cell = await sql<Record<string, unknown>>`
+  const cell = await sql<Omit<ResponsibleAnswer, 'point' | 'mediation_room' | 'nearest_units'>>`
     SELECT json_build_object('id', g.id, 'code', g.code, 'name', g.name, 'households', g.households, 'population', g.population) AS grid,
            json_build_object('code', v.code, 'name', v.name, 'kind', v.kind) AS community,
            json_build_object('code', t.code, 'name', t.name, 'kind', t.kind) AS town,
@@ -27,11 +28,11 @@ export async function responsibleFor(db: Kysely<any>, lon: number, lat: number, 
     ORDER BY g.id LIMIT 1`.execute(db)
   const row = cell.rows[0]
   if (!row) return null
-  const room = await sql<Record<string, unknown>>`
+  const room = await sql<NonNullable<ResponsibleAnswer['mediation_room']>>`
     SELECT m.id, m.name, m.kind, round(ST_Distance(m.geom::geography, ${pt}::geography))::int AS distance_m
     FROM mediation_rooms m ORDER BY m.geom <-> ${pt} LIMIT 1`.execute(db)
   // KNN on the index picks candidates; the spheroid distance orders them exactly.
-  const near = await sql<Record<string, unknown>>`
+  const near = await sql<ResponsibleAnswer['nearest_units'][number]>`
     SELECT * FROM (
       SELECT u.id, u.code, u.callsign, u.kind, c.ts, round(ST_Distance(c.geom::geography, ${pt}::geography))::int AS distance_m
       FROM unit_current c JOIN patrol_units u ON u.id = c.unit_id

@@ -1,27 +1,14 @@
 import type { Router, Request } from 'express'
 import { secureRouter } from './route-guard.ts'
 import type { Kysely } from 'kysely'
-import { z } from 'zod'
 import { parseJsonBody } from '../http/body.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { requirePrincipal } from './policy.ts'
-import { ROLES, type PrincipalCache } from './principal.ts'
+import type { PrincipalCache } from './principal.ts'
 import { createApiToken, createUser, listUsers, readUser, updateUser } from './users.ts'
-import { bodyId, parseId } from '../http/ints.ts'
+import { parseId } from '../http/ints.ts'
 import { namedUsers, withGridCodes } from './user-names.ts'
-
-const role = z.enum(ROLES)
-const gridIds = z.array(bodyId()).max(500)
-/** Cells by grid code, as the administration screen shows them (added to gridIds). */
-const gridCodes = z.array(z.string().min(1).max(40)).max(500)
-
-const newUserSchema = z
-  .object({ username: z.string(), role, password: z.string().max(500), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional(), gridCodes: gridCodes.optional(), volunteerId: bodyId().nullable().optional() })
-  .strict()
-const patchSchema = z
-  .object({ role: role.optional(), disabled: z.boolean().optional(), password: z.string().max(500).optional(), displayName: z.string().min(1).max(80).optional(), gridIds: gridIds.optional(), gridCodes: gridCodes.optional(), volunteerId: bodyId().nullable().optional() })
-  .strict()
-  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+import { adminTokenBody, newUserBody, userPatchBody, type AdminTokenCreated } from '../contract/admin.ts'
 
 function userId(req: Request): number {
   const id = parseId(req.params.id)
@@ -44,7 +31,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     '/admin/users',
     handle(async (req, res) => {
       const actor = requirePrincipal(req).username
-      const input = await withGridCodes(db, parseJsonBody(newUserSchema, req.body))
+      const input = await withGridCodes(db, parseJsonBody(newUserBody, req.body))
       const user = await db.transaction().execute((trx) => createUser(trx, input, actor))
       res.status(201).location(`/api/admin/users/${user.id}`).json(user)
     }),
@@ -55,7 +42,7 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     handle(async (req, res) => {
       const actor = requirePrincipal(req)
       const id = userId(req)
-      const patch = await withGridCodes(db, parseJsonBody(patchSchema, req.body))
+      const patch = await withGridCodes(db, parseJsonBody(userPatchBody, req.body))
       if (id === actor.userId && (patch.disabled || (patch.role && patch.role !== 'admin'))) {
         throw new ApiError(409, 'self_lockout', 'an administrator cannot disable or demote their own account')
       }
@@ -70,10 +57,10 @@ export function adminRoutes(db: Kysely<any>, cache: PrincipalCache): Router {
     handle(async (req, res) => {
       const actor = requirePrincipal(req).username
       const id = userId(req)
-      const { name } = parseJsonBody(z.object({ name: z.string().min(1).max(80) }).strict(), req.body)
+      const { name } = parseJsonBody(adminTokenBody, req.body)
       if (!(await readUser(db, id))) throw new ApiError(404, 'unknown_user', `no user ${id}`)
       const created = await db.transaction().execute((trx) => createApiToken(trx, id, name, actor))
-      res.status(201).json({ ...created, name })
+      res.status(201).json({ ...created, name } satisfies AdminTokenCreated)
     }),
   )
   return router

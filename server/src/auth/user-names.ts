@@ -1,13 +1,9 @@
 import { sql, type Kysely } from 'kysely'
 import { ApiError } from '../http/errors.ts'
-import type { UserRecord } from './users.ts'
+import type { NamedUser, UserRecord } from '../contract/admin.ts'
 
-export interface NamedUser extends UserRecord {
-  /** The account's grid cells by name and code (grid_ids stays: the same cells, by id). */
-  grids: Array<{ id: number; code: string; name: string }>
-  /** The officer an officer account is, as in the people directory (`officer:125`). */
-  officer: { id: string; name: string } | null
-}
+/** An account with its cells by name and code and the officer it is (the contract's row). */
+export type { NamedUser } from '../contract/admin.ts'
 
 /** Accounts with the names an administrator reads: their cells and the officer each is. */
 export async function namedUsers(db: Kysely<any>, users: readonly UserRecord[]): Promise<NamedUser[]> {

@@ -3,19 +3,10 @@ import { ApiError } from '../http/errors.ts'
 import { hashPassword, passwordProblem } from './passwords.ts'
 import { intArray } from './layer-access.ts'
 import { newSecret, ROLES, sha256, TOKEN_PREFIX, type Role } from './principal.ts'
+import type { UserRecord } from '../contract/admin.ts'
 
-export interface UserRecord {
-  id: number
-  username: string
-  display_name: string
-  role: Role
-  disabled: boolean
-  officer_id: number | null
-  /** Volunteer accounts: the volunteer record (points, organisation) the account is. */
-  volunteer_id: number | null
-  grid_ids: number[]
-  created_at: string
-}
+/** An account as the admin API answers it (the contract's row). */
+export type { UserRecord } from '../contract/admin.ts'
 
 const USERNAME = /^[a-z0-9_.-]{3,40}$/
 

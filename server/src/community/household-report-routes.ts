@@ -2,8 +2,7 @@ import type { Geometry } from 'geojson'
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { z } from 'zod'
-import { DISPUTE_CATEGORIES, findLayer, HAZARD_CATEGORIES, type LayerDef } from '../../../data/catalog/layers.ts'
+import { findLayer, type LayerDef } from '../../../data/catalog/layers.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import { insertFeature } from '../features/write-features.ts'
@@ -11,29 +10,11 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody, pathId } from './input.ts'
-import { auditRecord, cellScope, cellWriteScope, notFuture } from './scope.ts'
+import { auditRecord, cellScope, cellWriteScope } from './scope.ts'
+import { householdReportBody, householdReportCountsQuery, type HouseholdReportCounts, type HouseholdReportCreated, type HouseholdUnitReports } from '../contract/community.ts'
 
-export const SUSPICIOUS_CATEGORIES = ['stranger', 'vehicle', 'fraud', 'theft', 'other'] as const
-
-const when = z.iso.datetime({ offset: true }).refine(notFuture, 'reportedAt lies in the future').optional()
-const description = z.string().max(1000).optional()
-const reportBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('dispute'), category: z.enum(DISPUTE_CATEGORIES), parties: z.number().int().min(1).max(500).optional(), description, reportedAt: when }).strict(),
-  z.object({ kind: z.literal('hazard'), category: z.enum(HAZARD_CATEGORIES), description, reportedAt: when }).strict(),
-  z.object({ kind: z.literal('suspicious'), category: z.enum(SUSPICIOUS_CATEGORIES), description, reportedAt: when }).strict(),
-])
-
-const countsQuery = z
-  .object({
-    by: z.enum(['grid', 'unit']).default('grid'),
-    grid: z.coerce.number().int().positive().max(2147483647).optional(),
-    station: z.coerce.number().int().positive().max(2147483647).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(1000),
-  })
-  .strict()
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
+/** The kinds of suspicious activity a unit reports (the contract's). */
+export { SUSPICIOUS_CATEGORIES } from '../contract/community.ts'
 
 const layer = (id: string): LayerDef => findLayer(id)!
 
@@ -54,7 +35,7 @@ export function householdReportRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const id = pathId(req.params.id, 'household_unit')
       const scope = cellWriteScope(req, 'u.grid_id')
-      const body = parseCommunityBody(reportBody, req.body)
+      const body = parseCommunityBody(householdReportBody, req.body)
       const principal = requirePrincipal(req)
       const actor = actorOf(req)
       const out = await db.transaction().execute(async (trx) => {
@@ -66,7 +47,7 @@ export function householdReportRoutes({ db }: DbHandle): Router {
         // The feature is written as the reporting account would write it: same scope, same audit.
         const access = { createdBy: principal.userId, ...(principal.role === 'officer' ? { scope: cellWriteScope(req, 't.grid_id') } : {}) }
         let featureId: number | null = null
-        let feature: unknown = null
+        let feature: HouseholdReportCreated['feature'] = null
         if (body.kind === 'dispute') {
           const properties = { category: body.category, source: 'household_unit', parties: body.parties, description: body.description ?? '', household_unit_id: id, reported_at: reportedAt }
           const created = await insertFeature(trx, layer('disputes'), { properties, geometry }, actor, 'create', access)
@@ -76,7 +57,7 @@ export function householdReportRoutes({ db }: DbHandle): Router {
           const created = await insertFeature(trx, layer('hazards'), { properties, geometry }, actor, 'create', access)
           ;[featureId, feature] = [created.id, JSON.parse(created.feature)]
         }
-        const report = (await sql<Record<string, unknown> & { id: number }>`
+        const report = (await sql<HouseholdReportCreated['report']>`
           INSERT INTO household_reports (household_unit_id, kind, dispute_id, hazard_id, suspicious_category, suspicious_status, description, grid_id, reported_at, recorded_by)
           VALUES (${id}, ${body.kind}, ${body.kind === 'dispute' ? featureId : null}, ${body.kind === 'hazard' ? featureId : null},
                   ${body.kind === 'suspicious' ? body.category : null}, ${body.kind === 'suspicious' ? 'open' : null},
@@ -85,7 +66,7 @@ export function householdReportRoutes({ db }: DbHandle): Router {
           ON CONFLICT (district_code, dispute_id) DO UPDATE SET description = excluded.description, reported_at = excluded.reported_at, recorded_by = excluded.recorded_by
           RETURNING *`.execute(trx)).rows[0]!
         await auditRecord(trx, { actor, action: 'create', layer: 'household_reports', id: report.id, after: report })
-        return { report, feature }
+        return { report, feature } satisfies HouseholdReportCreated
       })
       res.status(201).json(out)
     }),
@@ -95,21 +76,21 @@ export function householdReportRoutes({ db }: DbHandle): Router {
     '/household-units/:id/reports',
     handle(async (req, res) => {
       const id = pathId(req.params.id, 'household_unit')
-      const unit = (await sql`
+      const unit = (await sql<HouseholdUnitReports['unit']>`
         SELECT u.id, u.code, u.name, u.lead_name, u.households, u.grid_id, u.reports FROM household_units u
         WHERE u.id = ${id} AND ${cellScope(req, 'u.grid_id')}`.execute(db)).rows[0]
       if (!unit) throw new ApiError(404, 'unknown_household_unit', `no ten-household unit ${id}`)
-      const r = await sql`
+      const r = await sql<HouseholdUnitReports['reports'][number]>`
         SELECT ${reportColumns} FROM household_reports r LEFT JOIN disputes d ON d.id = r.dispute_id LEFT JOIN hazards h ON h.id = r.hazard_id
         WHERE r.household_unit_id = ${id} ORDER BY r.reported_at DESC, r.id DESC`.execute(db)
-      res.json({ unit, reports: r.rows })
+      res.json({ unit, reports: r.rows } satisfies HouseholdUnitReports)
     }),
   )
 
   router.get(
     '/household-reports/counts',
     handle(async (req, res) => {
-      const q = countsQuery.safeParse(req.query)
+      const q = householdReportCountsQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const f = q.data
       const where = sql`${cellScope(req, 'g.id')}
@@ -120,19 +101,19 @@ export function householdReportRoutes({ db }: DbHandle): Router {
         count(*) FILTER (WHERE r.kind = 'suspicious')::int AS suspicious, count(r.id)::int AS total`
       // Every cell in scope (zeros included); units only when they reported, most first.
       const rows = f.by === 'grid'
-        ? await sql`
+        ? await sql<HouseholdReportCounts['rows'][number]>`
             SELECT g.id AS grid_id, g.code, g.name, g.station_id, ${tally}
             FROM grid_cells g LEFT JOIN household_reports r ON r.grid_id = g.id AND ${inPeriod}
             WHERE ${where} GROUP BY g.id ORDER BY total DESC, g.id LIMIT ${f.limit}`.execute(db)
-        : await sql`
+        : await sql<HouseholdReportCounts['rows'][number]>`
             SELECT u.id AS household_unit_id, u.code, u.name, u.lead_name, r.grid_id, ${tally}
             FROM household_reports r JOIN household_units u ON u.id = r.household_unit_id
             JOIN grid_cells g ON g.id = r.grid_id
             WHERE ${where} AND ${inPeriod} GROUP BY u.id, r.grid_id ORDER BY total DESC, u.id LIMIT ${f.limit}`.execute(db)
-      const totals = (await sql<Record<string, number>>`
+      const totals = (await sql<HouseholdReportCounts['totals']>`
         SELECT ${tally}, count(DISTINCT r.household_unit_id)::int AS units
         FROM household_reports r JOIN grid_cells g ON g.id = r.grid_id WHERE ${where} AND ${inPeriod}`.execute(db)).rows[0]
-      res.json({ by: f.by, totals, rows: rows.rows })
+      res.json({ by: f.by, totals: totals!, rows: rows.rows } satisfies HouseholdReportCounts)
     }),
   )
 

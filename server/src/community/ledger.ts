@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { LedgerRow, ShopItem, VolunteerAccount } from '../contract/volunteer.ts'
+import type { ActivityRecorded, ActivityRequest, RedemptionAnswer, RedemptionRequest, ShopItemCreated } from '../contract/community.ts'
 import { ApiError } from '../http/errors.ts'
 
 /** A volunteer's balance: the sum of the ledger, never a stored number. */
@@ -55,15 +56,11 @@ async function lockVolunteer(trx: Kysely<any>, id: number): Promise<void> {
   if (!r.rows.length) throw new ApiError(404, 'unknown_volunteer', `no volunteer ${id}`)
 }
 
-export interface ActivityInput {
-  kind: string
-  quantity: number
-  heldAt?: string | undefined
-  note?: string | undefined
-}
+/** What an activity record asks for (the contract's request). */
+export type ActivityInput = ActivityRequest
 
 /** Records what a volunteer did and credits the points its rule gives, in one transaction, audited. */
-export async function recordActivity(db: Kysely<any>, volunteerId: number, input: ActivityInput, actor: string) {
+export async function recordActivity(db: Kysely<any>, volunteerId: number, input: ActivityInput, actor: string): Promise<ActivityRecorded> {
   return db.transaction().execute(async (trx) => {
     await lockVolunteer(trx, volunteerId)
     const rule = (await sql<{ points_per_unit: number; max_quantity: number; unit: string }>`
@@ -72,24 +69,21 @@ export async function recordActivity(db: Kysely<any>, volunteerId: number, input
     if (input.quantity > rule.max_quantity) {
       throw new ApiError(400, 'quantity_too_large', `one ${input.kind} record counts at most ${rule.max_quantity} ${rule.unit}(s), given ${input.quantity}`)
     }
-    const record = (await sql<Record<string, unknown> & { id: number; points: number }>`
+    const record = (await sql<ActivityRecorded['record']>`
       INSERT INTO activity_records (volunteer_id, kind, quantity, points_per_unit, points, held_at, note, recorded_by)
       VALUES (${volunteerId}, ${input.kind}, ${input.quantity}, ${rule.points_per_unit}, ${input.quantity * rule.points_per_unit},
               coalesce(${input.heldAt ?? null}::timestamptz, now()), ${input.note ?? ''}, ${actor})
       RETURNING id, volunteer_id, kind, quantity, points_per_unit, points, held_at, note, recorded_by`.execute(trx)).rows[0]!
     await sql`INSERT INTO points_ledger (volunteer_id, delta, kind, record_id, at)
-      VALUES (${volunteerId}, ${record.points}, 'record', ${record.id}, ${record.held_at as string})`.execute(trx)
+      VALUES (${volunteerId}, ${record.points}, 'record', ${record.id}, ${record.held_at})`.execute(trx)
     await audit(trx, actor, 'activity_records', record.id, record)
     const balance = (await sql<{ b: number }>`SELECT ${balanceSql(volunteerId)} AS b`.execute(trx)).rows[0]!.b
     return { record, balance }
   })
 }
 
-export interface RedemptionInput {
-  volunteerId: number
-  itemId: number
-  quantity: number
-}
+/** What a redemption asks for (the contract's request). */
+export type RedemptionInput = RedemptionRequest
 
 /**
  * Spends points on shop items, all or nothing: the volunteer is locked, the balance checked,
@@ -97,7 +91,7 @@ export interface RedemptionInput {
  * row (whose trigger checks the balance again) and the audit entry. Short points or stock is a
  * 409 and the transaction rolls back.
  */
-export async function redeem(db: Kysely<any>, input: RedemptionInput, actor: string) {
+export async function redeem(db: Kysely<any>, input: RedemptionInput, actor: string): Promise<RedemptionAnswer> {
   try {
     return await db.transaction().execute(async (trx) => {
       await lockVolunteer(trx, input.volunteerId)
@@ -113,7 +107,7 @@ export async function redeem(db: Kysely<any>, input: RedemptionInput, actor: str
       const taken = await sql<{ stock: number }>`
         UPDATE shop_items SET stock = stock - ${input.quantity} WHERE id = ${item.id} AND stock >= ${input.quantity} RETURNING stock`.execute(trx)
       if (!taken.rows.length) throw new ApiError(409, 'out_of_stock', `${item.name}: fewer than ${input.quantity} in stock`)
-      const redemption = (await sql<Record<string, unknown> & { id: number; redeemed_at: string }>`
+      const redemption = (await sql<RedemptionAnswer['redemption']>`
         INSERT INTO redemptions (volunteer_id, item, item_id, quantity, points, redeemed_at, recorded_by)
         VALUES (${input.volunteerId}, ${item.name}, ${item.id}, ${input.quantity}, ${cost}, now(), ${actor})
         RETURNING id, volunteer_id, item, item_id, quantity, points, redeemed_at, recorded_by`.execute(trx)).rows[0]!
@@ -133,11 +127,11 @@ export async function redeem(db: Kysely<any>, input: RedemptionInput, actor: str
 }
 
 /** Adds an item to the shop, audited. */
-export async function createItem(db: Kysely<any>, input: { name: string; price: number; stock: number }, actor: string) {
+export async function createItem(db: Kysely<any>, input: { name: string; price: number; stock: number }, actor: string): Promise<ShopItemCreated> {
   return db.transaction().execute(async (trx) => {
     const exists = await sql`SELECT 1 FROM shop_items WHERE name = ${input.name}`.execute(trx)
     if (exists.rows.length) throw new ApiError(409, 'duplicate_item', `the shop already has ${input.name}`)
-    const item = (await sql<Record<string, unknown> & { id: number }>`
+    const item = (await sql<ShopItemCreated>`
       INSERT INTO shop_items (name, price, stock) VALUES (${input.name}, ${input.price}, ${input.stock})
       RETURNING id, name, price, stock, active`.execute(trx)).rows[0]!
     await audit(trx, actor, 'shop_items', item.id, item)

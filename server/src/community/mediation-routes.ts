@@ -1,7 +1,6 @@
 import type { Router, Request } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type Kysely } from 'kysely'
-import { z } from 'zod'
 import { findLayer } from '../../../data/catalog/layers.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import type { DbHandle } from '../db/create-db.ts'
@@ -10,39 +9,13 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody, pathId } from './input.ts'
-import { auditRecord, cellScope, cellWriteScope, notFuture } from './scope.ts'
-import { queryOffset } from '../http/ints.ts'
+import { auditRecord, cellScope, cellWriteScope } from './scope.ts'
+import { closeCaseBody, mediationCasesQuery, mediationParticipant, openCaseBody, type MediationCase, type MediationCasesAnswer, type MediationParticipant } from '../contract/community.ts'
 
-export const AGENCIES = ['police', 'court', 'justice', 'petition', 'people_mediator', 'village_committee'] as const
-export const OUTCOMES = ['agreement', 'no_agreement', 'referred'] as const
+/** The agencies that sit on a case and a case's outcomes (the contract's). */
+export { AGENCIES, OUTCOMES } from '../contract/community.ts'
 /** The joint mechanism (公安+法院+司法+信访): the police and at least one of court, justice bureau, petition office. */
 export const JOINT_AGENCIES = ['court', 'justice', 'petition'] as const
-
-const id32 = z.number().int().min(1).max(2147483647)
-const participant = z.object({ agency: z.enum(AGENCIES), name: z.string().trim().min(1).max(50), role: z.string().max(50).optional() }).strict()
-const openBody = z
-  .object({ disputeId: id32, roomId: id32.optional(), version: id32.optional(), note: z.string().max(1000).optional(), participants: z.array(participant).max(20).optional() })
-  .strict()
-const closeBody = z
-  .object({
-    outcome: z.enum(OUTCOMES),
-    closedAt: z.iso.datetime({ offset: true }).refine(notFuture, 'closedAt lies in the future').optional(),
-    sessions: z.number().int().min(1).max(100).optional(),
-    note: z.string().max(1000).optional(),
-  })
-  .strict()
-const listQuery = z
-  .object({
-    status: z.enum(['open', 'closed']).optional(),
-    room: z.coerce.number().int().positive().max(2147483647).optional(),
-    dispute: z.coerce.number().int().positive().max(2147483647).optional(),
-    station: z.coerce.number().int().positive().max(2147483647).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    after: queryOffset().default(0),
-  })
-  .strict()
 
 const disputes = findLayer('disputes')!
 
@@ -50,8 +23,8 @@ const disputes = findLayer('disputes')!
 const jointSql = sql<boolean>`(EXISTS (SELECT 1 FROM mediation_participants p WHERE p.case_id = c.id AND p.agency = 'police')
   AND EXISTS (SELECT 1 FROM mediation_participants p WHERE p.case_id = c.id AND p.agency IN ('court', 'justice', 'petition')))`
 
-async function readCase(db: Kysely<any>, id: number) {
-  const r = await sql<Record<string, unknown>>`
+async function readCase(db: Kysely<any>, id: number): Promise<MediationCase> {
+  const r = await sql<MediationCase>`
     SELECT c.id, c.dispute_id, d.code AS dispute_code, d.status AS dispute_status, d.category, d.grid_id, c.room_id, m.name AS room_name,
            c.opened_at, c.closed_at, c.outcome, c.sessions, c.note, c.opened_by, c.closed_by,
            round((extract(epoch FROM c.closed_at - c.opened_at) / 3600)::numeric, 1)::float8 AS duration_hours, ${jointSql} AS joint,
@@ -78,7 +51,7 @@ export function mediationRoutes({ db }: DbHandle): Router {
   router.get(
     '/mediation-cases',
     handle(async (req, res) => {
-      const q = listQuery.safeParse(req.query)
+      const q = mediationCasesQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const f = q.data
       const where = sql`${cellScope(req, 'd.grid_id')}
@@ -89,7 +62,7 @@ export function mediationRoutes({ db }: DbHandle): Router {
         AND (${f.from ?? null}::timestamptz IS NULL OR c.opened_at >= ${f.from ?? null}::timestamptz)
         AND (${f.to ?? null}::timestamptz IS NULL OR c.opened_at < ${f.to ?? null}::timestamptz)`
       const [summary, ids] = await Promise.all([
-        sql<Record<string, number>>`
+        sql<MediationCasesAnswer['summary']>`
           SELECT count(*)::int AS cases, count(*) FILTER (WHERE c.closed_at IS NULL)::int AS open,
                  count(*) FILTER (WHERE c.outcome = 'agreement')::int AS agreement, count(*) FILTER (WHERE c.outcome = 'no_agreement')::int AS no_agreement,
                  count(*) FILTER (WHERE c.outcome = 'referred')::int AS referred, count(*) FILTER (WHERE ${jointSql})::int AS joint,
@@ -101,7 +74,7 @@ export function mediationRoutes({ db }: DbHandle): Router {
       const page = ids.rows.slice(0, f.limit)
       const cases = []
       for (const { id } of page) cases.push(await readCase(db, id))
-      res.json({ summary: summary.rows[0], cases, next: ids.rows.length > f.limit ? page[page.length - 1]!.id : null })
+      res.json({ summary: summary.rows[0]!, cases, next: ids.rows.length > f.limit ? page[page.length - 1]!.id : null } satisfies MediationCasesAnswer)
     }),
   )
 
@@ -109,7 +82,7 @@ export function mediationRoutes({ db }: DbHandle): Router {
     '/mediation-cases',
     handle(async (req, res) => {
       const scope = cellWriteScope(req, 'd.grid_id')
-      const body = parseCommunityBody(openBody, req.body)
+      const body = parseCommunityBody(openCaseBody, req.body)
       const actor = actorOf(req)
       const out = await db.transaction().execute(async (trx) => {
         const d = (await sql<{ id: number; status: string; version: number; mediation_room_id: number | null }>`
@@ -147,7 +120,7 @@ export function mediationRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const id = pathId(req.params.id, 'mediation_case')
       const scope = cellWriteScope(req, 'd.grid_id')
-      const body = parseCommunityBody(closeBody, req.body)
+      const body = parseCommunityBody(closeCaseBody, req.body)
       const actor = actorOf(req)
       const out = await db.transaction().execute(async (trx) => {
         const c = await lockCase(trx, id, scope)
@@ -175,7 +148,7 @@ export function mediationRoutes({ db }: DbHandle): Router {
     handle(async (req, res) => {
       const id = pathId(req.params.id, 'mediation_case')
       const scope = cellWriteScope(req, 'd.grid_id')
-      const body = parseCommunityBody(participant, req.body)
+      const body = parseCommunityBody(mediationParticipant, req.body)
       const actor = actorOf(req)
       const out = await db.transaction().execute(async (trx) => {
         await lockCase(trx, id, scope)
@@ -202,7 +175,7 @@ async function lockCase(trx: Kysely<any>, id: number, scope: ReturnType<typeof c
   return c
 }
 
-async function addParticipant(trx: Kysely<any>, caseId: number, p: z.infer<typeof participant>): Promise<void> {
+async function addParticipant(trx: Kysely<any>, caseId: number, p: MediationParticipant): Promise<void> {
   const r = await sql`INSERT INTO mediation_participants (case_id, agency, name, role) VALUES (${caseId}, ${p.agency}, ${p.name}, ${p.role ?? ''})
     ON CONFLICT (district_code, case_id, agency, name) DO NOTHING RETURNING id`.execute(trx)
   if (!r.rows.length) throw new ApiError(409, 'duplicate_participant', `${p.name} (${p.agency}) already sits on this case`)

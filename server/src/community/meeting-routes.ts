@@ -1,7 +1,6 @@
 import type { Router, Request } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql, type RawBuilder } from 'kysely'
-import { z } from 'zod'
 import { intArray } from '../auth/layer-access.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import type { DbHandle } from '../db/create-db.ts'
@@ -9,40 +8,12 @@ import { invalidQuery } from '../features/query-schema.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody } from './input.ts'
-import { auditRecord, notFuture } from './scope.ts'
+import { auditRecord } from './scope.ts'
+import { issuesQuery, meetingBody, meetingsQuery, type IssuesAnswer, type MeetingCreated, type MeetingsAnswer } from '../contract/community.ts'
 import { stationExists } from '../stations/stations.ts'
 
-/** 月例会 (station–town, monthly), 周研判 (office with the community committees, weekly), 日沟通 (officer–grid worker, daily). */
-export const MEETING_KINDS = ['station_town', 'community_weekly', 'grid_daily'] as const
-export const ISSUE_CATEGORIES = ['dispute', 'hazard', 'public_order', 'traffic', 'flood', 'service', 'other'] as const
-
-const id32 = z.number().int().min(1).max(2147483647)
-const meetingBody = z
-  .object({
-    kind: z.enum(MEETING_KINDS),
-    heldAt: z.iso.datetime({ offset: true }).refine(notFuture, 'heldAt lies in the future'),
-    stationId: id32.optional(),
-    areaCode: z.string().regex(/^\d{6,12}$/, 'an administrative area code').optional(),
-    gridId: id32.optional(),
-    attendees: z.number().int().min(2).max(200),
-    summary: z.string().max(2000).optional(),
-    raised: z.array(z.object({ title: z.string().trim().min(1).max(200), category: z.enum(ISSUE_CATEGORIES) }).strict()).max(50).default([]),
-    resolves: z.array(id32).max(50).default([]),
-  })
-  .strict()
-  .refine((b) => b.kind !== 'grid_daily' || b.gridId !== undefined, { message: 'a daily contact names its grid cell (gridId)', path: ['gridId'] })
-  .refine((b) => b.kind === 'grid_daily' || (b.stationId !== undefined && b.areaCode !== undefined), { message: 'a monthly or weekly meeting names its stationId and areaCode', path: ['stationId'] })
-  .refine((b) => new Set(b.resolves).size === b.resolves.length, { message: 'an issue is listed twice', path: ['resolves'] })
-
-const period = {
-  station: z.coerce.number().int().positive().max(2147483647).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-}
-const listQuery = z
-  .object({ kind: z.enum(MEETING_KINDS).optional(), ...period, limit: z.coerce.number().int().min(1).max(500).default(50), after: z.coerce.number().int().min(0).default(0) })
-  .strict()
-const issueQuery = z.object({ status: z.enum(['open', 'resolved']).optional(), ...period }).strict()
+/** The kinds of meeting and of issue (the contract's). */
+export { ISSUE_CATEGORIES, MEETING_KINDS } from '../contract/community.ts'
 
 /**
  * Which meetings a request may see: desk roles all; an officer the daily contacts of their own
@@ -69,17 +40,17 @@ export function meetingRoutes({ db }: DbHandle): Router {
   router.get(
     '/coordination/meetings',
     handle(async (req, res) => {
-      const q = listQuery.safeParse(req.query)
+      const q = meetingsQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const f = q.data
       const where = sql`${meetingScope(req)} AND (${f.kind ?? null}::text IS NULL OR m.kind = ${f.kind ?? null}::text) AND ${inPeriod(f, sql`m.held_at`)}`
       const [summary, rows] = await Promise.all([
-        sql`SELECT m.kind, count(*)::int AS meetings, sum(m.attendees)::int AS attendees, coalesce(sum(r.n), 0)::int AS raised, coalesce(sum(s.n), 0)::int AS resolved
+        sql<MeetingsAnswer['summary'][number]>`SELECT m.kind, count(*)::int AS meetings, sum(m.attendees)::int AS attendees, coalesce(sum(r.n), 0)::int AS raised, coalesce(sum(s.n), 0)::int AS resolved
             FROM coordination_meetings m
             LEFT JOIN (SELECT raised_in, count(*) AS n FROM coordination_issues GROUP BY raised_in) r ON r.raised_in = m.id
             LEFT JOIN (SELECT resolved_in, count(*) AS n FROM coordination_issues WHERE resolved_in IS NOT NULL GROUP BY resolved_in) s ON s.resolved_in = m.id
             WHERE ${where} GROUP BY m.kind ORDER BY m.kind`.execute(db),
-        sql<{ id: number }>`
+        sql<MeetingsAnswer['meetings'][number]>`
           SELECT m.id, m.kind, m.held_at, m.station_id, p.name AS station_name, m.area_code, a.name AS area_name, m.grid_id, m.attendees, m.summary, m.recorded_by,
                  (SELECT coalesce(json_agg(json_build_object('id', i.id, 'title', i.title, 'category', i.category, 'resolved_at', i.resolved_at) ORDER BY i.id), '[]'::json)
                     FROM coordination_issues i WHERE i.raised_in = m.id) AS raised,
@@ -89,25 +60,25 @@ export function meetingRoutes({ db }: DbHandle): Router {
           WHERE ${where} AND m.id > ${f.after} ORDER BY m.id LIMIT ${f.limit + 1}`.execute(db),
       ])
       const page = rows.rows.slice(0, f.limit)
-      res.json({ summary: summary.rows, meetings: page, next: rows.rows.length > f.limit ? page[page.length - 1]!.id : null })
+      res.json({ summary: summary.rows, meetings: page, next: rows.rows.length > f.limit ? page[page.length - 1]!.id : null } satisfies MeetingsAnswer)
     }),
   )
 
   router.get(
     '/coordination/issues',
     handle(async (req, res) => {
-      const q = issueQuery.safeParse(req.query)
+      const q = issuesQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const f = q.data
       // The period applies to when an issue was raised.
-      const r = await sql<{ resolved_in: number | null }>`
+      const r = await sql<IssuesAnswer['issues'][number]>`
         SELECT i.id, i.title, i.category, i.raised_in, m.kind AS raised_at_kind, m.held_at AS raised_at, m.station_id, i.resolved_in, i.resolved_at
         FROM coordination_issues i JOIN coordination_meetings m ON m.id = i.raised_in
         WHERE ${meetingScope(req)} AND ${inPeriod(f, sql`m.held_at`)}
           AND (${f.status ?? null}::text IS NULL OR (i.resolved_in IS NOT NULL) = (${f.status ?? null}::text = 'resolved'))
         ORDER BY m.held_at, i.id`.execute(db)
       const resolved = r.rows.filter((i) => i.resolved_in !== null).length
-      res.json({ raised: r.rows.length, resolved, open: r.rows.length - resolved, issues: r.rows })
+      res.json({ raised: r.rows.length, resolved, open: r.rows.length - resolved, issues: r.rows } satisfies IssuesAnswer)
     }),
   )
 
@@ -137,7 +108,7 @@ export function meetingRoutes({ db }: DbHandle): Router {
             : (await sql`SELECT 1 FROM grid_cells WHERE id = ANY(${own}) AND station_id = ${stationId!}`.execute(trx)).rows.length > 0
           if (!ok) throw new ApiError(403, 'out_of_scope', 'officers log meetings of their own cells and stations')
         }
-        const m = (await sql<Record<string, unknown> & { id: number }>`
+        const m = (await sql<Omit<MeetingCreated, 'issues'>>`
           INSERT INTO coordination_meetings (kind, held_at, station_id, area_code, grid_id, attendees, summary, recorded_by)
           VALUES (${body.kind}, ${body.heldAt}::timestamptz, ${stationId!}, ${areaCode!}, ${body.gridId ?? null}, ${body.attendees}, ${body.summary ?? ''}, ${actor})
           RETURNING *`.execute(trx)).rows[0]!
@@ -154,8 +125,8 @@ export function meetingRoutes({ db }: DbHandle): Router {
           const missing = body.resolves.filter((id) => !done.rows.some((d) => d.id === id))
           if (missing.length) throw new ApiError(400, 'invalid_issue', `issues ${missing.join(', ')} are unknown, already resolved, of another station or raised after this meeting`)
         }
-        const issues = await sql`SELECT id, title, category, raised_in, resolved_in FROM coordination_issues WHERE raised_in = ${m.id} OR resolved_in = ${m.id} ORDER BY id`.execute(trx)
-        const after = { ...m, issues: issues.rows }
+        const issues = await sql<MeetingCreated['issues'][number]>`SELECT id, title, category, raised_in, resolved_in FROM coordination_issues WHERE raised_in = ${m.id} OR resolved_in = ${m.id} ORDER BY id`.execute(trx)
+        const after: MeetingCreated = { ...m, issues: issues.rows }
         await auditRecord(trx, { actor, action: 'create', layer: 'coordination_meetings', id: m.id, after })
         return after
       })

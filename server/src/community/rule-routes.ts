@@ -1,21 +1,12 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { actorOf } from '../http/actor.ts'
 import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody } from './input.ts'
-import { bodyId } from '../http/ints.ts'
-
-const ruleBody = z
-  .object({
-    version: bodyId(),
-    pointsPerUnit: z.number().int().min(1).max(1000).optional(),
-    maxQuantity: z.number().int().min(1).max(1000).optional(),
-    label: z.string().trim().min(1).max(100).optional(),
-  })
-  .strict()
+import { pointRuleBody } from '../contract/community.ts'
+import type { PointRule } from '../contract/volunteer.ts'
 
 /**
  * The point rules (积分规则): points per unit of each activity kind. A change applies to
@@ -34,13 +25,13 @@ export function ruleRoutes({ db }: DbHandle): Router {
   router.patch(
     '/point-rules/:kind',
     handle(async (req, res) => {
-      const body = parseCommunityBody(ruleBody, req.body)
+      const body = parseCommunityBody(pointRuleBody, req.body)
       const kind = String(req.params.kind)
       const updated = await db.transaction().execute(async (trx) => {
         const before = (await sql<{ j: unknown; version: number }>`SELECT to_jsonb(r) AS j, version FROM point_rules r WHERE kind = ${kind} FOR UPDATE`.execute(trx)).rows[0]
         if (!before) throw new ApiError(404, 'unknown_kind', `no point rule for activity kind "${kind}"`)
         if (before.version !== body.version) throw new ApiError(409, 'stale_version', `the rule is at version ${before.version}; reload and retry`)
-        const after = (await sql<{ j: Record<string, unknown> }>`
+        const after = (await sql<{ j: PointRule }>`
           UPDATE point_rules SET points_per_unit = coalesce(${body.pointsPerUnit ?? null}::int, points_per_unit),
                  max_quantity = coalesce(${body.maxQuantity ?? null}::int, max_quantity), label = coalesce(${body.label ?? null}::text, label),
                  version = version + 1, updated_at = now()

@@ -35,4 +35,4 @@ export const auditRecord = (
               ${entry.before === undefined ? null : JSON.stringify(entry.before)}::jsonb, ${JSON.stringify(entry.after)}::jsonb, ${entry.reason ?? null})`.execute(db)
 
 /** A time not later than an hour from now (clock skew), for reports and logs. */
-export const notFuture = (iso: string) => Date.parse(iso) <= Date.now() + 3_600_000
+export { notFuture } from '../contract/community.ts'

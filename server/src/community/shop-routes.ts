@@ -1,18 +1,11 @@
 import type { Router } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { actorOf } from '../http/actor.ts'
 import { handle } from '../http/errors.ts'
 import { parseCommunityBody } from './input.ts'
 import { createItem, redeem, shopShelf } from './ledger.ts'
-
-const itemBody = z
-  .object({ name: z.string().trim().min(1).max(100), price: z.number().int().min(1).max(100000), stock: z.number().int().min(0).max(1000000) })
-  .strict()
-const redemptionBody = z
-  .object({ volunteerId: z.number().int().min(1).max(2147483647), itemId: z.number().int().min(1).max(2147483647), quantity: z.number().int().min(1).max(100).default(1) })
-  .strict()
+import { redemptionBody, shopItemBody } from '../contract/community.ts'
 
 /** The safety shop (平安超市): its shelf, new items, and redemptions paid in points. */
 export function shopRoutes({ db }: DbHandle): Router {
@@ -28,7 +21,7 @@ export function shopRoutes({ db }: DbHandle): Router {
   router.post(
     '/shop/items',
     handle(async (req, res) => {
-      const body = parseCommunityBody(itemBody, req.body)
+      const body = parseCommunityBody(shopItemBody, req.body)
       res.status(201).json(await createItem(db, body, actorOf(req)))
     }),
   )

@@ -1,7 +1,6 @@
 import type { Router, Request } from 'express'
 import { secureRouter } from '../auth/route-guard.ts'
 import { sql } from 'kysely'
-import { z } from 'zod'
 import type { DbHandle } from '../db/create-db.ts'
 import { requirePrincipal } from '../auth/policy.ts'
 import { invalidQuery } from '../features/query-schema.ts'
@@ -10,17 +9,7 @@ import { ApiError, handle } from '../http/errors.ts'
 import { parseCommunityBody, pathId } from './input.ts'
 import { recentLedger, recordActivity, volunteerAccount } from './ledger.ts'
 import { volunteersQuery } from '../contract/volunteer.ts'
-
-const boardQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }).strict()
-
-const activityBody = z
-  .object({
-    kind: z.string().min(1).max(40),
-    quantity: z.number().int().min(1).max(1000),
-    heldAt: z.iso.datetime({ offset: true }).refine((d) => Date.parse(d) <= Date.now() + 3_600_000, 'heldAt lies in the future').optional(),
-    note: z.string().max(500).optional(),
-  })
-  .strict()
+import { activityBody, leaderboardQuery, type LeaderboardAnswer } from '../contract/community.ts'
 
 /** Who may read a volunteer's account: desk roles all of them, a volunteer account only its own. */
 async function mayRead(db: DbHandle['db'], req: Request, volunteerId: number): Promise<boolean> {
@@ -74,17 +63,17 @@ export function volunteerRoutes({ db }: DbHandle): Router {
     '/volunteer-orgs/:id/leaderboard',
     handle(async (req, res) => {
       const id = pathId(req.params.id, 'org')
-      const q = boardQuery.safeParse(req.query)
+      const q = leaderboardQuery.safeParse(req.query)
       if (!q.success) throw invalidQuery(q.error.issues)
       const org = await sql<{ id: number; name: string; kind: string }>`SELECT id, name, kind FROM volunteer_orgs WHERE id = ${id}`.execute(db)
       if (!org.rows[0]) throw new ApiError(404, 'unknown_org', `no volunteer organisation ${id}`)
       // Ranked by points earned (redeeming does not lower a rank); ties share a rank.
-      const r = await sql`
+      const r = await sql<LeaderboardAnswer['leaderboard'][number]>`
         SELECT rank() OVER (ORDER BY s.earned DESC)::int AS rank, s.*
         FROM (SELECT v.id, v.name, coalesce(sum(l.delta) FILTER (WHERE l.delta > 0), 0)::int AS earned, coalesce(sum(l.delta), 0)::int AS balance
               FROM volunteers v LEFT JOIN points_ledger l ON l.volunteer_id = v.id WHERE v.org_id = ${id} GROUP BY v.id) s
         ORDER BY s.earned DESC, s.id LIMIT ${q.data.limit}`.execute(db)
-      res.json({ org: org.rows[0], leaderboard: r.rows })
+      res.json({ org: org.rows[0], leaderboard: r.rows } satisfies LeaderboardAnswer)
     }),
   )
 

@@ -33,3 +33,35 @@ export const AUTH_ENDPOINTS: readonly Endpoint[] = [
     errors: [400],
   },
 ]
+
+/**
+ * Signing out, revoking a token, changing the password: answered 204 with no content. A list of
+ * their own, asked by tests/api/contract-admin-community.test.ts (the other auth endpoints by
+ * contract-people-live.test.ts).
+ */
+export const AUTH_NO_CONTENT_ENDPOINTS: readonly Endpoint[] = [
+  {
+    method: 'POST',
+    path: '/api/auth/logout',
+    summary: 'end this session (its cookie is cleared); signed in with a token or not at all, nothing to end: 204 all the same',
+    answer: {},
+    statuses: [204],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/auth/tokens/:id',
+    summary: 'revoke one of your API tokens (audited)',
+    answer: {},
+    statuses: [204],
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/password',
+    summary: 'change your password {"current","password"}: ends every session and revokes every API token of the account (403 when current is wrong)',
+    body: auth.passwordBody,
+    answer: {},
+    statuses: [204],
+    errors: [400],
+  },
+]

@@ -13,11 +13,11 @@ export interface Endpoint {
   summary: string
   query?: z.ZodObject
   body?: z.ZodType
-  /** The answer by media type (several when `format=` chooses one). */
+  /** The answer by media type (several when `format=` chooses one); `{}` with `statuses: [204]`: no content. */
   answer: Record<string, z.ZodType | null>
   /** Error statuses the endpoint itself gives (besides 401/403 of the access check). */
   errors?: number[]
-  /** The success statuses, each with the same answer (default 200; a create: 201, and 200 when resent). */
+  /** The success statuses, each with the same answer (default 200; a create: 201, and 200 when resent; 204: no content). */
   statuses?: number[]
 }
 
@@ -42,7 +42,7 @@ export function operationOf(e: Endpoint): Record<string, unknown> {
     ...(params.length ? { parameters: params } : {}),
     ...(e.body ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: jsonSchemaOf(e.body, 'input') } } } } : {}),
     responses: {
-      ...Object.fromEntries((e.statuses ?? [200]).map((c) => [String(c), { description: c === 201 ? 'Created' : 'OK', content }])),
+      ...Object.fromEntries((e.statuses ?? [200]).map((c) => [String(c), c === 204 ? { description: 'No Content' } : { description: c === 201 ? 'Created' : 'OK', content }])),
       ...Object.fromEntries([...(e.errors ?? []), 401, 403].map((c) => [String(c), { description: 'error', content: { [JSON_TYPE]: { schema: errorRef } } }])),
     },
   }

@@ -1,5 +1,7 @@
+import { ADMIN_ENDPOINTS } from './admin-endpoints.ts'
 import { ANALYSIS_ENDPOINTS } from './analysis-endpoints.ts'
-import { AUTH_ENDPOINTS } from './auth-endpoints.ts'
+import { AUTH_ENDPOINTS, AUTH_NO_CONTENT_ENDPOINTS } from './auth-endpoints.ts'
+import { COMMUNITY_ENDPOINTS } from './community-endpoints.ts'
 import { DASHBOARD_ENDPOINTS } from './dashboard-endpoints.ts'
 import type { Endpoint } from './endpoint.ts'
 import { FIELD_ENDPOINTS } from './field-endpoints.ts'
@@ -26,5 +28,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...LIVE_ENDPOINTS,
   ...DASHBOARD_ENDPOINTS,
   ...AUTH_ENDPOINTS,
+  ...AUTH_NO_CONTENT_ENDPOINTS,
   ...STATIONS_ENDPOINTS,
+  ...COMMUNITY_ENDPOINTS,
+  ...ADMIN_ENDPOINTS,
 ]

@@ -12,6 +12,7 @@ import { toCsv } from './export.ts'
 import { encodeCursor, parseFeatureQuery } from './query-schema.ts'
 import { readFeature, readFeaturePage, readFeatureRows } from './read-features.ts'
 import { parseId } from '../http/ints.ts'
+import type { LayersAnswer } from '../contract/admin.ts'
 
 /** The catalogued layer named in the URL; unknown ids are 404 and never reach SQL. */
 export function layerParam(req: Request): LayerDef {
@@ -49,7 +50,7 @@ export function featureReadRoutes({ db }: DbHandle): Router {
         sql` UNION ALL `,
       )}`.execute(db)
       const byId = new Map(stats.rows.map((r) => [r.id, r]))
-      res.json({ layers: visible.map((l) => ({ ...l, count: byId.get(l.id)?.n ?? 0, extent: byId.get(l.id)?.bbox ?? null })) })
+      res.json({ layers: visible.map((l) => ({ ...l, count: byId.get(l.id)?.n ?? 0, extent: byId.get(l.id)?.bbox ?? null })) } as LayersAnswer)
     }),
   )
 

@@ -91,35 +91,9 @@ function layerSchemas(layer: LayerDef): Record<string, unknown> {
 
 /** What the routes without a hand-written entry do, in a line. */
 const SUMMARIES: Record<string, string> = {
-  'POST /api/auth/logout': 'end this session',
-  'DELETE /api/auth/tokens/{id}': 'revoke one of your API tokens',
-  'POST /api/auth/password': 'change your password {"current","password"}',
-  'GET /api/admin/users': 'accounts (administrators)',
-  'POST /api/admin/users': 'create an account {"username","role","password","gridIds"?,"displayName"?}',
-  'PATCH /api/admin/users/{id}': 'change role, grid cells, password, or disable an account',
-  'POST /api/admin/users/{id}/tokens': "issue an API token for an account",
-  'GET /api/analysis/responsible': 'whose is this point: cell, officers, nearest mediation room and units',
-  'POST /api/planner/{layer}/{id}/restore': 'restore an earlier version {"version","entry"}: a versioned update (409 when stale), audited with the reason',
   'POST /api/live/positions': 'unit positions (device unit token as Bearer)',
   'GET /api/live/stream': 'Server-Sent Events: positions, incidents, hazard/dispute changes, alerts',
-  'GET /api/alert-rules': 'alert rules and their settings',
-  'PATCH /api/alert-rules/{id}': 'change an alert rule (audited)',
   'GET /api/metrics': 'Prometheus metrics of this process (requests, latency, pool, SSE clients, ingest, tile cache)',
-  'POST /api/volunteers/{id}/activities': 'record an activity {"kind","quantity","heldAt"?,"note"?}: points by the point rule of its kind (audited)',
-  'GET /api/volunteer-orgs/{id}/leaderboard': 'an organisation\'s volunteers ranked by points earned',
-  'PATCH /api/point-rules/{kind}': 'change a point rule {"version","pointsPerUnit"?,"maxQuantity"?,"label"?}: 409 on a stale version (audited)',
-  'POST /api/shop/items': 'add a shop item {"name","price","stock"} (audited)',
-  'POST /api/shop/redemptions': 'redeem {"volunteerId","itemId","quantity"}: 409 when points or stock are short, nothing written (audited)',
-  'GET /api/household-units/{id}/reports': 'a ten-household unit and the reports it raised, with the status of the dispute or hazard each became',
-  'POST /api/household-units/{id}/reports': 'a unit\'s report {"kind":"dispute"|"hazard"|"suspicious","category",…}: a dispute or hazard feature linked to the unit, or a suspicious-activity report (audited)',
-  'GET /api/household-reports/counts': 'unit reports counted per grid cell or per unit by kind: by=grid|unit, grid=, station=, from=, to=',
-  'GET /api/mediation-cases': 'mediation cases with room, outcome, duration and participants, and a summary (joint police+court+justice+petition cases)',
-  'POST /api/mediation-cases': 'open a case {"disputeId","roomId"?,"participants"?}: the dispute moves to mediating in the room (audited)',
-  'POST /api/mediation-cases/{id}/close': 'close a case {"outcome"}: agreement resolves the dispute, otherwise it is escalated (audited)',
-  'POST /api/mediation-cases/{id}/participants': 'seat a participant {"agency","name","role"?} at an open case (audited)',
-  'GET /api/coordination/meetings': 'monthly station–town meetings, weekly community analyses, daily officer–grid-worker contacts with the issues raised and resolved',
-  'POST /api/coordination/meetings': 'log a meeting with the issues it raised and the open issues of its station it resolved (audited)',
-  'GET /api/coordination/issues': 'issues raised at coordination meetings: raised, resolved, open',
   'PUT /api/officer/hazards/{id}/photo': 'the photo of a hazard {"content_type","data" (base64)}: one per hazard, replaced when sent again, at most 1.5 MB',
   'GET /ogc/api': 'the API definition of the OGC API – Features alone (its service-desc), with /ogc as its server',
 }
@@ -167,14 +141,6 @@ let cached: Record<string, unknown> | undefined
 export function openApiDocument(): Record<string, unknown> {
   const described: Record<string, Record<string, unknown>> = {
       '/api/health': { get: { security: [], responses: { 200: ok({ type: 'object' }), 503: ok({ type: 'object' }) } } },
-      '/api/stats': { get: { responses: { 200: ok({ type: 'object' }) } } },
-      '/api/layers': { get: { summary: 'the layer catalog with counts and extents', responses: { 200: ok({ type: 'object' }) } } },
-      '/api/audit': {
-        get: {
-          parameters: ['layer', 'id', 'limit'].map((n) => ({ name: n, in: 'query', required: false, schema: { type: 'string' } })),
-          responses: { 200: ok({ type: 'object' }), ...errors(400, 404) },
-        },
-      },
       ...Object.assign({}, ...LAYERS.map(layerPaths)),
       // OGC API – Features, with every collection's parameters (also served alone at /ogc/api).
       ...ogcPaths('/ogc'),

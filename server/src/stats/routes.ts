@@ -8,6 +8,7 @@ import type { Principal, Role } from '../auth/principal.ts'
 import type { DbHandle } from '../db/create-db.ts'
 import type { FigureKey } from '../../../data/catalog/figures.ts'
 import { handle } from '../http/errors.ts'
+import type { StatsAnswer } from '../contract/admin.ts'
 import { gridCellStatsRoutes } from './grid-cell-stats.ts'
 import { monthlyCountsRoutes } from './monthly-counts.ts'
 import { FIGURE_WHERE as W } from './figures.ts'
@@ -101,7 +102,7 @@ export function statsRoutes(database: DbHandle): Router {
         headlines: Object.fromEntries(headlines.rows.map((r) => [r.key, r.n])),
         // How each counted layer is scoped for this caller: all, grids (their cells), own (their reports).
         scope: scopes,
-      })
+      } as StatsAnswer)
     }),
   )
   return router
