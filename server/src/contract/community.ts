@@ -94,19 +94,23 @@ export const householdReportBody = z.discriminatedUnion('kind', [
 ])
 
 /** A report row as stored. */
-export const householdReportStored = z.strictObject({
+/** A unit's report: what the stored row and the unit's list both carry. */
+const reportShape = {
   id,
   code: z.string(),
   household_unit_id: id,
   kind: z.enum(REPORT_KINDS),
   dispute_id: id.nullable(),
   hazard_id: id.nullable(),
-  suspicious_category: z.enum(SUSPICIOUS_CATEGORIES).nullable(),
-  suspicious_status: z.enum(['open', 'forwarded', 'closed']).nullable(),
-  description: z.string(),
   grid_id: id.nullable(),
+  description: z.string(),
   reported_at: z.string(),
   recorded_by: z.string(),
+}
+export const householdReportStored = z.strictObject({
+  ...reportShape,
+  suspicious_category: z.enum(SUSPICIOUS_CATEGORIES).nullable(),
+  suspicious_status: z.enum(['open', 'forwarded', 'closed']).nullable(),
   created_at: z.string(),
   district_code: z.string(),
 })
@@ -116,16 +120,7 @@ export const householdReportCreated = z.strictObject({
 })
 
 export const householdReportRow = z.strictObject({
-  id,
-  code: z.string(),
-  household_unit_id: id,
-  kind: z.enum(REPORT_KINDS),
-  dispute_id: id.nullable(),
-  hazard_id: id.nullable(),
-  grid_id: id.nullable(),
-  description: z.string(),
-  reported_at: z.string(),
-  recorded_by: z.string(),
+  ...reportShape,
   category: z.string().describe('of the dispute or hazard it became, or of the suspicious activity'),
   status: z.string().describe('of the dispute or hazard it became, or of the suspicious-activity report'),
 })

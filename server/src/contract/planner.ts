@@ -42,14 +42,18 @@ export const previewOverlap = z.strictObject({
   area_m2: z.number(),
   geometry: areaGeometry,
 })
-export const workloadPreviewAnswer = z.strictObject({
-  parameters: z.strictObject({ buffer: z.number(), from: z.string().nullable(), to: z.string().nullable(), station_id: z.number().int().nullable(), team: z.string().nullable() }),
+/** What a zone holds, for a saved zone and a drawn one alike. */
+const zoneCounts = {
   households: count,
   household_units: count,
   hazards_open: count,
   disputes: count,
   schools: count,
   guard_posts: count,
+}
+export const workloadPreviewAnswer = z.strictObject({
+  parameters: z.strictObject({ buffer: z.number(), from: z.string().nullable(), to: z.string().nullable(), station_id: z.number().int().nullable(), team: z.string().nullable() }),
+  ...zoneCounts,
   area_m2: z.number(),
   route_m: z.number().describe('length of the routes (saved ones crossing the zone, and the drawn ones) inside the zone'),
   covered_m2: z.number().describe('area of the zone within buffer m of those routes'),
@@ -67,12 +71,7 @@ export const zoneWorkload = z.strictObject({
   priority: z.number().int(),
   station_id: z.number().int(),
   station_name: z.string(),
-  households: count,
-  household_units: count,
-  hazards_open: count,
-  disputes: count,
-  schools: count,
-  guard_posts: count,
+  ...zoneCounts,
   area_km2: z.number(),
   route_km: z.number(),
 })
